@@ -1,0 +1,59 @@
+// Helpers shared by the commands: option parsers, model loading, terminal styling.
+import chalk, { Chalk } from 'chalk';
+import { InvalidArgumentError } from 'commander';
+import { CliError, ExitCode } from './exit-codes.js';
+import { parseTimestamp } from '../core/value.js';
+import type { Model } from '../core/model/types.js';
+import type { InputError } from '../io/errors.js';
+import { formatDiagnostic } from './format.js';
+
+const useColor = (stream: NodeJS.WriteStream) => !!stream.isTTY && !process.env.NO_COLOR;
+const c = new Chalk({ level: useColor(process.stderr) ? chalk.level || 1 : 0 });
+
+export const style = {
+  bold: (s: string) => c.bold(s),
+  warn: (s: string) => c.yellow(s),
+  error: (s: string) => c.red(s),
+  dim: (s: string) => c.dim(s),
+  color: useColor(process.stderr),
+};
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function parseRate(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.05');
+  return n;
+}
+
+/** --as-of: an ISO date or date-time (UTC unless an offset is given); default now. */
+export function parseAsOf(value: string | undefined): number {
+  if (value === undefined) return Date.now();
+  const t = parseTimestamp(value.trim());
+  if (Number.isNaN(t)) {
+    throw new CliError(`--as-of "${value}" is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T06:00:00Z)`, ExitCode.usage, 'LS002');
+  }
+  return t;
+}
+
+/** Load and validate a model; print its diagnostics; undefined when it has errors. */
+export async function loadModelOrExit(path: string): Promise<{ model: Model; sha256: string } | undefined> {
+  const { loadModelFile } = await import('../io/model-file.js');
+  const { result, sha256 } = await loadModelFile(path);
+  for (const d of result.warnings) process.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n');
+  if (result.errors.length || !result.value) {
+    for (const d of result.errors) process.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n');
+    process.stderr.write(`leadscore: the model ${path} is not valid (${result.errors.length} error(s)); nothing was written. Run: leadscore validate ${path}\n`);
+    return undefined;
+  }
+  return { model: result.value, sha256 };
+}
+
+export function reportInputError(e: InputError): void {
+  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''} ` : '';
+  process.stderr.write(`${where}${style.error('error')} ${e.code} ${e.message}\n`);
+  if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+  process.stderr.write('leadscore: the run stopped; previous outputs were left as they were.\n');
+}

@@ -1,0 +1,151 @@
+// The validated, normalised model (PRODUCT.md §2, version 1). YAML keys are snake_case; these types are
+// camelCase. Every rule keeps `path` (its place in the model, e.g. "fit.rules[2]") for diagnostics,
+// explain and reports. Produced by validateModel(); consumed by compileModel().
+
+export type OperatorName =
+  | 'equals' | 'in' | 'not_in' | 'contains' | 'starts_with' | 'ends_with' | 'matches'
+  | 'gt' | 'gte' | 'lt' | 'lte' | 'between' | 'missing' | 'present' | 'within_days' | 'older_than_days';
+
+export const OPERATORS: readonly OperatorName[] = [
+  'equals', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches',
+  'gt', 'gte', 'lt', 'lte', 'between', 'missing', 'present', 'within_days', 'older_than_days',
+];
+
+/** One operator of a leaf with its normalised operand. */
+export type Operator =
+  | { op: 'equals'; value: string | number | boolean }
+  | { op: 'in' | 'not_in'; value: (string | number | boolean)[] }
+  | { op: 'contains' | 'starts_with' | 'ends_with'; value: string[] } // a single string becomes [s]
+  | { op: 'matches'; value: string } // regular expression source, compiled case-insensitive
+  | { op: 'gt' | 'gte' | 'lt' | 'lte'; value: number }
+  | { op: 'between'; value: [number, number] }
+  | { op: 'missing' | 'present'; value: boolean }
+  | { op: 'within_days' | 'older_than_days'; value: number };
+
+export interface LeafCondition {
+  kind: 'leaf';
+  field: string;
+  /** Several operators in one leaf: the leaf holds when all of them hold. */
+  ops: Operator[];
+  path: string;
+}
+export type Condition =
+  | LeafCondition
+  | { kind: 'all'; items: Condition[]; path: string }
+  | { kind: 'any'; items: Condition[]; path: string }
+  | { kind: 'not'; item: Condition; path: string };
+
+export interface RuleBase {
+  id: string;
+  label?: string;
+  path: string;
+}
+
+export type FitRule =
+  | (RuleBase & { kind: 'if'; condition: Condition; points: number })
+  | (RuleBase & { kind: 'values'; field: string; values: { key: string; points: number }[] })
+  | (RuleBase & { kind: 'ranges'; field: string; ranges: { min?: number; max?: number; points: number }[] });
+
+export interface EngagementRule extends RuleBase {
+  /** Activity types this rule counts (compared like `equals`). */
+  types: string[];
+  /** Optional condition over the activity's columns. */
+  condition?: Condition;
+  points: number;
+  maxCount?: number;
+  maxPoints?: number;
+  /** false for `decay: false`. */
+  decay: boolean;
+  interest?: string;
+}
+
+export interface Signal extends RuleBase {
+  condition: Condition;
+  points: number;
+  flag?: string;
+}
+
+export interface QualityRule extends RuleBase {
+  check?: 'email_syntax' | 'disposable_email';
+  field?: string;
+  condition?: Condition;
+  action: 'reject' | 'adjust';
+  points: number;
+  flag?: string;
+}
+
+export interface Band {
+  name: string;
+  /** Absent on the catch-all (last) band. */
+  min?: number;
+}
+
+export interface GradeScale {
+  /** In file order; a value gets the first entry whose min <= value, the last entry takes the rest. */
+  entries: { label: string; min: number }[];
+}
+
+export interface ModelInput {
+  leads: {
+    /** Column name, or '$row' for the 1-based data row number. */
+    id: string;
+    nullValues: string[];
+    /** `point` (default: 1,234.5) or `comma` (decimal comma: 1.234,5). */
+    numberFormat?: 'point' | 'comma';
+    /** `iso` (default), `dmy` (DD.MM.YYYY, DD/MM/YYYY) or `mdy`; ISO dates are always accepted. */
+    dateFormat?: 'iso' | 'dmy' | 'mdy';
+  };
+  activities: {
+    leadId: string;
+    type: string;
+    timestamp: string;
+    numberFormat?: 'point' | 'comma';
+    dateFormat?: 'iso' | 'dmy' | 'mdy';
+  };
+}
+
+export interface Model {
+  version: 1;
+  name: string;
+  description?: string;
+  input: ModelInput;
+  fit: { max?: number; rules: FitRule[] };
+  engagement: {
+    halfLifeDays?: number;
+    windowDays?: number;
+    max?: number;
+    rules: EngagementRule[];
+    signals: Signal[];
+  };
+  quality: QualityRule[];
+  bands: Band[];
+  grade?: { fit: GradeScale; activity: GradeScale };
+}
+
+export const DEFAULT_NULL_VALUES = ['', 'NA', 'N/A', 'null'];
+
+/** Fields that signals see per lead besides the lead's own columns (PRODUCT.md §2). */
+export const SIGNAL_FIELDS = [
+  'activity_count', 'days_since_last_activity', 'engagement_7d', 'engagement_30d',
+] as const;
+
+export type Severity = 'error' | 'warning';
+
+/** A user-facing problem: stable code, location, what was found, what to do. */
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** Path in the model, e.g. "fit.rules[2].if". */
+  path?: string;
+  file?: string;
+  line?: number;
+  col?: number;
+  hint?: string;
+}
+
+export interface Result<T> {
+  value?: T;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}

@@ -1,0 +1,279 @@
+// The threshold summary report (PRODUCT.md §3): a fold over scored leads and rejects, then JSON and
+// Markdown renderings of the same object. Pure: run facts (paths, sizes, hashes, times) come in.
+import type { CompiledModel } from '../score/compiled.js';
+import type { ScoredLead } from '../score/score-lead.js';
+import { round2 } from '../value.js';
+
+export interface InputFacts {
+  role: 'leads' | 'activities';
+  path: string;
+  bytes?: number;
+  sha256?: string;
+  rows: number;
+  rejected: number;
+}
+
+export interface RunFacts {
+  version: string;
+  modelPath: string;
+  modelSha256: string;
+  asOf: string;
+  startedAt: string;
+  durationMs: number;
+  inputs: InputFacts[];
+  command?: string;
+}
+
+export interface ActivityCounts {
+  read: number;
+  used: number;
+  future: number;
+  outsideWindow: number;
+  orphan: number;
+  rejected: number;
+}
+
+export interface Summary {
+  leadscore_version: string;
+  as_of: string;
+  started_at: string;
+  duration_ms: number;
+  command?: string;
+  model: { name: string; path: string; sha256: string };
+  inputs: { role: string; path: string; bytes?: number; sha256?: string; rows: number; rejected: number }[];
+  counts: {
+    leads_read: number;
+    scored: number;
+    rejected: number;
+    duplicates: number;
+    activities_read: number;
+    activities_used: number;
+    activities_ignored: { after_as_of: number; outside_window: number; orphan: number };
+    activities_rejected: number;
+  };
+  bands: { name: string; min: number | null; count: number; share: number; score_min: number | null; score_max: number | null }[];
+  grades: Record<string, number>;
+  grade_matrix?: { fit: string[]; activity: string[]; counts: number[][] };
+  histogram: { from: number; to: number; count: number }[];
+  rules: { id: string; section: string; fired: number; total_points: number }[];
+  interests: { name: string; leads: number; total: number }[];
+  data_quality: {
+    rejected_by_reason: Record<string, number>;
+    duplicate_ids: number;
+    orphan_activities: number;
+    unknown_activity_types: Record<string, number>;
+    unparsable_values: Record<string, number>;
+    blank_lines: number;
+  };
+}
+
+const BIN = 10;
+
+export class SummaryBuilder {
+  private readonly bandCount: number[];
+  private readonly bandMin: number[];
+  private readonly bandMax: number[];
+  private noBand = 0;
+  private readonly grades = new Map<string, number>();
+  private readonly histogram = new Array<number>(100 / BIN).fill(0);
+  private readonly fired: number[];
+  private readonly points: number[];
+  private readonly interestLeads: number[];
+  private readonly interestTotal: number[];
+  private scored = 0;
+  readonly rejectedByReason = new Map<string, number>();
+  rejectedLeads = 0;
+  leadsRead = 0;
+  blankLines = 0;
+
+  constructor(private readonly cm: CompiledModel) {
+    const nb = cm.model.bands.length;
+    this.bandCount = new Array<number>(nb).fill(0);
+    this.bandMin = new Array<number>(nb).fill(Infinity);
+    this.bandMax = new Array<number>(nb).fill(-Infinity);
+    this.fired = new Array<number>(cm.rules.length).fill(0);
+    this.points = new Array<number>(cm.rules.length).fill(0);
+    this.interestLeads = new Array<number>(cm.interests.length).fill(0);
+    this.interestTotal = new Array<number>(cm.interests.length).fill(0);
+  }
+
+  addScored(l: ScoredLead): void {
+    this.scored++;
+    if (l.band >= 0) {
+      this.bandCount[l.band]!++;
+      if (l.score < this.bandMin[l.band]!) this.bandMin[l.band] = l.score;
+      if (l.score > this.bandMax[l.band]!) this.bandMax[l.band] = l.score;
+    } else this.noBand++;
+    if (l.grade) this.grades.set(l.grade, (this.grades.get(l.grade) ?? 0) + 1);
+    this.histogram[Math.min(this.histogram.length - 1, Math.floor(l.score / BIN))]!++;
+    for (const c of l.contributions) {
+      this.fired[c.slot]!++;
+      this.points[c.slot]! += c.points;
+    }
+    l.interests.forEach((v, i) => {
+      if (v !== 0) {
+        this.interestLeads[i]!++;
+        this.interestTotal[i]! += v;
+      }
+    });
+  }
+
+  /** A rejected lead (activities' rejects are counted by the pipeline). */
+  addRejectedLead(reason: string): void {
+    this.rejectedLeads++;
+    this.addReason(reason);
+  }
+
+  addReason(reason: string): void {
+    this.rejectedByReason.set(reason, (this.rejectedByReason.get(reason) ?? 0) + 1);
+  }
+
+  build(facts: RunFacts, activities: ActivityCounts, unknownTypes: Map<string, number>): Summary {
+    const cm = this.cm;
+    const model = cm.model;
+    const share = (n: number) => (this.scored ? Math.round((n / this.scored) * 10_000) / 10_000 : 0);
+    const bands: Summary['bands'] = model.bands.map((b, i) => ({
+      name: b.name,
+      min: b.min ?? null,
+      count: this.bandCount[i]!,
+      share: share(this.bandCount[i]!),
+      score_min: this.bandCount[i] ? round2(this.bandMin[i]!) : null,
+      score_max: this.bandCount[i] ? round2(this.bandMax[i]!) : null,
+    }));
+    const grades: Record<string, number> = {};
+    for (const k of [...this.grades.keys()].sort()) grades[k] = this.grades.get(k)!;
+    let gradeMatrix: Summary['grade_matrix'];
+    if (model.grade) {
+      const fit = model.grade.fit.entries.map((e) => e.label);
+      const activity = model.grade.activity.entries.map((e) => e.label);
+      gradeMatrix = { fit, activity, counts: fit.map((f) => activity.map((a) => this.grades.get(f + a) ?? 0)) };
+    }
+    const sorted = <T>(m: Map<string, T>) => Object.fromEntries([...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    const duplicates = this.rejectedByReason.get('duplicate_id') ?? 0;
+    return {
+      leadscore_version: facts.version,
+      as_of: facts.asOf,
+      started_at: facts.startedAt,
+      duration_ms: facts.durationMs,
+      ...(facts.command !== undefined ? { command: facts.command } : {}),
+      model: { name: model.name, path: facts.modelPath, sha256: facts.modelSha256 },
+      inputs: facts.inputs.map((i) => ({ ...i })),
+      counts: {
+        leads_read: this.leadsRead,
+        scored: this.scored,
+        rejected: this.rejectedLeads,
+        duplicates,
+        activities_read: activities.read,
+        activities_used: activities.used,
+        activities_ignored: { after_as_of: activities.future, outside_window: activities.outsideWindow, orphan: activities.orphan },
+        activities_rejected: activities.rejected,
+      },
+      bands,
+      grades,
+      ...(gradeMatrix ? { grade_matrix: gradeMatrix } : {}),
+      histogram: this.histogram.map((count, i) => ({ from: i * BIN, to: (i + 1) * BIN, count })),
+      rules: cm.rules.map((r, i) => ({ id: r.id, section: r.section, fired: this.fired[i]!, total_points: round2(this.points[i]!) })),
+      interests: cm.interests.map((name, i) => ({ name, leads: this.interestLeads[i]!, total: round2(this.interestTotal[i]!) })),
+      data_quality: {
+        rejected_by_reason: sorted(this.rejectedByReason),
+        duplicate_ids: duplicates,
+        orphan_activities: activities.orphan,
+        unknown_activity_types: sorted(unknownTypes),
+        unparsable_values: sorted(cm.unparsable),
+        blank_lines: this.blankLines,
+      },
+    };
+  }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const bar = (n: number, max: number, width = 30) => '█'.repeat(max ? Math.round((n / max) * width) : 0);
+
+function table(head: string[], rows: (string | number)[][], align?: ('l' | 'r')[]): string {
+  const a = align ?? head.map((_, i) => (i === 0 ? 'l' : 'r'));
+  const lines = [`| ${head.join(' | ')} |`, `|${a.map((x) => (x === 'r' ? '---:' : ':---')).join('|')}|`];
+  for (const r of rows) lines.push(`| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export function summaryToMarkdown(s: Summary): string {
+  const out: string[] = [];
+  const c = s.counts;
+  out.push(`# Lead scoring summary: ${s.model.name}`, '');
+  out.push(
+    `Scored **${c.scored}** of ${c.leads_read} leads as of **${s.as_of}**` +
+      (c.rejected ? `; ${c.rejected} rejected (see rejects.csv)` : '') +
+      `. Activities: ${c.activities_used} used of ${c.activities_read} read.`,
+    '',
+  );
+  out.push('## Run', '');
+  out.push(
+    table(
+      ['fact', 'value'],
+      [
+        ['model', `${s.model.name} (\`${s.model.path}\`)`],
+        ['model sha256', `\`${s.model.sha256}\``],
+        ['as of', s.as_of],
+        ...s.inputs.map((i) => [`${i.role}`, `\`${i.path}\`: ${i.rows} rows, ${i.rejected} rejected${i.bytes !== undefined ? `, ${i.bytes} bytes` : ''}`]),
+        ['leadscore', s.leadscore_version],
+        ['started', s.started_at],
+        ['duration', `${(s.duration_ms / 1000).toFixed(2)} s`],
+      ],
+      ['l', 'l'],
+    ),
+    '',
+  );
+  out.push('## Bands', '');
+  const maxBand = Math.max(0, ...s.bands.map((b) => b.count));
+  out.push(
+    table(
+      ['band', 'min', 'leads', 'share', 'score range', ''],
+      s.bands.map((b) => [
+        b.name,
+        b.min ?? '—',
+        b.count,
+        pct(b.share),
+        b.score_min === null ? '—' : `${b.score_min.toFixed(2)}–${b.score_max!.toFixed(2)}`,
+        bar(b.count, maxBand),
+      ]),
+      ['l', 'r', 'r', 'r', 'r', 'l'],
+    ),
+    '',
+  );
+  if (s.grade_matrix) {
+    const g = s.grade_matrix;
+    out.push('## Grades (fit letter × activity digit)', '');
+    out.push(table(['fit \\ activity', ...g.activity], g.fit.map((f, i) => [f, ...g.counts[i]!])), '');
+  }
+  out.push('## Score histogram', '');
+  const maxH = Math.max(0, ...s.histogram.map((h) => h.count));
+  out.push(
+    table(
+      ['score', 'leads', ''],
+      s.histogram.map((h) => [`${h.from}–${h.to}${h.to === 100 ? '' : ')'}`.replace(/^(\d+)/, '[$1'), h.count, bar(h.count, maxH)]),
+      ['l', 'r', 'l'],
+    ),
+    '',
+  );
+  out.push('## Rules', '');
+  out.push(table(['rule', 'section', 'leads', 'total points'], s.rules.map((r) => [r.id, r.section, r.fired, r.total_points.toFixed(2)])), '');
+  if (s.interests.length) {
+    out.push('## Interests', '');
+    out.push(table(['interest', 'leads', 'total points'], s.interests.map((i) => [i.name, i.leads, i.total.toFixed(2)])), '');
+  }
+  out.push('## Data quality', '');
+  const dq = s.data_quality;
+  const rows: (string | number)[][] = [
+    ['duplicate lead ids (rejected)', dq.duplicate_ids],
+    ['orphan activities (lead id not in leads)', dq.orphan_activities],
+    ['activities after as-of (ignored)', c.activities_ignored.after_as_of],
+    ['activities outside the window (ignored)', c.activities_ignored.outside_window],
+    ['rejected activities', c.activities_rejected],
+    ['blank lines (skipped)', dq.blank_lines],
+  ];
+  for (const [reason, n] of Object.entries(dq.rejected_by_reason)) rows.push([`rejected: ${reason}`, n]);
+  for (const [type, n] of Object.entries(dq.unknown_activity_types)) rows.push([`activity type no rule names: \`${type}\``, n]);
+  for (const [field, n] of Object.entries(dq.unparsable_values)) rows.push([`values that did not parse in \`${field}\``, n]);
+  out.push(table(['check', 'count'], rows), '');
+  return out.join('\n');
+}

@@ -1,0 +1,198 @@
+// A model bound to a run: conditions compiled against the leads header, as-of fixed, rules indexed.
+import { compileCondition, type BindContext, type CompiledCondition } from '../model/compile.js';
+import type { EngagementRule, FitRule, Model, QualityRule, Signal } from '../model/types.js';
+import { SIGNAL_FIELDS } from '../model/types.js';
+import { type DateFormat, makeNulls, type Nulls, type NumberFormat, parseNumber } from '../value.js';
+import { columnMatcher } from '../columns.js';
+
+/** Where the scorer looks up things it does not own (kept out of core: data files, clocks). */
+export interface ScoringEnv {
+  isDisposableDomain(domain: string): boolean;
+}
+
+export type RuleSection = 'fit' | 'engagement' | 'signal' | 'quality';
+
+export interface RuleRef {
+  id: string;
+  label?: string;
+  section: RuleSection;
+  path: string;
+}
+
+export type CompiledFitRule =
+  | { rule: FitRule; slot: number; kind: 'if'; test: CompiledCondition; points: number }
+  | { rule: FitRule; slot: number; kind: 'values'; index: number; byText: Map<string, number>; byNumber: Map<number, number> }
+  | { rule: FitRule; slot: number; kind: 'ranges'; index: number; ranges: { min: number; max: number; points: number }[] };
+
+export interface CompiledQuality {
+  rule: QualityRule;
+  slot: number;
+  /** Does the check fire for this lead row? */
+  fires(row: readonly (string | undefined)[]): boolean;
+}
+
+export interface CompiledSignal {
+  rule: Signal;
+  slot: number;
+  test: CompiledCondition;
+}
+
+export interface CompiledModel {
+  model: Model;
+  asOfMs: number;
+  nulls: Nulls;
+  numberFormat: NumberFormat;
+  dateFormat: DateFormat;
+  leadHeader: string[];
+  /** Column index of the lead id, or -1 for `$row`. */
+  idIndex: number;
+  /** Every rule in one list; `slot` indexes it (contributions, rule statistics). */
+  rules: RuleRef[];
+  fit: CompiledFitRule[];
+  engagement: { rule: EngagementRule; slot: number }[];
+  signals: CompiledSignal[];
+  quality: CompiledQuality[];
+  interests: string[];
+  /** For each engagement rule, the index of its interest in `interests`, or -1. */
+  interestOf: Int32Array;
+  /** Unparsable values met by numeric/date operators, per field. */
+  unparsable: Map<string, number>;
+}
+
+const EMAIL = /^[^\s@"(),:;<>[\]\\]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$/i;
+
+export function isEmailSyntaxValid(s: string): boolean {
+  if (!EMAIL.test(s)) return false;
+  const local = s.slice(0, s.lastIndexOf('@'));
+  return local.length <= 64 && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
+}
+
+export function emailDomain(s: string): string | undefined {
+  const at = s.lastIndexOf('@');
+  if (at < 0 || at === s.length - 1) return undefined;
+  return s.slice(at + 1).trim().toLowerCase();
+}
+
+/** The domain or any parent domain is in the list. */
+export function isDisposable(email: string, env: ScoringEnv): boolean {
+  let d = emailDomain(email);
+  while (d && d.includes('.')) {
+    if (env.isDisposableDomain(d)) return true;
+    d = d.slice(d.indexOf('.') + 1);
+  }
+  return false;
+}
+
+export interface CompileOptions {
+  leadHeader: string[];
+  asOfMs: number;
+  env: ScoringEnv;
+}
+
+export function compileModel(model: Model, opts: CompileOptions): CompiledModel {
+  const nulls = makeNulls(model.input.leads.nullValues);
+  const numberFormat: NumberFormat = model.input.leads.numberFormat ?? 'point';
+  const dateFormat: DateFormat = model.input.leads.dateFormat ?? 'iso';
+  const unparsable = new Map<string, number>();
+  const onUnparsable = (field: string): void => {
+    unparsable.set(field, (unparsable.get(field) ?? 0) + 1);
+  };
+  const leadIndex = columnMatcher(opts.leadHeader);
+  const leadCtx: BindContext = { index: leadIndex, nulls, asOfMs: opts.asOfMs, numberFormat, dateFormat, onUnparsable };
+  const rules: RuleRef[] = [];
+  const slot = (r: { id: string; label?: string; path: string }, section: RuleSection): number => {
+    rules.push({ id: r.id, ...(r.label ? { label: r.label } : {}), section, path: r.path });
+    return rules.length - 1;
+  };
+
+  const fit: CompiledFitRule[] = model.fit.rules.map((rule) => {
+    const s = slot(rule, 'fit');
+    switch (rule.kind) {
+      case 'if':
+        return { rule, slot: s, kind: 'if', test: compileCondition(rule.condition, leadCtx), points: rule.points };
+      case 'values': {
+        const byText = new Map<string, number>();
+        const byNumber = new Map<number, number>();
+        for (const { key, points } of rule.values) {
+          const k = key.trim().toLowerCase();
+          if (!byText.has(k)) byText.set(k, points);
+          const n = parseNumber(k);
+          if (!Number.isNaN(n) && !byNumber.has(n)) byNumber.set(n, points);
+        }
+        return { rule, slot: s, kind: 'values', index: leadIndex(rule.field), byText, byNumber };
+      }
+      case 'ranges':
+        return {
+          rule,
+          slot: s,
+          kind: 'ranges',
+          index: leadIndex(rule.field),
+          ranges: rule.ranges.map((r) => ({ min: r.min ?? -Infinity, max: r.max ?? Infinity, points: r.points })),
+        };
+    }
+  });
+
+  const engagement = model.engagement.rules.map((rule) => ({ rule, slot: slot(rule, 'engagement') }));
+
+  const signalIndex = (field: string): number => {
+    const k = (SIGNAL_FIELDS as readonly string[]).indexOf(field);
+    if (k >= 0) return k;
+    const j = leadIndex(field);
+    return j < 0 ? -1 : SIGNAL_FIELDS.length + j;
+  };
+  const signals = model.engagement.signals.map((rule) => ({
+    rule,
+    slot: slot(rule, 'signal'),
+    test: compileCondition(rule.condition, { ...leadCtx, index: signalIndex }),
+  }));
+
+  const quality: CompiledQuality[] = model.quality.map((rule) => {
+    const s = slot(rule, 'quality');
+    if (rule.condition) {
+      const c = compileCondition(rule.condition, leadCtx);
+      return { rule, slot: s, fires: c.test };
+    }
+    const idx = rule.field ? leadIndex(rule.field) : -1;
+    const check = rule.check;
+    return {
+      rule,
+      slot: s,
+      fires: (row) => {
+        const raw = idx < 0 ? undefined : row[idx];
+        const v = raw === undefined ? undefined : raw.trim();
+        if (v === undefined || v === '' || (v.length <= nulls.maxLength && nulls.tokens.has(v.toLowerCase()))) return false;
+        if (check === 'email_syntax') return !isEmailSyntaxValid(v);
+        if (check === 'disposable_email') return isDisposable(v, opts.env);
+        return false;
+      },
+    };
+  });
+
+  const interests: string[] = [];
+  const interestOf = new Int32Array(engagement.length).fill(-1);
+  engagement.forEach(({ rule }, i) => {
+    if (!rule.interest) return;
+    let k = interests.indexOf(rule.interest);
+    if (k < 0) k = interests.push(rule.interest) - 1;
+    interestOf[i] = k;
+  });
+
+  const idCol = model.input.leads.id;
+  return {
+    model,
+    asOfMs: opts.asOfMs,
+    nulls,
+    numberFormat,
+    dateFormat,
+    leadHeader: opts.leadHeader,
+    idIndex: idCol === '$row' ? -1 : leadIndex(idCol),
+    rules,
+    fit,
+    engagement,
+    signals,
+    quality,
+    interests,
+    interestOf,
+    unparsable,
+  };
+}

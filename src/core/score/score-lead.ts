@@ -1,0 +1,196 @@
+// One lead: fit, engagement (rule totals + signals, capped), quality adjustments, the clamp, band,
+// grade, interests and reasons (PRODUCT.md §2).
+import type { Band, GradeScale } from '../model/types.js';
+import { SIGNAL_FIELDS } from '../model/types.js';
+import { type Cell, formatPoints, parseNumber, present, round2 } from '../value.js';
+import type { CompiledModel } from './compiled.js';
+import type { EngagementFold } from './engagement.js';
+
+export interface Contribution {
+  slot: number;
+  points: number;
+}
+
+export type LeadOutcome =
+  | { kind: 'rejected'; reason: string; slot: number }
+  | { kind: 'scored'; lead: ScoredLead };
+
+export interface ScoredLead {
+  score: number;
+  fit: number;
+  engagement: number;
+  /** Index into model.bands, or -1 when no band takes the score. */
+  band: number;
+  grade: string;
+  flags: string[];
+  /** Non-zero contributions in rule order. */
+  contributions: Contribution[];
+  interests: number[];
+  /** Fit before `fit.max`, engagement before `engagement.max`, sum before the clamp (for explain). */
+  fitUncapped: number;
+  engagementUncapped: number;
+  adjustments: number;
+  unclamped: number;
+}
+
+export function bandOf(bands: readonly Band[], score: number): number {
+  for (let i = 0; i < bands.length; i++) {
+    const min = bands[i]!.min;
+    if (min === undefined || min <= score) return i;
+  }
+  return -1;
+}
+
+export function gradeLetter(scale: GradeScale, value: number): string {
+  const e = scale.entries;
+  for (let i = 0; i < e.length; i++) if (e[i]!.min <= value) return e[i]!.label;
+  return e.length ? e[e.length - 1]!.label : '';
+}
+
+/** Fit points of one compiled fit rule for a lead row (0 when it does not match). */
+export function fitPoints(cm: CompiledModel, k: number, row: readonly Cell[]): number {
+  const f = cm.fit[k]!;
+  if (f.kind === 'if') return f.test.test(row) ? f.points : 0;
+  const v = f.index < 0 ? undefined : present(row[f.index] as string | undefined, cm.nulls);
+  if (v === undefined) return 0;
+  if (f.kind === 'values') {
+    const t = f.byText.get(v.toLowerCase());
+    if (t !== undefined) return t;
+    if (f.byNumber.size) {
+      const n = parseNumber(v, cm.numberFormat);
+      if (!Number.isNaN(n)) return f.byNumber.get(n) ?? 0;
+    }
+    return 0;
+  }
+  const n = parseNumber(v, cm.numberFormat);
+  if (Number.isNaN(n)) {
+    const field = f.rule.kind === 'ranges' ? f.rule.field : '';
+    cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + 1);
+    return 0;
+  }
+  for (const r of f.ranges) if (r.min <= n && n <= r.max) return r.points;
+  return 0;
+}
+
+/** Reusable buffers for scoring many leads without allocating per lead. */
+export class LeadScorer {
+  private readonly signalRow: Cell[];
+
+  constructor(
+    readonly cm: CompiledModel,
+    readonly fold: EngagementFold | undefined,
+  ) {
+    this.signalRow = new Array<Cell>(SIGNAL_FIELDS.length + cm.leadHeader.length);
+  }
+
+  score(row: readonly (string | undefined)[], lead: number): LeadOutcome {
+    const cm = this.cm;
+    const model = cm.model;
+    // Quality checks that reject come first: a rejected lead is not scored.
+    let adjustments = 0;
+    const flags: string[] = [];
+    const contributions: Contribution[] = [];
+    const addFlag = (f: string | undefined) => {
+      if (f && !flags.includes(f)) flags.push(f);
+    };
+
+    for (const q of cm.quality) {
+      if (q.rule.action === 'reject' && q.fires(row)) return { kind: 'rejected', reason: q.rule.id, slot: q.slot };
+    }
+
+    let fitUncapped = 0;
+    for (let k = 0; k < cm.fit.length; k++) {
+      const p = fitPoints(cm, k, row);
+      if (p !== 0) {
+        fitUncapped += p;
+        contributions.push({ slot: cm.fit[k]!.slot, points: p });
+      }
+    }
+    const fit = model.fit.max !== undefined ? Math.min(fitUncapped, model.fit.max) : fitUncapped;
+
+    let engagementUncapped = 0;
+    const interests = new Array<number>(cm.interests.length).fill(0);
+    const fold = this.fold;
+    if (fold) {
+      for (let k = 0; k < cm.engagement.length; k++) {
+        const total = fold.ruleTotal(k, lead);
+        if (total !== 0) {
+          engagementUncapped += total;
+          contributions.push({ slot: cm.engagement[k]!.slot, points: total });
+          const i = cm.interestOf[k]!;
+          if (i >= 0) interests[i]! += total;
+        }
+      }
+    }
+    if (cm.signals.length) {
+      const s = this.signalRow;
+      if (fold) {
+        s[0] = fold.activityCount[lead]!;
+        s[1] = fold.daysSinceLast(lead);
+        s[2] = fold.engagement7d[lead]!;
+        s[3] = fold.engagement30d[lead]!;
+      } else {
+        s[0] = 0;
+        s[1] = NaN;
+        s[2] = 0;
+        s[3] = 0;
+      }
+      for (let j = 0; j < cm.leadHeader.length; j++) s[SIGNAL_FIELDS.length + j] = row[j];
+      for (const sig of cm.signals) {
+        if (!sig.test.test(s)) continue;
+        if (sig.rule.points !== 0) {
+          engagementUncapped += sig.rule.points;
+          contributions.push({ slot: sig.slot, points: sig.rule.points });
+        }
+        addFlag(sig.rule.flag);
+      }
+    }
+    const emax = model.engagement.max;
+    const engagement = emax !== undefined ? Math.min(engagementUncapped, emax) : engagementUncapped;
+
+    for (const q of cm.quality) {
+      if (q.rule.action === 'reject' || !q.fires(row)) continue;
+      if (q.rule.points !== 0) {
+        adjustments += q.rule.points;
+        contributions.push({ slot: q.slot, points: q.rule.points });
+      }
+      addFlag(q.rule.flag);
+    }
+
+    const unclamped = fit + engagement + adjustments;
+    const score = Math.min(100, Math.max(0, unclamped));
+    const band = bandOf(model.bands, score);
+    const grade = model.grade ? gradeLetter(model.grade.fit, fit) + gradeLetter(model.grade.activity, engagement) : '';
+    return {
+      kind: 'scored',
+      lead: { score, fit, engagement, band, grade, flags, contributions, interests, fitUncapped, engagementUncapped, adjustments, unclamped },
+    };
+  }
+}
+
+/** `demo_request +25; c_level +15; inactive_60d -10`: largest absolute points first, at most `max`. */
+export function formatReasons(cm: CompiledModel, contributions: readonly Contribution[], max = 5): string {
+  const shown = contributions.filter((c) => round2(c.points) !== 0);
+  shown.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || a.slot - b.slot);
+  return shown
+    .slice(0, max)
+    .map((c) => `${cm.rules[c.slot]!.id} ${formatPoints(c.points)}`)
+    .join('; ');
+}
+
+const NUMERIC_ID = /^\d{1,15}$/;
+
+/**
+ * Lead id order, the last key of the rank: ids made only of digits come first in numeric order
+ * (so 9 < 10), then every other id in plain code-unit order. A total order, whatever the ids.
+ */
+export function compareLeadIds(a: string, b: string): number {
+  const na = NUMERIC_ID.test(a);
+  const nb = NUMERIC_ID.test(b);
+  if (na !== nb) return na ? -1 : 1;
+  if (na) {
+    const d = Number(a) - Number(b);
+    if (d !== 0) return d;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}

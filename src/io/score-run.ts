@@ -1,0 +1,346 @@
+// The scoring pipeline behind `leadscore score` (PRODUCT.md §2, §3, §5):
+//   1. leads are streamed and kept compactly (id, raw record, line) — memory grows with leads only;
+//   2. each activity file is streamed once and folded into per-lead aggregates (EngagementFold);
+//   3. every lead is scored against the compiled model and its aggregates;
+//   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
+//      place only when the whole run has succeeded (OutputSet).
+import { stat } from 'node:fs/promises';
+import { CsvOpenError, type CsvBadRow, type CsvFile, openCsv, splitRecord } from './csv-reader.js';
+import { csvLine } from './csv-writer.js';
+import { OutputSet, type OutputFile } from './output.js';
+import { InputError } from './errors.js';
+import { scoringEnv } from './disposable.js';
+import type { Model } from '../core/model/types.js';
+import { compileModel, type CompiledModel } from '../core/score/compiled.js';
+import { EngagementFold } from '../core/score/engagement.js';
+import { compareLeadIds, formatReasons, LeadScorer } from '../core/score/score-lead.js';
+import { type ActivityCounts, type InputFacts, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
+import { columnMatcher } from '../core/columns.js';
+import { closest } from '../core/text.js';
+import { formatFixed2, parseTimestamp, present } from '../core/value.js';
+
+export interface ScoreRunOptions {
+  model: Model;
+  modelPath: string;
+  modelSha256: string;
+  leads: string;
+  activities: string[];
+  outDir: string;
+  asOfMs: number;
+  version: string;
+  command?: string;
+  delimiter?: string;
+  encoding?: string;
+  strict?: boolean;
+  maxRejectRate?: number;
+  formulaGuard?: boolean;
+  /** Called as input is read: which file, bytes consumed, total bytes when known, rows so far. */
+  onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
+}
+
+export interface ScoreRunResult {
+  summary: Summary;
+  outDir: string;
+  files: string[];
+}
+
+const REJECT_HEADER = ['source', 'line', 'reason', 'detail', 'row'];
+
+async function open(path: string, role: string, o: ScoreRunOptions): Promise<CsvFile> {
+  try {
+    return await openCsv(path, {
+      ...(o.delimiter ? { delimiter: o.delimiter } : {}),
+      ...(o.encoding ? { encoding: o.encoding } : {}),
+    });
+  } catch (e) {
+    if (e instanceof CsvOpenError) throw new InputError(e.code, `${role} file: ${e.message}`, path);
+    throw e;
+  }
+}
+
+function requireColumn(file: CsvFile, name: string, what: string): number {
+  const i = columnMatcher(file.header)(name);
+  if (i >= 0) return i;
+  const near = closest(name, file.header);
+  throw new InputError(
+    'LS110',
+    `required column "${name}" (${what}) is not in the header`,
+    file.path,
+    file.headerLine,
+    near.length ? `closest columns: ${near.map((n) => `"${n}"`).join(', ')}; set it in the model's input section` : `columns are: ${file.header.join(', ')}`,
+  );
+}
+
+/** Collects rejects into rejects.csv as they happen and counts them per file. */
+class Rejects {
+  count = 0;
+  constructor(
+    private readonly out: OutputFile,
+    private readonly guard: boolean,
+  ) {}
+  async add(source: string, line: number, reason: string, detail: string, raw: string): Promise<void> {
+    this.count++;
+    await this.out.write(csvLine([source, String(line), reason, detail, raw], this.guard));
+  }
+}
+
+function checkRejectRate(o: ScoreRunOptions, path: string, rejected: number, rows: number): void {
+  if (o.strict && rejected > 0) {
+    throw new InputError('LS120', `${rejected} row(s) rejected under --strict`, path, undefined, 'see rejects.csv in the previous run, or drop --strict to keep going');
+  }
+  if (o.maxRejectRate !== undefined && rows > 0 && rejected / rows > o.maxRejectRate) {
+    throw new InputError(
+      'LS121',
+      `${rejected} of ${rows} rows rejected (${((rejected / rows) * 100).toFixed(2)}%), above --max-reject-rate ${o.maxRejectRate}`,
+      path,
+      undefined,
+      'the export is probably malformed (delimiter, encoding, columns); fix it or raise --max-reject-rate',
+    );
+  }
+}
+
+export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
+  const started = Date.now();
+  const guard = o.formulaGuard ?? true;
+  const model = o.model;
+  const leadsFile = await open(o.leads, 'leads', o);
+  const idName = model.input.leads.id;
+  const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id');
+  const activityFiles: CsvFile[] = [];
+  for (const a of o.activities) {
+    const f = await open(a, 'activities', o);
+    const ai = model.input.activities;
+    requireColumn(f, ai.leadId, 'input.activities.lead_id');
+    requireColumn(f, ai.type, 'input.activities.type');
+    requireColumn(f, ai.timestamp, 'input.activities.timestamp');
+    activityFiles.push(f);
+  }
+
+  const outputs = await OutputSet.create(o.outDir);
+  try {
+    const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
+    const summary = new SummaryBuilder(cm);
+    const rejects = new Rejects(outputs.file('rejects.csv'), guard);
+    await outputs.file('rejects.csv').write(csvLine(REJECT_HEADER, false));
+    const inputs: InputFacts[] = [];
+
+    // 1. Leads.
+    const ids: string[] = [];
+    const raws: string[] = [];
+    const lines: number[] = [];
+    const byId = new Map<string, number>();
+    let leadRows = 0;
+    let pendingBad: CsvBadRow[] = [];
+    const onBad = (b: CsvBadRow) => pendingBad.push(b);
+    const flushBad = async (source: string) => {
+      for (const b of pendingBad) {
+        await rejects.add(source, b.line, b.reason, b.message, b.raw);
+        if (source === leadsFile.path) summary.addRejectedLead(b.reason);
+        else summary.addReason(b.reason);
+      }
+      const n = pendingBad.length;
+      pendingBad = [];
+      return n;
+    };
+    let leadRejects = 0;
+    for await (const batch of leadsFile.batches(onBad)) {
+      leadRows += pendingBad.length;
+      leadRejects += await flushBad(leadsFile.path);
+      for (const r of batch) {
+        leadRows++;
+        const id = idIndex < 0 ? String(leadRows) : (r.fields[idIndex] ?? '').trim();
+        if (!id) {
+          leadRejects++;
+          summary.addRejectedLead('missing_id');
+          await rejects.add(leadsFile.path, r.line, 'missing_id', `empty lead id in column "${idName}"`, r.raw);
+          continue;
+        }
+        if (byId.has(id)) {
+          leadRejects++;
+          summary.addRejectedLead('duplicate_id');
+          await rejects.add(leadsFile.path, r.line, 'duplicate_id', `lead id "${id}" first seen on line ${lines[byId.get(id)!]}`, r.raw);
+          continue;
+        }
+        byId.set(id, ids.length);
+        ids.push(id);
+        raws.push(r.raw);
+        lines.push(r.line);
+      }
+      o.onProgress?.({ file: leadsFile.path, bytesRead: leadsFile.bytesRead(), ...(leadsFile.totalBytes !== undefined ? { totalBytes: leadsFile.totalBytes } : {}), rows: leadRows });
+    }
+    leadRows += pendingBad.length;
+    leadRejects += await flushBad(leadsFile.path);
+    summary.blankLines += leadsFile.blankLines();
+    // Quality rejects are added below; the reject-rate check runs once they are known.
+
+    // 2. Activities.
+    const n = ids.length;
+    const fold = new EngagementFold(cm, n);
+    const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0 };
+    const ai = model.input.activities;
+    const dateFormat = ai.dateFormat ?? cm.dateFormat;
+    for (const f of activityFiles) {
+      const binding = fold.bind(f.header);
+      const m = columnMatcher(f.header);
+      const li = m(ai.leadId);
+      const ti = m(ai.type);
+      const si = m(ai.timestamp);
+      let rows = 0;
+      let rejected = 0;
+      const reject = async (line: number, reason: string, detail: string, raw: string) => {
+        rejected++;
+        summary.addReason(reason);
+        await rejects.add(f.path, line, reason, detail, raw);
+      };
+      for await (const batch of f.batches(onBad)) {
+        rows += pendingBad.length;
+        rejected += await flushBad(f.path);
+        for (let b = 0; b < batch.length; b++) {
+          const r = batch[b]!;
+          rows++;
+          const fields = r.fields;
+          const leadId = (fields[li] ?? '').trim();
+          if (!leadId) {
+            await reject(r.line, 'missing_lead_id', `empty lead id in column "${ai.leadId}"`, r.raw);
+            continue;
+          }
+          const type = fields[ti] ?? '';
+          if (present(type, cm.nulls) === undefined) {
+            await reject(r.line, 'missing_type', `empty activity type in column "${ai.type}"`, r.raw);
+            continue;
+          }
+          const tsCell = (fields[si] ?? '').trim();
+          if (!tsCell) {
+            await reject(r.line, 'missing_timestamp', `empty timestamp in column "${ai.timestamp}"`, r.raw);
+            continue;
+          }
+          const t = parseTimestamp(tsCell, dateFormat);
+          if (Number.isNaN(t)) {
+            await reject(r.line, 'bad_timestamp', `timestamp "${tsCell}" in column "${ai.timestamp}" is not a date`, r.raw);
+            continue;
+          }
+          const lead = byId.get(leadId);
+          if (lead === undefined) {
+            counts.orphan++;
+            continue;
+          }
+          const outcome = fold.add(binding, lead, t, type, fields);
+          if (outcome === 'used') counts.used++;
+          else if (outcome === 'future') counts.future++;
+          else counts.outsideWindow++;
+        }
+        o.onProgress?.({ file: f.path, bytesRead: f.bytesRead(), ...(f.totalBytes !== undefined ? { totalBytes: f.totalBytes } : {}), rows });
+      }
+      rows += pendingBad.length;
+      rejected += await flushBad(f.path);
+      summary.blankLines += f.blankLines();
+      counts.read += rows;
+      counts.rejected += rejected;
+      checkRejectRate(o, f.path, rejected, rows);
+      inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
+    }
+
+    // 3. Score.
+    const scorer = new LeadScorer(cm, fold);
+    const score = new Float64Array(n);
+    const fit = new Float64Array(n);
+    const engagement = new Float64Array(n);
+    const band = new Int16Array(n);
+    const grade: string[] = new Array<string>(n);
+    const flags: string[] = new Array<string>(n);
+    const reasons: string[] = new Array<string>(n);
+    const ni = cm.interests.length;
+    const interests = new Float64Array(n * ni);
+    const scored: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = splitRecord(raws[i]!, leadsFile.delimiter);
+      const outcome = scorer.score(row, i);
+      if (outcome.kind === 'rejected') {
+        leadRejects++;
+        summary.addRejectedLead(outcome.reason);
+        const q = cm.rules[outcome.slot]!;
+        await rejects.add(leadsFile.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raws[i]!);
+        continue;
+      }
+      const l = outcome.lead;
+      summary.addScored(l);
+      score[i] = l.score;
+      fit[i] = l.fit;
+      engagement[i] = l.engagement;
+      band[i] = l.band;
+      grade[i] = l.grade;
+      flags[i] = l.flags.join(';');
+      reasons[i] = formatReasons(cm, l.contributions);
+      for (let k = 0; k < ni; k++) interests[i * ni + k] = l.interests[k]!;
+      scored.push(i);
+    }
+    summary.leadsRead = leadRows;
+    checkRejectRate(o, leadsFile.path, leadRejects, leadRows);
+    inputs.unshift({ role: 'leads', path: leadsFile.path, ...(leadsFile.totalBytes !== undefined ? { bytes: leadsFile.totalBytes } : {}), rows: leadRows, rejected: leadRejects });
+
+    // 4. Rank and write.
+    const order = Uint32Array.from(scored);
+    order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareLeadIds(ids[a]!, ids[b]!));
+    const header = [
+      ...leadsFile.header,
+      'rank', 'score', 'band', 'grade', 'fit', 'engagement', 'flags', 'reasons',
+      ...cm.interests.map((x) => `interest_${x}`),
+    ];
+    const headerLine = csvLine(header, false);
+    const scoredOut = outputs.file('scored.csv');
+    await scoredOut.write(headerLine);
+    const bandOuts = model.bands.map((b) => outputs.file(bandFileName(b.name)));
+    for (const b of bandOuts) await b.write(headerLine);
+    const cells = new Array<string>(header.length);
+    const nOrig = leadsFile.header.length;
+    for (let r = 0; r < order.length; r++) {
+      const i = order[r]!;
+      const orig = splitRecord(raws[i]!, leadsFile.delimiter);
+      for (let c = 0; c < nOrig; c++) cells[c] = orig[c] ?? '';
+      const bi = band[i]!;
+      cells[nOrig] = String(r + 1);
+      cells[nOrig + 1] = formatFixed2(score[i]!);
+      cells[nOrig + 2] = bi >= 0 ? model.bands[bi]!.name : '';
+      cells[nOrig + 3] = grade[i]!;
+      cells[nOrig + 4] = formatFixed2(fit[i]!);
+      cells[nOrig + 5] = formatFixed2(engagement[i]!);
+      cells[nOrig + 6] = flags[i]!;
+      cells[nOrig + 7] = reasons[i]!;
+      for (let k = 0; k < ni; k++) cells[nOrig + 8 + k] = formatFixed2(interests[i * ni + k]!);
+      const line = csvLine(cells, guard);
+      await scoredOut.write(line);
+      if (bi >= 0) await bandOuts[bi]!.write(line);
+    }
+
+    const leadsStat = o.leads === '-' ? undefined : await stat(o.leads).catch(() => undefined);
+    if (leadsStat && inputs[0]) inputs[0].bytes = leadsStat.size;
+    const result = summary.build(
+      {
+        version: o.version,
+        modelPath: o.modelPath,
+        modelSha256: o.modelSha256,
+        asOf: new Date(o.asOfMs).toISOString(),
+        startedAt: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        inputs,
+        ...(o.command !== undefined ? { command: o.command } : {}),
+      },
+      counts,
+      fold.unknownTypes,
+    );
+    await outputs.file('summary.json').write(JSON.stringify(result, null, 2) + '\n');
+    await outputs.file('summary.md').write(summaryToMarkdown(result));
+    await outputs.commit();
+    return { summary: result, outDir: o.outDir, files: ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), 'rejects.csv', 'summary.md', 'summary.json'] };
+  } catch (e) {
+    await outputs.abort();
+    throw e;
+  }
+}
+
+export type { CompiledModel };
+
+/** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
+export function bandFileName(name: string): string {
+  return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
+}
