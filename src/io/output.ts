@@ -1,0 +1,288 @@
+// Atomic outputs (PRODUCT.md §4): every output file is written to a temporary file inside OUTDIR (same
+// filesystem), fsynced, and renamed into place only on commit(). On abort(), an error, SIGINT or SIGTERM
+// the temporaries are removed and the previous outputs stay byte-identical.
+import { createWriteStream, closeSync, fsync, close, unlinkSync, type WriteStream } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { basename, join, resolve } from 'node:path';
+
+/** Strings are buffered and written in writes of about this many characters. */
+const FLUSH_CHARS = 1 << 20;
+/** The stream accepts this much before asking the caller to wait for 'drain'. */
+const STREAM_HIGH_WATER = 4 << 20;
+
+export interface OutputFile {
+  readonly name: string;
+  /** Buffers `chunk`; returns a promise only when the underlying stream needs draining. */
+  write(chunk: string): Promise<void> | void;
+}
+
+class TempFile implements OutputFile {
+  readonly tmpPath: string;
+  readonly finalPath: string;
+  private stream: WriteStream;
+  private parts: string[] = [];
+  private size = 0;
+  private error: Error | null = null;
+  private fd: number | null = null;
+  closed = false;
+
+  constructor(
+    readonly name: string,
+    outDir: string,
+  ) {
+    this.tmpPath = join(outDir, `.leadscore-${process.pid}-${randomBytes(4).toString('hex')}-${name}.tmp`);
+    this.finalPath = join(outDir, name);
+    this.stream = createWriteStream(this.tmpPath, { flags: 'wx', mode: 0o644, autoClose: false, highWaterMark: STREAM_HIGH_WATER });
+    this.stream.on('open', (fd) => {
+      this.fd = fd;
+    });
+    this.stream.on('error', (e) => {
+      this.error ??= e;
+    });
+  }
+
+  write(chunk: string): Promise<void> | void {
+    if (this.error) throw this.error;
+    if (this.closed) throw new Error(`output ${this.name} is already closed`);
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= FLUSH_CHARS) return this.flush();
+  }
+
+  private flush(): Promise<void> | void {
+    if (this.size === 0) return;
+    const data = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (this.stream.write(data)) return;
+    return new Promise<void>((resolveDrain, reject) => {
+      const onDrain = (): void => {
+        this.stream.off('error', onError);
+        resolveDrain();
+      };
+      const onError = (e: Error): void => {
+        this.stream.off('drain', onDrain);
+        reject(e);
+      };
+      this.stream.once('drain', onDrain);
+      this.stream.once('error', onError);
+    });
+  }
+
+  /** Flush, end, fsync and close the temporary file. */
+  async finish(): Promise<void> {
+    if (this.error) throw this.error;
+    await this.flush();
+    await new Promise<void>((res, rej) => {
+      if (this.error) return rej(this.error);
+      this.stream.once('error', rej);
+      this.stream.end(() => {
+        this.stream.off('error', rej);
+        res();
+      });
+    });
+    if (this.error) throw this.error;
+    const fd = this.fd ?? (this.stream as unknown as { fd: number | null }).fd;
+    if (fd !== null && fd !== undefined) {
+      await new Promise<void>((res, rej) => fsync(fd, (e) => (e ? rej(e) : res())));
+      await new Promise<void>((res, rej) => close(fd, (e) => (e ? rej(e) : res())));
+    }
+    this.fd = null;
+    this.closed = true;
+  }
+
+  /** Synchronous cleanup for signal/exit handlers: close the descriptor and unlink the temporary. */
+  discardSync(): void {
+    this.closed = true;
+    const fd = this.fd ?? (this.stream as unknown as { fd: number | null }).fd;
+    if (fd !== null && fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+      this.fd = null;
+    }
+    this.stream.destroy();
+    try {
+      unlinkSync(this.tmpPath);
+    } catch {
+      /* not created yet or already gone */
+    }
+  }
+
+  async discard(): Promise<void> {
+    this.closed = true;
+    // wait for the open (if pending) so that the file can be removed after it exists
+    if (this.fd === null && !this.error && this.stream.pending) {
+      await new Promise<void>((res) => {
+        this.stream.once('open', () => res());
+        this.stream.once('error', () => res());
+        this.stream.once('close', () => res());
+      });
+    }
+    this.discardSync();
+    try {
+      await unlink(this.tmpPath);
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+export class OutputSet {
+  private files = new Map<string, TempFile>();
+  private state: 'open' | 'committed' | 'aborted' = 'open';
+  private readonly onSigint = (): void => this.die(130);
+  private readonly onSigterm = (): void => this.die(143);
+  private readonly onExit = (): void => this.cleanupSync();
+
+  private constructor(readonly outDir: string) {}
+
+  /** mkdir -p outDir; installs SIGINT/SIGTERM handlers that remove this set's temporaries, then exit 130/143. */
+  static async create(outDir: string): Promise<OutputSet> {
+    const dir = resolve(outDir);
+    await mkdir(dir, { recursive: true });
+    const set = new OutputSet(dir);
+    process.on('SIGINT', set.onSigint);
+    process.on('SIGTERM', set.onSigterm);
+    process.on('exit', set.onExit);
+    return set;
+  }
+
+  /** The output `name` (a plain file name inside outDir); the same name returns the same file. */
+  file(name: string): OutputFile {
+    if (this.state !== 'open') throw new Error(`output set already ${this.state}`);
+    if (name !== basename(name) || name === '' || name === '.' || name === '..') {
+      throw new Error(`output name must be a plain file name: ${JSON.stringify(name)}`);
+    }
+    let f = this.files.get(name);
+    if (!f) {
+      f = new TempFile(name, this.outDir);
+      this.files.set(name, f);
+    }
+    return f;
+  }
+
+  /** Temporary paths currently held (for tests and diagnostics). */
+  temporaries(): string[] {
+    return [...this.files.values()].map((f) => f.tmpPath);
+  }
+
+  /** End and fsync every file, then rename each into place (all written before any rename). */
+  async commit(): Promise<void> {
+    if (this.state !== 'open') throw new Error(`output set already ${this.state}`);
+    try {
+      for (const f of this.files.values()) await f.finish();
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+    const files = [...this.files.values()];
+    try {
+      for (const f of files) await rename(f.tmpPath, f.finalPath);
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+    this.state = 'committed';
+    this.uninstall();
+    await syncDir(this.outDir);
+  }
+
+  /** Close and unlink every temporary; previous outputs are untouched. Safe to call twice. */
+  async abort(): Promise<void> {
+    if (this.state === 'committed') return;
+    this.state = 'aborted';
+    for (const f of this.files.values()) await f.discard();
+    this.uninstall();
+  }
+
+  private cleanupSync(): void {
+    if (this.state === 'committed') return;
+    for (const f of this.files.values()) f.discardSync();
+  }
+
+  private die(code: number): void {
+    this.cleanupSync();
+    this.uninstall();
+    process.exit(code);
+  }
+
+  private uninstall(): void {
+    process.off('SIGINT', this.onSigint);
+    process.off('SIGTERM', this.onSigterm);
+    process.off('exit', this.onExit);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // best effort: make the renames durable (not supported on every platform)
+  try {
+    const h = await open(dir, 'r');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  } catch {
+    /* ignore */
+  }
+}
+
+/** An OutputFile on process.stdout (for '-' outputs). A closed pipe (EPIPE) ends writing quietly. */
+export interface StdoutFile extends OutputFile {
+  /** Flush buffered text; resolves when written (or when the pipe is gone). */
+  end(): Promise<void>;
+  /** True once the reader went away (EPIPE): the caller may stop producing output. */
+  readonly closed: boolean;
+}
+
+export function stdoutFile(name = '-', stream: NodeJS.WritableStream = process.stdout): StdoutFile {
+  let parts: string[] = [];
+  let size = 0;
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw e;
+  });
+  const waitDrain = (): Promise<void> =>
+    new Promise<void>((res) => {
+      const done = (): void => {
+        stream.off('drain', done);
+        stream.off('error', done);
+        stream.off('close', done);
+        res();
+      };
+      stream.once('drain', done);
+      stream.once('error', done);
+      stream.once('close', done);
+    });
+  const flush = (): Promise<void> | void => {
+    if (size === 0 || closed) {
+      parts = [];
+      size = 0;
+      return;
+    }
+    const data = parts.join('');
+    parts = [];
+    size = 0;
+    if (!stream.write(data)) return waitDrain();
+  };
+  return {
+    name,
+    get closed() {
+      return closed;
+    },
+    write(chunk: string) {
+      if (closed) return;
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= FLUSH_CHARS) return flush();
+    },
+    async end() {
+      await flush();
+    },
+  };
+}
