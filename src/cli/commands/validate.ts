@@ -1,0 +1,96 @@
+// leadscore validate MODEL [-l LEADS] [-a ACTIVITIES] [--json]
+// Checks a model (shape, types, semantics) and, given -l/-a, that every field it reads is a column of
+// those files. Reports every diagnostic, not just the first. Exit 0 when valid (warnings allowed), 2 not.
+import type { Command } from 'commander';
+import type { Diagnostic } from '../../core/model/types.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Register } from '../main.js';
+
+export interface ValidateOptions {
+  leads?: string;
+  activities: string[];
+  json?: boolean;
+}
+
+const EXAMPLE = `
+Examples:
+  $ leadscore validate models/b2b-saas.yaml
+  $ leadscore validate models/b2b-saas.yaml -l leads.csv -a activities.csv
+  $ leadscore validate models/b2b-saas.yaml --json | jq '.errors[].code'
+
+Each problem is printed as  file:line:col severity CODE message  with a hint below it
+(codes are listed in docs/diagnostics.md). Exit status: 0 valid (warnings allowed), 2 invalid.
+`;
+
+export const register: Register = (program: Command, setExit) => {
+  program
+    .command('validate')
+    .description('check a scoring model, and that the columns it reads exist in the given CSV files')
+    .argument('<model>', 'the YAML model file')
+    .option('-l, --leads <file>', 'leads CSV: check that every lead field of the model is one of its columns')
+    .option('-a, --activities <file>', 'activities CSV: check the activity columns (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--json', 'print { file, valid, errors, warnings } as JSON')
+    .addHelpText('after', EXAMPLE)
+    .action(async (model: string, opts: ValidateOptions) => {
+      setExit(await run(model, opts));
+    });
+};
+
+export async function run(modelPath: string, opts: ValidateOptions): Promise<ExitCode> {
+  const { loadModelFile } = await import('../../io/model-file.js');
+  const { readHeaderLine } = await import('../../io/header.js');
+  const { checkColumns, countRules } = await import('../../core/model/validate.js');
+  const { formatDiagnostic, formatCounts, useColor } = await import('../format.js');
+
+  const loaded = await loadModelFile(modelPath);
+  const errors: Diagnostic[] = [...loaded.result.errors];
+  const warnings: Diagnostic[] = [...loaded.result.warnings];
+  const model = loaded.result.value;
+
+  const header = async (file: string): Promise<string[] | undefined> => {
+    try {
+      const h = await readHeaderLine(file);
+      if (h.length === 0 || (h.length === 1 && h[0] === '')) throw new Error('the file is empty');
+      return h;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      errors.push({
+        code: 'LS092', severity: 'error', file,
+        message: `cannot read the header of ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`,
+        hint: 'give a CSV file whose first line names the columns',
+      });
+      return undefined;
+    }
+  };
+  const leadsHeader = opts.leads !== undefined ? await header(opts.leads) : undefined;
+  const activityHeaders: { file: string; header: string[] }[] = [];
+  for (const file of opts.activities ?? []) {
+    const h = await header(file);
+    if (h) activityHeaders.push({ file, header: h });
+  }
+  if (model) {
+    const common = { file: modelPath, locate: loaded.locate };
+    const found: Diagnostic[] = [];
+    if (leadsHeader) found.push(...checkColumns(model, { leads: leadsHeader }, { ...common, leadsFile: opts.leads as string }));
+    for (const a of activityHeaders) found.push(...checkColumns(model, { activities: a.header }, { ...common, activitiesFile: a.file }));
+    for (const d of found) (d.severity === 'error' ? errors : warnings).push(d);
+  }
+
+  const valid = errors.length === 0 && model !== undefined;
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ file: modelPath, valid, errors, warnings }, null, 2) + '\n');
+  } else {
+    const color = useColor(process.stdout);
+    const sorted = [...errors, ...warnings].sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) : 0));
+    for (const d of sorted) process.stdout.write(formatDiagnostic(d, { color }) + '\n');
+    if (valid) {
+      const w = warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
+      const checked = [opts.leads, ...(opts.activities ?? [])].filter((x) => x !== undefined);
+      const cols = checked.length ? `; columns found in ${checked.join(', ')}` : '';
+      process.stdout.write(`ok: ${modelPath} is valid (${countRules(model)} rules${cols})${w}\n`);
+    } else {
+      process.stdout.write(formatCounts(errors.length, warnings.length) + '\n');
+    }
+  }
+  return valid ? ExitCode.ok : ExitCode.usage;
+}

@@ -1,0 +1,36 @@
+// Terminal formatting of diagnostics, shared by every command:
+//   models/b2b.yaml:14:9 error LS012 unknown operator "gretaer_than" in fit.rules[2].if (did you mean "gt"?)
+//     hint: operators: equals, in, ...
+import { Chalk } from 'chalk';
+import type { Diagnostic } from '../core/model/types.js';
+
+export interface FormatOptions {
+  color?: boolean;
+  /** Print the hint on an indented second line (default true). */
+  hint?: boolean;
+}
+
+export function formatLocation(d: Pick<Diagnostic, 'file' | 'line' | 'col'>): string {
+  if (d.file === undefined) return d.line !== undefined ? `${d.line}:${d.col ?? 1}` : '';
+  return d.line !== undefined ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
+}
+
+export function formatDiagnostic(d: Diagnostic, opts: FormatOptions = {}): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const loc = formatLocation(d);
+  const sev = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
+  let out = `${loc ? c.bold(loc) + ' ' : ''}${sev} ${c.dim(d.code)} ${d.message}`;
+  if (d.hint && opts.hint !== false) out += `\n  ${c.cyan('hint:')} ${d.hint}`;
+  return out;
+}
+
+/** "2 errors, 1 warning" */
+export function formatCounts(errors: number, warnings: number): string {
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+  return warnings ? `${n(errors, 'error')}, ${n(warnings, 'warning')}` : n(errors, 'error');
+}
+
+/** Whether to colour output on this stream: a TTY, and NO_COLOR unset. */
+export function useColor(stream: { isTTY?: boolean }): boolean {
+  return !!stream.isTTY && !process.env['NO_COLOR'];
+}

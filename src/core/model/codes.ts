@@ -1,0 +1,63 @@
+// Stable diagnostic codes of model loading and validation (docs/diagnostics.md explains each with an
+// example and a fix). Tests assert on these codes, never on message text. Never reuse a retired code.
+import type { Severity } from './types.js';
+
+export const DIAGNOSTIC_CODES = {
+  // The file and its YAML
+  LS001: { severity: 'error', meaning: 'YAML syntax error' },
+  LS002: { severity: 'error', meaning: 'YAML alias expands too much (alias bomb) or is unresolved' },
+  LS003: { severity: 'error', meaning: 'model file cannot be read' },
+  LS004: { severity: 'error', meaning: 'model is empty or its top level is not a mapping' },
+  LS005: { severity: 'error', meaning: 'duplicate key in a YAML mapping' },
+  LS006: { severity: 'warning', meaning: 'YAML warning (e.g. an unknown tag)' },
+  // Shape
+  LS010: { severity: 'error', meaning: 'unknown key' },
+  LS011: { severity: 'error', meaning: 'wrong type of value' },
+  LS012: { severity: 'error', meaning: 'unknown condition operator' },
+  LS013: { severity: 'error', meaning: 'missing required key' },
+  LS014: { severity: 'error', meaning: 'value is not one of the allowed values' },
+  LS015: { severity: 'error', meaning: 'unsupported model version (only version: 1)' },
+  LS016: { severity: 'error', meaning: 'malformed condition (no operator, or all/any/not mixed with other keys)' },
+  LS017: { severity: 'error', meaning: 'rule form is ambiguous or incomplete' },
+  LS018: { severity: 'error', meaning: 'empty list where at least one item is needed' },
+  // Ids and names
+  LS020: { severity: 'error', meaning: 'duplicate rule id' },
+  LS021: { severity: 'warning', meaning: 'rule id is not snake_case' },
+  LS022: { severity: 'error', meaning: 'interest or flag name is not snake_case' },
+  LS023: { severity: 'error', meaning: 'duplicate band name' },
+  // Bands and grades
+  LS030: { severity: 'error', meaning: 'bands are not in descending min order' },
+  LS031: { severity: 'error', meaning: 'more than one catch-all band, or a catch-all band that is not last' },
+  LS032: { severity: 'warning', meaning: 'band can never be reached (score is clamped to [0, 100])' },
+  LS033: { severity: 'warning', meaning: 'no catch-all band: low scores get no band' },
+  LS034: { severity: 'warning', meaning: 'model has no bands' },
+  LS035: { severity: 'error', meaning: 'grade scale is not in descending min order' },
+  LS036: { severity: 'error', meaning: 'grade scale is empty' },
+  // Ranges and numbers
+  LS040: { severity: 'error', meaning: 'range has min greater than max' },
+  LS041: { severity: 'error', meaning: 'ranges overlap' },
+  LS042: { severity: 'error', meaning: 'range can never be reached (earlier ranges cover it)' },
+  LS043: { severity: 'error', meaning: 'between: [a, b] with a > b' },
+  // Regular expressions
+  LS050: { severity: 'error', meaning: 'regular expression does not compile' },
+  LS051: { severity: 'error', meaning: 'regular expression can backtrack catastrophically' },
+  // Numeric settings
+  LS060: { severity: 'error', meaning: 'half_life_days must be greater than 0' },
+  LS061: { severity: 'error', meaning: 'window_days must be greater than 0' },
+  LS062: { severity: 'error', meaning: 'max_count must be a positive integer' },
+  LS063: { severity: 'error', meaning: 'max_points must be greater than 0' },
+  LS064: { severity: 'error', meaning: 'within_days / older_than_days must not be negative' },
+  LS065: { severity: 'warning', meaning: 'a component cap (max) of 0 or less' },
+  // Practitioner warnings
+  LS070: { severity: 'warning', meaning: 'rule has 0 points and no flag: it has no effect' },
+  LS071: { severity: 'warning', meaning: 'model has no rules' },
+  LS072: { severity: 'warning', meaning: 'reject rule has points or a flag, which are ignored' },
+  LS073: { severity: 'warning', meaning: 'section is not supported by this version and is ignored' },
+  LS074: { severity: 'warning', meaning: 'range or band bound outside the reachable values' },
+  // Columns (validate -l / -a)
+  LS090: { severity: 'error', meaning: 'field is not a column of the leads file' },
+  LS091: { severity: 'error', meaning: 'field is not a column of the activities file' },
+  LS092: { severity: 'error', meaning: 'header of a CSV file cannot be read' },
+} as const satisfies Record<string, { severity: Severity; meaning: string }>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
