@@ -447,7 +447,7 @@ function productLedTrial() {
     at(k).email = `${base36(8)}@${dom}`;
   }
   at(58).email = `${ascii(at(58).full_name.split(' ')[0])}.gmail.com`;
-  at(190).email = `${ascii(at(190).full_name.split(' ')[0])}@company`;
+  at(190).email = `${ascii(at(190).full_name.split(' ')[0])}@@company.com`;
   Object.assign(at(99), { full_name: 'Test User', email: 'qa+trial17@bluefield.io' });
   Object.assign(at(245), { full_name: 'asdf asdf', company_name: 'asdf', use_case: 'Just exploring' });
   // The same user exported twice (first row wins).
