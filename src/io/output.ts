@@ -243,9 +243,10 @@ export function stdoutFile(name = '-', stream: NodeJS.WritableStream = process.s
   let parts: string[] = [];
   let size = 0;
   let closed = false;
+  let failure: Error | null = null;
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') closed = true;
-    else throw e;
+    else failure ??= e;
   });
   const waitDrain = (): Promise<void> =>
     new Promise<void>((res) => {
@@ -276,6 +277,7 @@ export function stdoutFile(name = '-', stream: NodeJS.WritableStream = process.s
       return closed;
     },
     write(chunk: string) {
+      if (failure) throw failure;
       if (closed) return;
       parts.push(chunk);
       size += chunk.length;
@@ -283,6 +285,7 @@ export function stdoutFile(name = '-', stream: NodeJS.WritableStream = process.s
     },
     async end() {
       await flush();
+      if (failure) throw failure;
     },
   };
 }

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { OutputSet, stdoutFile } from '../../src/io/output.js';
+
+const freshDir = (): string => mkdtempSync(join(tmpdir(), 'leadscore-out-test-'));
+
+describe('OutputSet', () => {
+  it('creates the directory and only shows files after commit', async () => {
+    const dir = join(freshDir(), 'nested', 'out');
+    const set = await OutputSet.create(dir);
+    const f = set.file('scored.csv');
+    expect(set.file('scored.csv')).toBe(f);
+    await f.write('a,b\n');
+    for (let i = 0; i < 50_000; i++) await f.write(`${i},${'x'.repeat(40)}\n`); // several 1 MiB flushes
+    set.file('summary.md').write('# ok\n');
+    expect(readdirSync(dir).every((n) => n.startsWith('.leadscore-') && n.endsWith('.tmp'))).toBe(true);
+    await set.commit();
+    expect(readdirSync(dir).sort()).toEqual(['scored.csv', 'summary.md']);
+    const text = readFileSync(join(dir, 'scored.csv'), 'utf8');
+    expect(text.startsWith('a,b\n0,')).toBe(true);
+    expect(text.split('\n')).toHaveLength(50_002);
+  });
+
+  it('commit replaces the previous outputs', async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'scored.csv'), 'old\n');
+    const set = await OutputSet.create(dir);
+    set.file('scored.csv').write('new\n');
+    await set.commit();
+    expect(readFileSync(join(dir, 'scored.csv'), 'utf8')).toBe('new\n');
+  });
+
+  it('abort leaves previous files byte-identical and no temporaries', async () => {
+    const dir = freshDir();
+    const before = Buffer.from('id,score\r\n1,99\n\xff', 'latin1');
+    writeFileSync(join(dir, 'scored.csv'), before);
+    const set = await OutputSet.create(dir);
+    set.file('scored.csv').write('partial\n');
+    set.file('rejects.csv').write('x\n');
+    await set.abort();
+    await set.abort(); // idempotent
+    expect(readdirSync(dir)).toEqual(['scored.csv']);
+    expect(readFileSync(join(dir, 'scored.csv')).equals(before)).toBe(true);
+  });
+
+  it('rejects names with path separators', async () => {
+    const set = await OutputSet.create(freshDir());
+    expect(() => set.file('../x.csv')).toThrow();
+    await set.abort();
+  });
+
+  // the child process runs the built module (vitest's TS transform does not reach it): needs `npm run build`
+  const built = new URL('../../dist/io/output.js', import.meta.url);
+  it.skipIf(!existsSync(built))('SIGTERM removes the temporaries, keeps the previous outputs and exits 143', async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'scored.csv'), 'yesterday\n');
+    const script = `
+      const { OutputSet } = await import(${JSON.stringify(built.href)});
+      const set = await OutputSet.create(${JSON.stringify(dir)});
+      const f = set.file('scored.csv');
+      await f.write('half-written\\n'.repeat(200000));
+      console.log('ready');
+      setInterval(() => {}, 1000);
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    const ready = await new Promise<boolean>((res) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && res(true));
+      child.on('exit', () => res(false));
+    });
+    expect(ready, err).toBe(true);
+    // the temporary appears once the stream's asynchronous open has run
+    for (let i = 0; i < 100 && !readdirSync(dir).some((n) => n.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(dir).some((n) => n.endsWith('.tmp'))).toBe(true);
+    const code = await new Promise<number | null>((res) => {
+      child.on('exit', (c) => res(c));
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(143);
+    expect(readdirSync(dir)).toEqual(['scored.csv']);
+    expect(readFileSync(join(dir, 'scored.csv'), 'utf8')).toBe('yesterday\n');
+  });
+});
+
+describe('stdoutFile', () => {
+  it('buffers and flushes on end', async () => {
+    let got = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        got += chunk.toString();
+        cb();
+      },
+    });
+    const out = stdoutFile('-', sink);
+    out.write('a\n');
+    out.write('b\n');
+    expect(got).toBe('');
+    await out.end();
+    expect(got).toBe('a\nb\n');
+  });
+
+  it('ends quietly on EPIPE', async () => {
+    const sink = new Writable({
+      write(_chunk, _enc, cb) {
+        const e = new Error('write EPIPE') as NodeJS.ErrnoException;
+        e.code = 'EPIPE';
+        cb(e);
+      },
+    });
+    const out = stdoutFile('-', sink);
+    out.write('x'.repeat(2 << 20));
+    await out.end();
+    await new Promise((r) => setImmediate(r));
+    expect(out.closed).toBe(true);
+    expect(out.write('more')).toBeUndefined();
+  });
+});
