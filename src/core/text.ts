@@ -40,11 +40,21 @@ export function closest(name: string, candidates: readonly string[], max = 3, ma
     seen.add(c);
     const f = foldName(c);
     let d = levenshtein(target, f);
-    if (d > limit && target.length >= 3 && f.length >= 3 && (f.includes(target) || target.includes(f))) d = limit;
+    if (d > limit && target.length >= 3 && f.length >= 3) {
+      // one name inside the other (email / email_address), or a long shared start (employees / employee_count)
+      const prefix = commonPrefix(target, f);
+      if (f.includes(target) || target.includes(f) || (prefix >= 4 && prefix * 2 >= Math.min(target.length, f.length))) d = limit;
+    }
     if (d <= limit) scored.push({ c, d, i });
   });
   scored.sort((x, y) => x.d - y.d || x.i - y.i);
   return scored.slice(0, max).map((s) => s.c);
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 /** The single closest candidate, if any is close enough. */

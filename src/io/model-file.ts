@@ -91,7 +91,11 @@ export function loadModelText(text: string, file?: string): LoadedModel {
   }
 
   const result = validateModel(raw, { ...(file !== undefined ? { file } : {}), locate });
-  return { result: { value: result.value, errors: [...errors, ...result.errors], warnings: [...warnings, ...result.warnings] }, sha256, text, locate };
+  const bySource = (a: Diagnostic, b: Diagnostic) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
+  return {
+    result: { value: result.value, errors: [...errors, ...result.errors].sort(bySource), warnings: [...warnings, ...result.warnings].sort(bySource) },
+    sha256, text, locate,
+  };
 }
 
 function firstAlias(doc: Document): number | undefined {

@@ -53,7 +53,6 @@ export const DIAGNOSTIC_CODES = {
   LS071: { severity: 'warning', meaning: 'model has no rules' },
   LS072: { severity: 'warning', meaning: 'reject rule has points or a flag, which are ignored' },
   LS073: { severity: 'warning', meaning: 'section is not supported by this version and is ignored' },
-  LS074: { severity: 'warning', meaning: 'range or band bound outside the reachable values' },
   // Columns (validate -l / -a)
   LS090: { severity: 'error', meaning: 'field is not a column of the leads file' },
   LS091: { severity: 'error', meaning: 'field is not a column of the activities file' },
