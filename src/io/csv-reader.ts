@@ -56,6 +56,8 @@ export interface CsvFile {
   bytesRead(): number;
   batches(onBadRow: (bad: CsvBadRow) => void): AsyncIterable<CsvRow[]>;
   blankLines(): number;
+  /** Extra: splitRecord bound to this file's delimiter and header width (drops a trailing-delimiter field). */
+  split(raw: string): string[];
 }
 
 export type CsvOpenErrorCode =
@@ -822,6 +824,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
     bytesRead: () => source.bytesRead(),
     batches: (onBadRow) => batches(onBadRow),
     blankLines: () => blank,
+    split: (raw) => splitRecord(raw, delimiter, trailingDelimiter ? width : undefined),
   };
 }
 

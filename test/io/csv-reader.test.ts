@@ -230,6 +230,13 @@ describe('splitRecord', () => {
     for (const row of r.rows) expect(splitRecord(row.raw, ';')).toEqual(row.fields);
   });
 
+  it('CsvFile.split re-splits with the header width of a trailing-delimiter file', async () => {
+    const f = await openCsv(tmpFile('id;name;\n1;"A;da";\n'));
+    const rows = [];
+    for await (const b of f.batches(() => {})) rows.push(...b);
+    expect(rows.map((r) => f.split(r.raw))).toEqual([['1', 'A;da']]);
+  });
+
   it('drops the trailing-delimiter field when given the header width', () => {
     expect(splitRecord('1;Ada;', ';')).toEqual(['1', 'Ada', '']);
     expect(splitRecord('1;Ada;', ';', 2)).toEqual(['1', 'Ada']);
