@@ -105,10 +105,12 @@ class Reader {
     }
     const valid = [...required, ...optional];
     const out: Obj = new Map();
+    const suggested = new Set<string>();
     for (const [k, v] of e) {
       const p = [...path, k];
       if (!valid.includes(k)) {
         const guess = didYouMean(k, valid);
+        if (guess) suggested.add(guess);
         this.d.add('LS010', p, `unknown key "${k}" in ${at(path)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
           `valid keys of ${what}: ${valid.join(', ')}`, 'key');
         continue;
@@ -116,7 +118,8 @@ class Reader {
       out.set(k, { value: v, path: p });
     }
     for (const k of required) {
-      if (!out.has(k) && !e.some(([key]) => key === k)) {
+      // A misspelt required key is reported once, as unknown key with "did you mean".
+      if (!out.has(k) && !e.some(([key]) => key === k) && !suggested.has(k)) {
         this.d.add('LS013', [...path, k], `missing required key "${k}" in ${at(path)}`, requiredHint(what, k));
       }
     }
