@@ -5,7 +5,7 @@
 //   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
 //      place only when the whole run has succeeded (OutputSet).
 import { stat } from 'node:fs/promises';
-import { CsvOpenError, type CsvBadRow, type CsvFile, openCsv, splitRecord } from './csv-reader.js';
+import { CsvOpenError, type CsvBadRow, type CsvFile, openCsv } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { OutputSet, type OutputFile } from './output.js';
 import { InputError } from './errors.js';
@@ -253,7 +253,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const interests = new Float64Array(n * ni);
     const scored: number[] = [];
     for (let i = 0; i < n; i++) {
-      const row = splitRecord(raws[i]!, leadsFile.delimiter);
+      const row = leadsFile.split(raws[i]!);
       const outcome = scorer.score(row, i);
       if (outcome.kind === 'rejected') {
         leadRejects++;
@@ -295,7 +295,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const nOrig = leadsFile.header.length;
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
-      const orig = splitRecord(raws[i]!, leadsFile.delimiter);
+      const orig = leadsFile.split(raws[i]!);
       for (let c = 0; c < nOrig; c++) cells[c] = orig[c] ?? '';
       const bi = band[i]!;
       cells[nOrig] = String(r + 1);

@@ -106,10 +106,8 @@ export class SummaryBuilder {
     } else this.noBand++;
     if (l.grade) this.grades.set(l.grade, (this.grades.get(l.grade) ?? 0) + 1);
     this.histogram[Math.min(this.histogram.length - 1, Math.floor(l.score / BIN))]!++;
-    for (const c of l.contributions) {
-      this.fired[c.slot]!++;
-      this.points[c.slot]! += c.points;
-    }
+    for (const slot of l.fired) this.fired[slot]!++;
+    for (const c of l.contributions) this.points[c.slot]! += c.points;
     l.interests.forEach((v, i) => {
       if (v !== 0) {
         this.interestLeads[i]!++;
@@ -250,13 +248,16 @@ export function summaryToMarkdown(s: Summary): string {
   out.push(
     table(
       ['score', 'leads', ''],
-      s.histogram.map((h) => [`${h.from}–${h.to}${h.to === 100 ? '' : ')'}`.replace(/^(\d+)/, '[$1'), h.count, bar(h.count, maxH)]),
+      s.histogram.map((h) => [`[${h.from}, ${h.to}${h.to === 100 ? ']' : ')'}`, h.count, bar(h.count, maxH)]),
       ['l', 'r', 'l'],
     ),
     '',
   );
   out.push('## Rules', '');
-  out.push(table(['rule', 'section', 'leads', 'total points'], s.rules.map((r) => [r.id, r.section, r.fired, r.total_points.toFixed(2)])), '');
+  out.push(
+    table(['rule', 'section', 'leads matched', 'total points'], s.rules.map((r) => [r.id, r.section, r.fired, r.total_points.toFixed(2)]), ['l', 'l', 'r', 'r']),
+    '',
+  );
   if (s.interests.length) {
     out.push('## Interests', '');
     out.push(table(['interest', 'leads', 'total points'], s.interests.map((i) => [i.name, i.leads, i.total.toFixed(2)])), '');

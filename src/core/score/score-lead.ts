@@ -25,6 +25,8 @@ export interface ScoredLead {
   flags: string[];
   /** Non-zero contributions in rule order. */
   contributions: Contribution[];
+  /** Slots of every rule that matched, also those worth 0 points (flag-only signals and checks). */
+  fired: number[];
   interests: number[];
   /** Fit before `fit.max`, engagement before `engagement.max`, sum before the clamp (for explain). */
   fitUncapped: number;
@@ -90,6 +92,7 @@ export class LeadScorer {
     let adjustments = 0;
     const flags: string[] = [];
     const contributions: Contribution[] = [];
+    const fired: number[] = [];
     const addFlag = (f: string | undefined) => {
       if (f && !flags.includes(f)) flags.push(f);
     };
@@ -102,6 +105,7 @@ export class LeadScorer {
     for (let k = 0; k < cm.fit.length; k++) {
       const p = fitPoints(cm, k, row);
       if (p !== 0) {
+        fired.push(cm.fit[k]!.slot);
         fitUncapped += p;
         contributions.push({ slot: cm.fit[k]!.slot, points: p });
       }
@@ -115,6 +119,7 @@ export class LeadScorer {
       for (let k = 0; k < cm.engagement.length; k++) {
         const total = fold.ruleTotal(k, lead);
         if (total !== 0) {
+          fired.push(cm.engagement[k]!.slot);
           engagementUncapped += total;
           contributions.push({ slot: cm.engagement[k]!.slot, points: total });
           const i = cm.interestOf[k]!;
@@ -138,6 +143,7 @@ export class LeadScorer {
       for (let j = 0; j < cm.leadHeader.length; j++) s[SIGNAL_FIELDS.length + j] = row[j];
       for (const sig of cm.signals) {
         if (!sig.test.test(s)) continue;
+        fired.push(sig.slot);
         if (sig.rule.points !== 0) {
           engagementUncapped += sig.rule.points;
           contributions.push({ slot: sig.slot, points: sig.rule.points });
@@ -150,6 +156,7 @@ export class LeadScorer {
 
     for (const q of cm.quality) {
       if (q.rule.action === 'reject' || !q.fires(row)) continue;
+      fired.push(q.slot);
       if (q.rule.points !== 0) {
         adjustments += q.rule.points;
         contributions.push({ slot: q.slot, points: q.rule.points });
@@ -163,7 +170,7 @@ export class LeadScorer {
     const grade = model.grade ? gradeLetter(model.grade.fit, fit) + gradeLetter(model.grade.activity, engagement) : '';
     return {
       kind: 'scored',
-      lead: { score, fit, engagement, band, grade, flags, contributions, interests, fitUncapped, engagementUncapped, adjustments, unclamped },
+      lead: { score, fit, engagement, band, grade, flags, contributions, fired, interests, fitUncapped, engagementUncapped, adjustments, unclamped },
     };
   }
 }
