@@ -90,7 +90,8 @@ const at = (path: ModelPath) => formatPath(path) || 'the model';
 // ---------------------------------------------------------------------------------------------------
 // Shape + normalise
 
-type Obj = Map<string, { value: unknown; path: ModelPath }>;
+/** The known keys of a mapping; `suggested` holds keys that a misspelt key was taken for. */
+type Obj = Map<string, { value: unknown; path: ModelPath }> & { suggested?: Set<string> };
 
 class Reader {
   constructor(readonly d: DiagnosticSink) {}
@@ -123,6 +124,7 @@ class Reader {
         this.d.add('LS013', [...path, k], `missing required key "${k}" in ${at(path)}`, requiredHint(what, k));
       }
     }
+    out.suggested = suggested;
     return out;
   }
 
@@ -278,6 +280,7 @@ class ModelReader extends Reader {
     let field: string | undefined;
     const ops: Operator[] = [];
     let unknownOps = 0;
+    let misspeltField = false;
     for (const [k, v] of e) {
       const kp = [...path, k];
       if (k === 'field') {
@@ -288,6 +291,11 @@ class ModelReader extends Reader {
       if (!(OPERATORS as readonly string[]).includes(k)) {
         unknownOps++;
         ok = false;
+        if (!e.some(([key]) => key === 'field') && didYouMean(k, ['field']) && !suggestOperator(k)) {
+          misspeltField = true;
+          this.d.add('LS010', kp, `unknown key "${k}" in ${p} (did you mean "field"?)`, 'a condition leaf is { field: column, <operator>: value }', 'key');
+          continue;
+        }
         const guess = suggestOperator(k);
         this.d.add('LS012', kp, `unknown operator "${k}" in ${p}${guess ? ` (did you mean "${guess}"?)` : ''}`,
           `operators: ${OPERATORS.join(', ')}; combine conditions with all, any, not`, 'key');
@@ -297,7 +305,7 @@ class ModelReader extends Reader {
       if (op) ops.push(op);
       else ok = false;
     }
-    if (!e.some(([k]) => k === 'field')) {
+    if (!e.some(([k]) => k === 'field') && !misspeltField) {
       this.d.add('LS013', [...path, 'field'], `missing required key "field" in ${p}`,
         'name the column to test, e.g. { field: job_title, contains: director }');
       ok = false;
@@ -402,7 +410,8 @@ class ModelReader extends Reader {
     const p = formatPath(path);
     const forms = (['if', 'values', 'ranges'] as const).filter((k) => o.has(k));
     if (forms.length !== 1) {
-      this.d.add('LS017', path,
+      const misspelt = forms.length === 0 && ['if', 'values', 'ranges'].some((k) => o.suggested?.has(k));
+      if (!misspelt) this.d.add('LS017', path,
         forms.length === 0 ? `fit rule ${p} has no "if", "values" or "ranges"` : `fit rule ${p} has both ${quoteList(forms.map(String), 'and')}`,
         'a fit rule is one of: { if: <condition>, points: N }, { field: F, values: { a: N, ... } }, { field: F, ranges: [ { min, max, points }, ... ] }');
       return undefined;
@@ -414,13 +423,13 @@ class ModelReader extends Reader {
       }
       const cond = this.condition(o.get('if')?.value, [...path, 'if']);
       const pts = o.get('points');
-      if (!pts) this.d.add('LS013', [...path, 'points'], `missing required key "points" in ${p}`, requiredHint('a fit rule', 'points'));
+      if (!pts && !o.suggested?.has('points')) this.d.add('LS013', [...path, 'points'], `missing required key "points" in ${p}`, requiredHint('a fit rule', 'points'));
       const points = pts && this.number(pts.value, pts.path, 'points');
       if (id === undefined || !cond || points === undefined || o.has('field')) return undefined;
       return { ...base, id, kind: 'if', condition: cond, points };
     }
     const fe = o.get('field');
-    if (!fe) this.d.add('LS013', [...path, 'field'], `missing required key "field" in ${p}`, `name the column whose value selects the ${forms[0]}`);
+    if (!fe && !o.suggested?.has('field')) this.d.add('LS013', [...path, 'field'], `missing required key "field" in ${p}`, `name the column whose value selects the ${forms[0]}`);
     const field = fe && this.string(fe.value, fe.path, 'a column name');
     if (o.has('points')) {
       this.d.add('LS017', [...path, 'points'], `fit rule ${p} has "points" beside "${forms[0]}"`,
@@ -543,7 +552,7 @@ class ModelReader extends Reader {
       this.d.add('LS017', path, `quality rule ${p} has neither "check" nor "if"`, 'add "check: email_syntax" (or disposable_email) with "field:", or an "if:" condition');
       ok = false;
     } else if (ce && !o.has('field')) {
-      this.d.add('LS013', [...path, 'field'], `missing required key "field" in ${p}`, `name the column that holds the e-mail address, e.g. "field: email"`);
+      if (!o.suggested?.has('field')) this.d.add('LS013', [...path, 'field'], `missing required key "field" in ${p}`, `name the column that holds the e-mail address, e.g. "field: email"`);
       ok = false;
     } else if (ie && o.has('field')) {
       this.d.add('LS017', [...path, 'field'], `quality rule ${p} has "field" beside "if"`, 'put the field inside the condition: if: { field: x, ... }', 'key');
