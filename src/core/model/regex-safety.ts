@@ -76,7 +76,7 @@ class Parser {
       if (s.startsWith('?:', this.i)) this.i += 2;
       else if (s.startsWith('?=', this.i) || s.startsWith('?!', this.i)) [this.i, look] = [this.i + 2, true];
       else if (s.startsWith('?<=', this.i) || s.startsWith('?<!', this.i)) [this.i, look] = [this.i + 3, true];
-      else if (s.startsWith('?<', this.i)) this.i = s.indexOf('>', this.i) + 1;
+      else if (s.startsWith('?<', this.i) && s.indexOf('>', this.i) > 0) this.i = s.indexOf('>', this.i) + 1;
       const body = this.alt();
       if (this.peek() === ')') this.i++;
       return { t: 'group', body, look, start, end: this.i };
@@ -98,7 +98,7 @@ class Parser {
         this.i += 1 + (/^\d+/.exec(s.slice(this.i + 1)) as RegExpExecArray)[0].length;
         return { t: 'backref', start, end: this.i };
       }
-      if (n === 'k' && s[this.i + 2] === '<') {
+      if (n === 'k' && s[this.i + 2] === '<' && s.indexOf('>', this.i) > 0) {
         this.i = s.indexOf('>', this.i) + 1;
         return { t: 'backref', start, end: this.i };
       }

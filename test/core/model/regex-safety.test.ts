@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { checkRegexSafety } from '../../../src/core/model/regex-safety.js';
 
 describe('checkRegexSafety', () => {
+  it('never throws and always ends, whatever the pattern', () => {
+    for (const re of ['', '(', ')', '[', '\\', '(?<', '\\k<', '{', '{1,', 'a**', '(?:)*', '[^]*', '(?=a+)+']) {
+      expect(() => checkRegexSafety(re)).not.toThrow();
+    }
+  });
+
   it.each([
     '\\b(ceo|cto|cfo|coo|chief)\\b',
     '^(test|asdf|xxx)$',
@@ -20,6 +26,9 @@ describe('checkRegexSafety', () => {
     '(?<title>ceo)\\k<title>',
     '[(+*)]+',
     '\\(a+\\)+',
+    '\\k<foo',
+    'a{,5}',
+    '\\',
   ])('safe: %s', (re) => expect(checkRegexSafety(re)).toEqual({ safe: true }));
 
   it.each([
