@@ -11,7 +11,7 @@ const NODE_BUILTINS = new Set([
   'readline', 'url', 'buffer', 'worker_threads', 'net', 'http', 'https', 'tty', 'module', 'v8',
   'fs/promises', 'stream/promises', 'timers', 'timers/promises', 'string_decoder', 'perf_hooks',
 ]);
-const CORE_ALLOWED_PACKAGES = new Set(['disposable-email-domains-js']);
+const CORE_ALLOWED_PACKAGES = new Set([]) // pure, dependency-free packages core may use;
 
 function walk(dir) {
   const out = [];

@@ -33,7 +33,7 @@ export function parseAsOf(value: string | undefined): number {
   if (value === undefined) return Date.now();
   const t = parseTimestamp(value.trim());
   if (Number.isNaN(t)) {
-    throw new CliError(`--as-of "${value}" is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T06:00:00Z)`, ExitCode.usage, 'LS002');
+    throw new CliError(`--as-of "${value}" is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T06:00:00Z)`, ExitCode.usage, 'LS130');
   }
   return t;
 }

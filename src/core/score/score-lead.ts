@@ -132,8 +132,8 @@ export class LeadScorer {
       if (fold) {
         s[0] = fold.activityCount[lead]!;
         s[1] = fold.daysSinceLast(lead);
-        s[2] = fold.engagement7d[lead]!;
-        s[3] = fold.engagement30d[lead]!;
+        s[2] = fold.recentPoints(lead, 7);
+        s[3] = fold.recentPoints(lead, 30);
       } else {
         s[0] = 0;
         s[1] = NaN;
