@@ -67,10 +67,13 @@ function d2(s: string, i: number): number {
   return a * 10 + b;
 }
 
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validDate(y: number, mo: number, d: number): boolean {
   if (!(mo >= 1 && mo <= 12 && d >= 1)) return false;
-  const dim = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return d <= dim;
+  if (d <= 28) return true;
+  const leap = mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
+  return d <= DAYS_IN_MONTH[mo]! + (leap ? 1 : 0);
 }
 
 const DAY_FIRST = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;

@@ -6,8 +6,8 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 
-/** Strings are buffered and written in writes of about this many characters. */
-const FLUSH_CHARS = 1 << 20;
+/** Strings are encoded into a buffer of this many bytes, written when full. */
+const BUFFER_BYTES = 1 << 20;
 /** The stream accepts this much before asking the caller to wait for 'drain'. */
 const STREAM_HIGH_WATER = 4 << 20;
 
@@ -21,8 +21,8 @@ class TempFile implements OutputFile {
   readonly tmpPath: string;
   readonly finalPath: string;
   private stream: WriteStream;
-  private parts: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
   private error: Error | null = null;
   private fd: number | null = null;
   closed = false;
@@ -45,16 +45,30 @@ class TempFile implements OutputFile {
   write(chunk: string): Promise<void> | void {
     if (this.error) throw this.error;
     if (this.closed) throw new Error(`output ${this.name} is already closed`);
-    this.parts.push(chunk);
-    this.size += chunk.length;
-    if (this.size >= FLUSH_CHARS) return this.flush();
+    // Encoding each chunk straight into a byte buffer is cheaper than building a long string: a rope of
+    // many small pieces costs more to flatten and encode at once than the pieces do one by one.
+    if (chunk.length * 3 > this.buf.length - this.used) {
+      if (chunk.length * 3 > BUFFER_BYTES) {
+        const p = this.flush();
+        const big = Buffer.from(chunk, 'utf8');
+        const go = () => this.writeBytes(big);
+        return p ? p.then(go) : go();
+      }
+      const p = this.flush();
+      if (p) return p.then(() => this.write(chunk));
+    }
+    this.used += this.buf.write(chunk, this.used, 'utf8');
   }
 
   private flush(): Promise<void> | void {
-    if (this.size === 0) return;
-    const data = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
-    this.parts = [];
-    this.size = 0;
+    if (this.used === 0) return;
+    const data = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(BUFFER_BYTES);
+    this.used = 0;
+    return this.writeBytes(data);
+  }
+
+  private writeBytes(data: Buffer): Promise<void> | void {
     if (this.stream.write(data)) return;
     return new Promise<void>((resolveDrain, reject) => {
       const onDrain = (): void => {
@@ -281,7 +295,7 @@ export function stdoutFile(name = '-', stream: NodeJS.WritableStream = process.s
       if (closed) return;
       parts.push(chunk);
       size += chunk.length;
-      if (size >= FLUSH_CHARS) return flush();
+      if (size >= BUFFER_BYTES) return flush();
     },
     async end() {
       await flush();

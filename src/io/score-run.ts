@@ -13,11 +13,12 @@ import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
-import { compareLeadIds, formatReasons, LeadScorer } from '../core/score/score-lead.js';
+import { LeadScorer, leadIdNumbers, compareIds } from '../core/score/score-lead.js';
+import { ScoredStore } from '../core/score/scored-store.js';
 import { type ActivityCounts, type InputFacts, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
 import { columnMatcher } from '../core/columns.js';
 import { closest } from '../core/text.js';
-import { formatFixed2, parseTimestamp, present } from '../core/value.js';
+import { parseTimestamp, present } from '../core/value.js';
 
 export interface ScoreRunOptions {
   model: Model;
@@ -78,9 +79,9 @@ class Rejects {
     private readonly out: OutputFile,
     private readonly guard: boolean,
   ) {}
-  async add(source: string, line: number, reason: string, detail: string, raw: string): Promise<void> {
+  add(source: string, line: number, reason: string, detail: string, raw: string): Promise<void> | void {
     this.count++;
-    await this.out.write(csvLine([source, String(line), reason, detail, raw], this.guard));
+    return this.out.write(csvLine([source, String(line), reason, detail, raw], this.guard));
   }
 }
 
@@ -173,6 +174,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     summary.blankLines += leadsFile.blankLines();
     // Quality rejects are added below; the reject-rate check runs once they are known.
 
+    const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms\n`) : undefined;
+    phase?.('leads');
     // 2. Activities.
     const n = ids.length;
     const fold = new EngagementFold(cm, n);
@@ -240,17 +243,11 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
     }
 
-    // 3. Score.
+    phase?.('activities');
+    // 3. Score. Per lead only numbers are kept (typed arrays): the reasons as their top rule slots and
+    // points, the flags as an interned set; the text is made when the row is written.
     const scorer = new LeadScorer(cm, fold);
-    const score = new Float64Array(n);
-    const fit = new Float64Array(n);
-    const engagement = new Float64Array(n);
-    const band = new Int16Array(n);
-    const grade: string[] = new Array<string>(n);
-    const flags: string[] = new Array<string>(n);
-    const reasons: string[] = new Array<string>(n);
-    const ni = cm.interests.length;
-    const interests = new Float64Array(n * ni);
+    const store = new ScoredStore(n, cm.interests.length);
     const scored: number[] = [];
     for (let i = 0; i < n; i++) {
       const row = leadsFile.split(raws[i]!);
@@ -259,28 +256,25 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         leadRejects++;
         summary.addRejectedLead(outcome.reason);
         const q = cm.rules[outcome.slot]!;
-        await rejects.add(leadsFile.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raws[i]!);
+        const p = rejects.add(leadsFile.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raws[i]!);
+        if (p) await p;
         continue;
       }
-      const l = outcome.lead;
-      summary.addScored(l);
-      score[i] = l.score;
-      fit[i] = l.fit;
-      engagement[i] = l.engagement;
-      band[i] = l.band;
-      grade[i] = l.grade;
-      flags[i] = l.flags.join(';');
-      reasons[i] = formatReasons(cm, l.contributions);
-      for (let k = 0; k < ni; k++) interests[i * ni + k] = l.interests[k]!;
+      summary.addScored(outcome.lead);
+      store.set(i, outcome.lead);
       scored.push(i);
     }
     summary.leadsRead = leadRows;
     checkRejectRate(o, leadsFile.path, leadRejects, leadRows);
     inputs.unshift({ role: 'leads', path: leadsFile.path, ...(leadsFile.totalBytes !== undefined ? { bytes: leadsFile.totalBytes } : {}), rows: leadRows, rejected: leadRejects });
 
-    // 4. Rank and write.
+    phase?.('score');
+    // 4. Rank and write. Bands are score thresholds, so each band file is a contiguous run of ranks.
     const order = Uint32Array.from(scored);
-    order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareLeadIds(ids[a]!, ids[b]!));
+    const idNumber = leadIdNumbers(ids);
+    const { score, fit } = store;
+    order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+    phase?.('sort');
     const header = [
       ...leadsFile.header,
       'rank', 'score', 'band', 'grade', 'fit', 'engagement', 'flags', 'reasons',
@@ -291,27 +285,23 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     await scoredOut.write(headerLine);
     const bandOuts = model.bands.map((b) => outputs.file(bandFileName(b.name)));
     for (const b of bandOuts) await b.write(headerLine);
-    const cells = new Array<string>(header.length);
-    const nOrig = leadsFile.header.length;
+    const extra = new Array<string>(header.length - leadsFile.header.length);
+    const passThrough = rawPassThrough(leadsFile, guard);
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
-      const orig = leadsFile.split(raws[i]!);
-      for (let c = 0; c < nOrig; c++) cells[c] = orig[c] ?? '';
-      const bi = band[i]!;
-      cells[nOrig] = String(r + 1);
-      cells[nOrig + 1] = formatFixed2(score[i]!);
-      cells[nOrig + 2] = bi >= 0 ? model.bands[bi]!.name : '';
-      cells[nOrig + 3] = grade[i]!;
-      cells[nOrig + 4] = formatFixed2(fit[i]!);
-      cells[nOrig + 5] = formatFixed2(engagement[i]!);
-      cells[nOrig + 6] = flags[i]!;
-      cells[nOrig + 7] = reasons[i]!;
-      for (let k = 0; k < ni; k++) cells[nOrig + 8 + k] = formatFixed2(interests[i * ni + k]!);
-      const line = csvLine(cells, guard);
-      await scoredOut.write(line);
-      if (bi >= 0) await bandOuts[bi]!.write(line);
+      const bi = store.band[i]!;
+      store.cells(i, r + 1, cm, extra);
+      const raw = raws[i]!;
+      const line = (passThrough(raw) ? raw + ',' : csvLine(leadsFile.split(raw), guard).slice(0, -1) + ',') + csvLine(extra, guard);
+      const p = scoredOut.write(line);
+      if (p) await p;
+      if (bi >= 0) {
+        const q = bandOuts[bi]!.write(line);
+        if (q) await q;
+      }
     }
 
+    phase?.('write');
     const leadsStat = o.leads === '-' ? undefined : await stat(o.leads).catch(() => undefined);
     if (leadsStat && inputs[0]) inputs[0].bytes = leadsStat.size;
     const result = summary.build(
@@ -343,4 +333,33 @@ export type { CompiledModel };
 /** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
 export function bandFileName(name: string): string {
   return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
+}
+
+/**
+ * Whether a lead's raw record can be written to scored.csv as it was read: comma-delimited, no quotes,
+ * exactly the header's number of fields, and (with the formula guard) no field starting like a formula.
+ * Otherwise the record is split and written cell by cell.
+ */
+function rawPassThrough(file: CsvFile, guard: boolean): (raw: string) => boolean {
+  if (file.delimiter !== ',') return () => false;
+  const commas = file.header.length - 1;
+  return (raw) => {
+    let n = 0;
+    let start = true;
+    for (let k = 0; k < raw.length; k++) {
+      const c = raw.charCodeAt(k);
+      if (c === 44) {
+        n++;
+        start = true;
+        continue;
+      }
+      if (c === 34 || c === 13 || c === 10) return false;
+      if (start) {
+        // = + - @ TAB: the formula guard may have to change this cell
+        if (guard && (c === 61 || c === 43 || c === 45 || c === 64 || c === 9)) return false;
+        start = false;
+      }
+    }
+    return n === commas;
+  };
 }

@@ -175,17 +175,43 @@ export class LeadScorer {
   }
 }
 
+/** The reasons of a lead: its non-zero contributions, largest absolute points first, at most `max`. */
+export function topContributions(contributions: readonly Contribution[], max = 5): Contribution[] {
+  const shown: Contribution[] = [];
+  for (const c of contributions) if (round2(c.points) !== 0) shown.push(c);
+  shown.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || a.slot - b.slot);
+  if (shown.length > max) shown.length = max;
+  return shown;
+}
+
 /** `demo_request +25; c_level +15; inactive_60d -10`: largest absolute points first, at most `max`. */
 export function formatReasons(cm: CompiledModel, contributions: readonly Contribution[], max = 5): string {
-  const shown = contributions.filter((c) => round2(c.points) !== 0);
-  shown.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || a.slot - b.slot);
-  return shown
-    .slice(0, max)
+  return topContributions(contributions, max)
     .map((c) => `${cm.rules[c.slot]!.id} ${formatPoints(c.points)}`)
     .join('; ');
 }
 
 const NUMERIC_ID = /^\d{1,15}$/;
+
+/** Each id as a number when it is made only of digits, else NaN (computed once for ranking). */
+export function leadIdNumbers(ids: readonly string[]): Float64Array {
+  const out = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) out[i] = NUMERIC_ID.test(ids[i]!) ? Number(ids[i]) : NaN;
+  return out;
+}
+
+/** compareLeadIds over precomputed numbers (see leadIdNumbers). */
+export function compareIds(ids: readonly string[], num: Float64Array, a: number, b: number): number {
+  const na = num[a]!;
+  const nb = num[b]!;
+  const ia = na === na;
+  const ib = nb === nb;
+  if (ia !== ib) return ia ? -1 : 1;
+  if (ia && na !== nb) return na - nb;
+  const x = ids[a]!;
+  const y = ids[b]!;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 /**
  * Lead id order, the last key of the rank: ids made only of digits come first in numeric order

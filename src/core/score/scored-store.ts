@@ -1,0 +1,89 @@
+// Scored leads kept for ranking in compact form: typed arrays, no object or string per lead, so that
+// memory grows slowly with the number of leads and the garbage collector has little to trace.
+import type { CompiledModel } from './compiled.js';
+import { topContributions, type ScoredLead } from './score-lead.js';
+import { formatFixed2, formatPoints } from '../value.js';
+
+export const MAX_REASONS = 5;
+const NONE = 0xffff;
+
+export class ScoredStore {
+  readonly score: Float64Array;
+  readonly fit: Float64Array;
+  readonly engagement: Float64Array;
+  readonly band: Int16Array;
+  private readonly grade: Uint16Array;
+  private readonly flags: Uint16Array;
+  private readonly reasonSlot: Uint16Array;
+  private readonly reasonPoints: Float64Array;
+  private readonly interests: Float64Array;
+  private readonly grades: string[] = [''];
+  private readonly gradeIds = new Map<string, number>([['', 0]]);
+  private readonly flagSets: string[] = [''];
+  private readonly flagIds = new Map<string, number>([['', 0]]);
+
+  constructor(
+    n: number,
+    private readonly nInterests: number,
+  ) {
+    this.score = new Float64Array(n);
+    this.fit = new Float64Array(n);
+    this.engagement = new Float64Array(n);
+    this.band = new Int16Array(n);
+    this.grade = new Uint16Array(n);
+    this.flags = new Uint16Array(n);
+    this.reasonSlot = new Uint16Array(n * MAX_REASONS).fill(NONE);
+    this.reasonPoints = new Float64Array(n * MAX_REASONS);
+    this.interests = new Float64Array(n * nInterests);
+  }
+
+  private intern(s: string, list: string[], ids: Map<string, number>): number {
+    let id = ids.get(s);
+    if (id === undefined) {
+      id = list.push(s) - 1;
+      ids.set(s, id);
+    }
+    return id;
+  }
+
+  set(i: number, l: ScoredLead): void {
+    this.score[i] = l.score;
+    this.fit[i] = l.fit;
+    this.engagement[i] = l.engagement;
+    this.band[i] = l.band;
+    this.grade[i] = this.intern(l.grade, this.grades, this.gradeIds);
+    this.flags[i] = l.flags.length ? this.intern(l.flags.join(';'), this.flagSets, this.flagIds) : 0;
+    const top = topContributions(l.contributions, MAX_REASONS);
+    for (let k = 0; k < top.length; k++) {
+      this.reasonSlot[i * MAX_REASONS + k] = top[k]!.slot;
+      this.reasonPoints[i * MAX_REASONS + k] = top[k]!.points;
+    }
+    for (let k = 0; k < this.nInterests; k++) this.interests[i * this.nInterests + k] = l.interests[k]!;
+  }
+
+  reasons(i: number, cm: CompiledModel): string {
+    let out = '';
+    for (let k = 0; k < MAX_REASONS; k++) {
+      const slot = this.reasonSlot[i * MAX_REASONS + k]!;
+      if (slot === NONE) break;
+      if (k > 0) out += '; ';
+      out += cm.rules[slot]!.id + ' ' + formatPoints(this.reasonPoints[i * MAX_REASONS + k]!);
+    }
+    return out;
+  }
+
+  /** The cells scored.csv adds after the lead's own columns, for lead `i` at rank `rank`. */
+  cells(i: number, rank: number, cm: CompiledModel, out: string[]): string[] {
+    const b = this.band[i]!;
+    out[0] = String(rank);
+    out[1] = formatFixed2(this.score[i]!);
+    out[2] = b >= 0 ? cm.model.bands[b]!.name : '';
+    out[3] = this.grades[this.grade[i]!]!;
+    out[4] = formatFixed2(this.fit[i]!);
+    out[5] = formatFixed2(this.engagement[i]!);
+    out[6] = this.flagSets[this.flags[i]!]!;
+    out[7] = this.reasons(i, cm);
+    for (let k = 0; k < this.nInterests; k++) out[8 + k] = formatFixed2(this.interests[i * this.nInterests + k]!);
+    return out;
+  }
+}
