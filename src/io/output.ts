@@ -145,7 +145,28 @@ class TempFile implements OutputFile {
   }
 }
 
-export class OutputSet {
+/** A set of outputs committed together (OutputSet) or thrown away (OutputSet.discarding()). */
+export interface Outputs {
+  file(name: string): OutputFile;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export class OutputSet implements Outputs {
+  /** Outputs that go nowhere: for runs that only need the scores (evaluate, explain). */
+  static discarding(): Outputs {
+    const files = new Map<string, OutputFile>();
+    return {
+      file: (name) => {
+        let f = files.get(name);
+        if (!f) files.set(name, (f = { name, write: () => undefined }));
+        return f;
+      },
+      commit: async () => undefined,
+      abort: async () => undefined,
+    };
+  }
+
   private files = new Map<string, TempFile>();
   private state: 'open' | 'committed' | 'aborted' = 'open';
   private readonly onSigint = (): void => this.die(130);

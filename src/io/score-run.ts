@@ -7,13 +7,13 @@
 import { stat } from 'node:fs/promises';
 import { CsvOpenError, type CsvBadRow, type CsvFile, openCsv } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
-import { OutputSet, type OutputFile } from './output.js';
+import { OutputSet, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
 import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
-import { LeadScorer, leadIdNumbers, compareIds } from '../core/score/score-lead.js';
+import { LeadScorer, leadIdNumbers, compareIds, type ScoredLead } from '../core/score/score-lead.js';
 import { ScoredStore } from '../core/score/scored-store.js';
 import { type ActivityCounts, type InputFacts, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
 import { columnMatcher } from '../core/columns.js';
@@ -26,7 +26,8 @@ export interface ScoreRunOptions {
   modelSha256: string;
   leads: string;
   activities: string[];
-  outDir: string;
+  /** Where outputs go; without it nothing is written (evaluate, explain use the scores only). */
+  outDir?: string;
   asOfMs: number;
   version: string;
   command?: string;
@@ -35,13 +36,18 @@ export interface ScoreRunOptions {
   strict?: boolean;
   maxRejectRate?: number;
   formulaGuard?: boolean;
+  /**
+   * Called for every scored lead, in input order, before ranking: its id, its cells (as in the leads
+   * file), and the score with every rule that matched. `lead` is only valid during the call.
+   */
+  onScored?: (scored: { index: number; id: string; row: readonly string[]; lead: ScoredLead; cm: CompiledModel }) => void;
   /** Called as input is read: which file, bytes consumed, total bytes when known, rows so far. */
   onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
 }
 
 export interface ScoreRunResult {
   summary: Summary;
-  outDir: string;
+  outDir?: string;
   files: string[];
 }
 
@@ -117,7 +123,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     activityFiles.push(f);
   }
 
-  const outputs = await OutputSet.create(o.outDir);
+  const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir) : OutputSet.discarding();
   try {
     const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
     const summary = new SummaryBuilder(cm);
@@ -261,6 +267,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         continue;
       }
       summary.addScored(outcome.lead);
+      o.onScored?.({ index: i, id: ids[i]!, row, lead: outcome.lead, cm });
       store.set(i, outcome.lead);
       scored.push(i);
     }
@@ -321,7 +328,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     await outputs.file('summary.json').write(JSON.stringify(result, null, 2) + '\n');
     await outputs.file('summary.md').write(summaryToMarkdown(result));
     await outputs.commit();
-    return { summary: result, outDir: o.outDir, files: ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), 'rejects.csv', 'summary.md', 'summary.json'] };
+    return { summary: result, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), files: ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), 'rejects.csv', 'summary.md', 'summary.json'] };
   } catch (e) {
     await outputs.abort();
     throw e;
