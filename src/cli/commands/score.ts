@@ -86,8 +86,8 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
       const width = Math.max(...s.bands.map((b) => b.name.length));
       for (const b of s.bands) out.push(`  ${b.name.padEnd(width)}  ${String(b.count).padStart(8)}  ${(b.share * 100).toFixed(1).padStart(5)}%`);
       const rejectedRows = c.rejected + c.activities_rejected;
-      out.push(`wrote ${res.files.map((f) => `${res.outDir.replace(/\/$/, '')}/${f}`).join(', ')}`);
-      if (rejectedRows) out.push(style.warn(`${rejectedRows} row(s) rejected: see ${res.outDir.replace(/\/$/, '')}/rejects.csv`));
+      out.push(`wrote ${res.files.map((f) => `${opts.out.replace(/\/$/, '')}/${f}`).join(', ')}`);
+      if (rejectedRows) out.push(style.warn(`${rejectedRows} row(s) rejected: see ${opts.out.replace(/\/$/, '')}/rejects.csv`));
       process.stdout.write(out.join('\n') + '\n');
     }
     return ExitCode.ok;
