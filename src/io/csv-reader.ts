@@ -25,6 +25,27 @@ export interface CsvReaderOptions {
   chunkSize?: number;
   /** Extra: a quoted field spanning more physical lines than this is treated as an unbalanced quote (default 10 000). */
   maxQuotedLines?: number;
+  /**
+   * Extra, for reading one file in parallel: read only bytes [start, end) of a plain (not gzip) file
+   * in an ASCII-compatible encoding. `end` may be a promise (known later); bytes below `nominalEnd`
+   * are read without waiting for it. With `header`, the file's header is not read: `start` is the
+   * first byte of a record on line `header.firstLine`.
+   */
+  range?: ByteRange;
+}
+
+export interface KnownHeader {
+  names: string[];
+  delimiter: string;
+  trailingDelimiter: boolean;
+  firstLine: number;
+}
+
+export interface ByteRange {
+  start: number;
+  end: number | Promise<number>;
+  nominalEnd: number;
+  header?: KnownHeader;
 }
 
 export interface CsvRow {
@@ -58,6 +79,8 @@ export interface CsvFile {
   blankLines(): number;
   /** Extra: splitRecord bound to this file's delimiter and header width (drops a trailing-delimiter field). */
   split(raw: string): string[];
+  /** Extra: the header as readers of byte ranges of this file need it. */
+  knownHeader(): KnownHeader;
 }
 
 export type CsvOpenErrorCode =
@@ -513,12 +536,54 @@ interface ByteSource {
   close(): void;
 }
 
-function fileSource(path: string, chunkSize: number): ByteSource {
+function fileSource(path: string, chunkSize: number, range?: ByteRange): ByteSource {
+  if (range) return rangeSource(path, chunkSize, range);
   const stream = createReadStream(path, { highWaterMark: chunkSize });
   return {
     chunks: (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator](),
     bytesRead: () => stream.bytesRead,
     close: () => stream.destroy(),
+  };
+}
+
+/** Bytes [start, end) of a file, read at positions; waits for a promised end only past nominalEnd. */
+function rangeSource(path: string, chunkSize: number, range: ByteRange): ByteSource {
+  let pos = range.start;
+  let end: number | undefined = typeof range.end === 'number' ? range.end : undefined;
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  let closed = false;
+  return {
+    chunks: {
+      async next() {
+        if (closed) return { done: true, value: undefined };
+        fh ??= await open(path, 'r');
+        let limit = end ?? range.nominalEnd;
+        if (end === undefined && pos >= range.nominalEnd) {
+          end = await range.end;
+          limit = end;
+        }
+        const n = Math.min(chunkSize, limit - pos);
+        if (n <= 0) {
+          closed = true;
+          await fh.close();
+          return { done: true, value: undefined };
+        }
+        const buf = Buffer.allocUnsafe(n);
+        const { bytesRead } = await fh.read(buf, 0, n, pos);
+        if (bytesRead === 0) {
+          closed = true;
+          await fh.close();
+          return { done: true, value: undefined };
+        }
+        pos += bytesRead;
+        return { done: false, value: bytesRead === n ? buf : buf.subarray(0, bytesRead) };
+      },
+    },
+    bytesRead: () => pos - range.start,
+    close: () => {
+      closed = true;
+      void fh?.close().catch(() => undefined);
+    },
   };
 }
 
@@ -611,8 +676,9 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
       const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file (${(e as Error).message})`;
       throw new CsvOpenError('LS101', `${display}: ${why}`, path);
     }
-    source = fileSource(path, chunkSize);
+    source = fileSource(path, chunkSize, opts.range);
   }
+  if (opts.range?.header) return openKnownRange(path, opts, source, decoder, maxFieldChars, maxQuotedLines, opts.range.header);
 
   const wrapReadError = (e: unknown): never => {
     if (e instanceof CsvOpenError) throw e;
@@ -746,18 +812,86 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   }
   // header-phase rejects (lines before the header) are reported with the first batch
 
-  const width = header.length;
-  let started = false;
+  const reader = new RecordReader(tok, nextText, source, header.length, trailingDelimiter, maxFieldChars, blank, preBad, final);
+  return {
+    path,
+    delimiter,
+    encoding: dec.encoding,
+    header,
+    headerLine,
+    ...(totalBytes !== undefined ? { totalBytes } : {}),
+    bytesRead: () => source.bytesRead(),
+    batches: (onBadRow) => reader.batches(onBadRow),
+    blankLines: () => reader.blank,
+    split: (raw) => splitRecord(raw, delimiter, trailingDelimiter ? header.length : undefined),
+    knownHeader: () => ({ names: header, delimiter, trailingDelimiter, firstLine: headerLine + 1 }),
+  };
+}
 
-  async function* batches(onBadRow: (bad: CsvBadRow) => void): AsyncGenerator<CsvRow[]> {
-    if (started) throw new Error('CsvFile.batches() can be iterated only once');
-    started = true;
+/** A byte range of a file whose header another reader has read (see CsvReaderOptions.range). */
+function openKnownRange(
+  path: string,
+  opts: CsvReaderOptions,
+  source: ByteSource,
+  decoder: TextDecoder,
+  maxFieldChars: number,
+  maxQuotedLines: number,
+  known: KnownHeader,
+): CsvFile {
+  const tok = new Tokenizer(known.delimiter, maxFieldChars, maxQuotedLines, known.firstLine);
+  let done = false;
+  const nextText = async (): Promise<{ text: string; final: boolean } | null> => {
+    if (done) return null;
+    const r = await source.chunks.next();
+    if (r.done) {
+      done = true;
+      return { text: decoder.decode(), final: true };
+    }
+    return { text: decoder.decode(r.value, { stream: true }), final: false };
+  };
+  const width = known.names.length;
+  const reader = new RecordReader(tok, nextText, source, width, known.trailingDelimiter, maxFieldChars, 0, [], false);
+  return {
+    path,
+    delimiter: known.delimiter,
+    encoding: decoder.encoding,
+    header: known.names,
+    headerLine: known.firstLine - 1,
+    bytesRead: () => source.bytesRead(),
+    batches: (onBadRow) => reader.batches(onBadRow),
+    blankLines: () => reader.blank,
+    split: (raw) => splitRecord(raw, known.delimiter, known.trailingDelimiter ? width : undefined),
+    knownHeader: () => known,
+  };
+  void opts;
+}
+
+/** Turns the tokenizer's records into checked rows, in batches (one per decoded chunk). */
+class RecordReader {
+  private started = false;
+
+  constructor(
+    private readonly tok: Tokenizer,
+    private readonly nextText: () => Promise<{ text: string; final: boolean } | null>,
+    private readonly source: ByteSource,
+    private readonly width: number,
+    private readonly trailingDelimiter: boolean,
+    private readonly maxFieldChars: number,
+    public blank: number,
+    private readonly preBad: CsvBadRow[],
+    private readonly final: boolean,
+  ) {}
+
+  async *batches(onBadRow: (bad: CsvBadRow) => void): AsyncGenerator<CsvRow[]> {
+    if (this.started) throw new Error('CsvFile.batches() can be iterated only once');
+    this.started = true;
+    const { tok, width, trailingDelimiter, maxFieldChars } = this;
     let rows: CsvRow[] = [];
     const sink: TokenizerSink = {
-      record(fields, raw, line, lines, longest) {
+      record: (fields, raw, line, lines, longest) => {
         const n = fields.length;
         if (fields[0] === '' && isBlank(fields)) {
-          blank++;
+          this.blank++;
           return;
         }
         if (n !== width && !(trailingDelimiter && n === width + 1 && fields[width] === '')) {
@@ -794,9 +928,9 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
       bad: onBadRow,
     };
     try {
-      for (const b of preBad) onBadRow(b);
+      for (const b of this.preBad) onBadRow(b);
       // the tokenizer paused after the header: process the rest of what it holds, then read on
-      let last = final;
+      let last = this.final;
       tok.push('', last, sink);
       for (;;) {
         if (rows.length) {
@@ -804,28 +938,15 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
           rows = [];
         }
         if (last) break;
-        const t = await nextText();
+        const t = await this.nextText();
         if (!t) break;
         last = t.final;
         tok.push(t.text, last, sink);
       }
     } finally {
-      source.close();
+      this.source.close();
     }
   }
-
-  return {
-    path,
-    delimiter,
-    encoding: dec.encoding,
-    header,
-    headerLine,
-    ...(totalBytes !== undefined ? { totalBytes } : {}),
-    bytesRead: () => source.bytesRead(),
-    batches: (onBadRow) => batches(onBadRow),
-    blankLines: () => blank,
-    split: (raw) => splitRecord(raw, delimiter, trailingDelimiter ? width : undefined),
-  };
 }
 
 function isBlank(fields: string[]): boolean {
