@@ -37,12 +37,14 @@ const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const THOUSANDS_COMMA = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 const THOUSANDS_DOT_DECIMAL_COMMA = /^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+/** Decimal-comma exports (French, Romanian, ...) also group thousands with a space, NBSP or narrow NBSP. */
+const THOUSANDS_SPACE_DECIMAL_COMMA = /^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(,\d+)?$/;
 
 export type NumberFormat = 'point' | 'comma';
 
 /**
  * A trimmed string as a number, or NaN. `point` (default): `1234.5`, `1,234.5`. `comma` (decimal
- * comma, e.g. Turkish and Romanian exports): `1234,5`, `1.234,5`.
+ * comma, e.g. Turkish and Romanian exports): `1234,5`, `1.234,5`, `1 234,5` (space or no-break space).
  */
 export function parseNumber(s: string, format: NumberFormat = 'point'): number {
   if (PLAIN_NUMBER.test(s)) {
@@ -55,6 +57,7 @@ export function parseNumber(s: string, format: NumberFormat = 'point'): number {
   }
   if (DECIMAL_COMMA.test(s)) return Number(s.replace(',', '.'));
   if (THOUSANDS_DOT_DECIMAL_COMMA.test(s)) return Number(s.replace(/\./g, '').replace(',', '.'));
+  if (THOUSANDS_SPACE_DECIMAL_COMMA.test(s)) return Number(s.replace(/[ \u00a0\u202f]/g, '').replace(',', '.'));
   return NaN;
 }
 
@@ -68,6 +71,12 @@ function d2(s: string, i: number): number {
 }
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Date.UTC for any 4-digit year (Date.UTC maps years 0-99 to 1900-1999). */
+function utc(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0): number {
+  if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, sec);
+  return Date.UTC(y + 400, mo - 1, d, h, mi, sec) - 146_097 * DAY_MS; // 400 Gregorian years
+}
 
 function validDate(y: number, mo: number, d: number): boolean {
   if (!(mo >= 1 && mo <= 12 && d >= 1)) return false;
@@ -90,7 +99,7 @@ export function parseTimestamp(s: string, format: DateFormat = 'iso'): number {
     const mo = d2(s, 5);
     const d = d2(s, 8);
     if (Number.isNaN(y + mo + d) || !validDate(y, mo, d)) return NaN;
-    let ms = Date.UTC(y, mo - 1, d);
+    let ms = utc(y, mo, d);
     if (n === 10) return ms;
     const sep = s.charCodeAt(10);
     if ((sep !== 84 && sep !== 116 && sep !== 32) || n < 16 || s.charCodeAt(13) !== 58) return NaN;
@@ -160,7 +169,7 @@ export function parseTimestamp(s: string, format: DateFormat = 'iso'): number {
       const mi = m[5] ? Number(m[5]) : 0;
       const sec = m[6] ? Number(m[6]) : 0;
       if (h > 23 || mi > 59 || sec > 60) return NaN;
-      return Date.UTC(y, mo - 1, d, h, mi, sec);
+      return utc(y, mo, d, h, mi, sec);
     }
   }
   return NaN;
