@@ -1,0 +1,206 @@
+// `leadscore init -l LEADS [-a ACTIVITIES] [-o MODEL.yaml]`: a starter model from the headers and a
+// sample of the data. Reading the sample is here; recognising columns and writing the YAML text is the
+// pure src/core/init. The written model is validated (and checked against the files' columns) before
+// it is written: a starter model that does not validate is a bug (exit 1).
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { Register } from '../main.js';
+import { ExitCode } from '../exit-codes.js';
+import { reportInputError, style } from '../shared.js';
+import { VERSION } from '../version.js';
+
+export interface InitOptions {
+  leads: string;
+  activities?: string;
+  out?: string;
+  force?: boolean;
+  name?: string;
+  sampleRows: number;
+  delimiter?: string;
+  encoding?: string;
+  quiet?: boolean;
+}
+
+/** Activities are read further than leads: rare activity types (demo requests) must show up. */
+const ACTIVITY_SAMPLE_FACTOR = 20;
+
+const EXAMPLE = `
+Examples:
+  $ leadscore init -l samples/leads.csv -a samples/activities.csv -o models/mine.yaml
+  $ leadscore init -l export.csv | less            # print the model instead of writing it
+
+Reads the header and the first rows of each file (--sample-rows, default 1000 leads and 20x as many
+activities), recognises columns (id, title/role, department, company size, country, industry, e-mail,
+created date; activity lead id, type, date, detail) and writes a commented model with starter rules that
+validates and scores. Without -a the model is fit-only; without an id-like column leads are keyed by $row.
+An existing MODEL.yaml is not replaced unless --force (exit 2).
+Next: leadscore validate MODEL.yaml -l LEADS -a ACTIVITIES, then leadscore score.`;
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of rows, e.g. 1000');
+  return n;
+}
+
+export const register: Register = (program: Command, setExit) => {
+  program
+    .command('init')
+    .description('write a starter scoring model from the headers and a sample of a leads (and activities) export')
+    .requiredOption('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin)')
+    .option('-a, --activities <ACTIVITIES>', 'activities CSV: adds input.activities and engagement rules for the types found')
+    .option('-o, --out <MODEL.yaml>', 'where to write the model (- or left out: stdout)')
+    .option('--force', 'replace MODEL.yaml when it exists')
+    .option('--name <NAME>', 'model name (default: from the leads file name)')
+    .option('--sample-rows <N>', 'lead rows to read (activities: 20x as many)', positiveInt, 1000)
+    .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
+    .option('--encoding <NAME>', 'input encoding, e.g. windows-1254 (default utf-8)')
+    .option('-q, --quiet', 'print nothing but errors on stderr')
+    .addHelpText('after', EXAMPLE)
+    .action(async (opts: InitOptions) => {
+      setExit(await run(opts, process.argv.slice(2)));
+    });
+};
+
+export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitCode> {
+  const { existsSync } = await import('node:fs');
+  const toStdout = opts.out === undefined || opts.out === '-';
+  if (!toStdout && existsSync(opts.out as string) && !opts.force) {
+    process.stderr.write(`leadscore: ${opts.out} already exists; nothing was written (use --force to replace it)\n`);
+    return ExitCode.usage;
+  }
+  const { InputError } = await import('../../io/errors.js');
+  const { buildStarterModel } = await import('../../core/init/starter-model.js');
+  const { loadModelText } = await import('../../io/model-file.js');
+  const { checkColumns } = await import('../../core/model/validate.js');
+  const { formatDiagnostic } = await import('../format.js');
+
+  let leads: Awaited<ReturnType<typeof readSample>>;
+  let activities: Awaited<ReturnType<typeof readSample>> | undefined;
+  try {
+    leads = await readSample(opts.leads, opts.sampleRows, opts);
+    if (opts.activities !== undefined) activities = await readSample(opts.activities, opts.sampleRows * ACTIVITY_SAMPLE_FACTOR, opts);
+  } catch (e) {
+    if (e instanceof InputError) {
+      const where = e.file ? `${e.file} ` : '';
+      process.stderr.write(`${where}${style.error('error')} ${e.code} ${e.message}\n`);
+      if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+      process.stderr.write('leadscore: no model was written.\n');
+      return ExitCode.data;
+    }
+    throw e;
+  }
+  if (leads.rows.length === 0) {
+    reportNoRows(opts.leads);
+    return ExitCode.data;
+  }
+
+  const starter = buildStarterModel({
+    leads,
+    ...(activities ? { activities } : {}),
+    ...(opts.name ? { name: opts.name } : {}),
+    version: VERSION,
+    command: ['leadscore', ...argv.map(shellQuote)].join(' '),
+  });
+
+  // Self-check: the model must validate and name only columns of the files it came from.
+  const loaded = loadModelText(starter.yaml, opts.out && !toStdout ? opts.out : 'starter model');
+  const problems = [...loaded.result.errors];
+  if (loaded.result.value) {
+    problems.push(...checkColumns(loaded.result.value, { leads: [...leads.header] }, { locate: loaded.locate }).filter((d) => d.severity === 'error'));
+    if (activities && starter.activities) problems.push(...checkColumns(loaded.result.value, { activities: [...activities.header] }, { locate: loaded.locate }).filter((d) => d.severity === 'error'));
+  }
+  if (problems.length || !loaded.result.value) {
+    for (const d of problems) process.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n');
+    process.stderr.write('leadscore: internal error: the starter model does not validate. This is a bug in leadscore; please report it with the command line and the first lines of the files.\n');
+    return ExitCode.internal;
+  }
+
+  if (toStdout) process.stdout.write(starter.yaml);
+  else {
+    try {
+      await writeReplacing(opts.out as string, starter.yaml);
+    } catch (e) {
+      process.stderr.write(`leadscore: cannot write ${opts.out}: ${(e as Error).message}\n`);
+      return ExitCode.usage;
+    }
+  }
+
+  if (!opts.quiet) {
+    const err = process.stderr;
+    for (const n of starter.notes) err.write(`${style.warn('note')} ${n}\n`);
+    const roles = Object.entries(starter.leads).map(([role, p]) => `${role}=${p.name}`).join(', ');
+    err.write(`recognised lead columns: ${roles || 'none'}\n`);
+    if (starter.activities) {
+      const a = starter.activities;
+      err.write(`recognised activity columns: lead_id=${a.leadId?.name}, type=${a.type?.name}, timestamp=${a.timestamp?.name}${a.detail ? `, detail=${a.detail.name}` : ''}\n`);
+    }
+    const what = `${starter.fitRules.length} fit rules, ${starter.engagementRules.length} engagement rules${starter.engagementRules.length ? '' : ' (fit-only)'}`;
+    if (!toStdout) {
+      err.write(`${style.bold(`wrote ${opts.out}`)}: ${what}\n`);
+      const a = opts.activities ? ` -a ${shellQuote(opts.activities)}` : '';
+      err.write(`next: leadscore validate ${shellQuote(opts.out as string)} -l ${shellQuote(opts.leads)}${a}\n`);
+      err.write(`      leadscore score -m ${shellQuote(opts.out as string)} -l ${shellQuote(opts.leads)}${a} -o out\n`);
+    } else {
+      err.write(`${what}\n`);
+    }
+  }
+  return ExitCode.ok;
+}
+
+function reportNoRows(file: string): void {
+  process.stderr.write(`${file} ${style.error('error')} LS102 the file has a header but no data rows: init needs sample rows to suggest rules\n`);
+  process.stderr.write('leadscore: no model was written.\n');
+}
+
+/** The first `limit` well-formed rows (malformed rows are skipped, as score would reject them). */
+async function readSample(path: string, limit: number, opts: InitOptions) {
+  const { openCsv, CsvOpenError } = await import('../../io/csv-reader.js');
+  const { InputError } = await import('../../io/errors.js');
+  let file;
+  try {
+    file = await openCsv(path, {
+      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+    });
+  } catch (e) {
+    if (e instanceof CsvOpenError) throw new InputError(e.code, e.message, path, undefined, 'give a readable CSV file whose first line names the columns');
+    throw e;
+  }
+  const rows: string[][] = [];
+  let truncated = false;
+  try {
+    outer: for await (const batch of file.batches(() => {})) {
+      for (const r of batch) {
+        if (rows.length >= limit) {
+          truncated = true;
+          break outer;
+        }
+        rows.push(r.fields);
+      }
+    }
+  } catch (e) {
+    if (e instanceof CsvOpenError) throw new InputError(e.code, e.message, path);
+    throw e;
+  } finally {
+    file.close();
+  }
+  return { file: path === '-' ? 'stdin' : path, header: file.header, rows, truncated };
+}
+
+/** Write next to the target, then rename: a failed write never leaves half a model. */
+async function writeReplacing(path: string, text: string): Promise<void> {
+  const { writeFile, rename, rm } = await import('node:fs/promises');
+  const { dirname, basename, join } = await import('node:path');
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
