@@ -192,3 +192,12 @@ export function formatPoints(x: number): string {
   const s = String(r);
   return r > 0 ? '+' + s : s;
 }
+
+/**
+ * A copy of `s` that does not keep a larger string alive. V8 represents substrings of 13 or more
+ * characters as views into their parent (a whole decoded chunk of a CSV file); a value kept for the
+ * whole run (a lead id) must not pin its chunk.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}

@@ -81,6 +81,8 @@ export interface CsvFile {
   split(raw: string): string[];
   /** Extra: the header as readers of byte ranges of this file need it. */
   knownHeader(): KnownHeader;
+  /** Extra: release the file when its rows will not be read. */
+  close(): void;
 }
 
 export type CsvOpenErrorCode =
@@ -284,8 +286,11 @@ export class Tokenizer {
   private q = -1;
   /** 1-based line number of the next record. */
   line: number;
-  /** Skipping an oversized unquoted line until its '\n' (nothing buffered). */
-  private skipping: { line: number; preview: string } | null = null;
+  /**
+   * Skipping an oversized line until its '\n' (nothing buffered). `reported`: the reject was already
+   * sent (an oversized quoted field whose line end was not yet read).
+   */
+  private skipping: { line: number; preview: string; reported?: boolean } | null = null;
 
   constructor(
     readonly delimiter: string,
@@ -318,12 +323,14 @@ export class Tokenizer {
       this.pos = 0;
       return false;
     }
-    sink.bad({
-      line: s.line,
-      reason: 'field_too_large',
-      message: `field longer than ${this.maxFieldChars} characters (row skipped)`,
-      raw: s.preview + '…',
-    });
+    if (!s.reported) {
+      sink.bad({
+        line: s.line,
+        reason: 'field_too_large',
+        message: `field longer than ${this.maxFieldChars} characters (row skipped)`,
+        raw: s.preview + '…',
+      });
+    }
     this.skipping = null;
     this.line = s.line + 1;
     this.pos = nl === -1 ? this.buf.length : nl + 1;
@@ -380,7 +387,7 @@ export class Tokenizer {
         else if (pending > maxField + 2) why = 'chars';
         else if (countNewlines(buf, pos, len) > this.maxQuotedLines) why = 'lines';
         if (why === null) break; // wait for more data
-        pos = this.rejectStartLine(buf, pos, why, sink);
+        pos = this.rejectStartLine(buf, pos, why, sink, final);
         continue;
       }
       const lines = r.end > pos ? countNewlines(buf, pos, r.end) + 1 : 1;
@@ -418,9 +425,13 @@ export class Tokenizer {
   /** Set by the sink during record() to stop after this record; the next push() continues from there. */
   pauseRequested = false;
 
-  /** Reject the physical line at pos (unless why is null) and return the index of the next line. */
-  private rejectStartLine(buf: string, pos: number, why: RejectWhy | null, sink: TokenizerSink): number {
+  /**
+   * Reject the physical line at pos (unless why is null) and return the index of the next line. When the
+   * line's end is not read yet (an oversized quoted field), the rest of the line is skipped as it comes.
+   */
+  private rejectStartLine(buf: string, pos: number, why: RejectWhy | null, sink: TokenizerSink, final = true): number {
     let nl = buf.indexOf('\n', pos);
+    const open = nl === -1 && !final;
     if (nl === -1) nl = buf.length;
     let end = nl;
     if (end > pos && buf.charCodeAt(end - 1) === CR) end--;
@@ -437,8 +448,12 @@ export class Tokenizer {
         line: this.line,
         reason: why === 'chars' ? 'field_too_large' : 'unbalanced_quote',
         message: `${what} starts on this line (row rejected; reading resumes at line ${this.line + 1})`,
-        raw: buf.slice(pos, end),
+        raw: open ? buf.slice(pos, pos + RAW_PREVIEW_CHARS) + '…' : buf.slice(pos, end),
       });
+    }
+    if (open) {
+      this.skipping = { line: this.line, preview: '', reported: true };
+      return buf.length;
     }
     this.line++;
     return nl < buf.length ? nl + 1 : buf.length;
@@ -825,6 +840,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
     blankLines: () => reader.blank,
     split: (raw) => splitRecord(raw, delimiter, trailingDelimiter ? header.length : undefined),
     knownHeader: () => ({ names: header, delimiter, trailingDelimiter, firstLine: headerLine + 1 }),
+    close: () => source.close(),
   };
 }
 
@@ -862,6 +878,7 @@ function openKnownRange(
     blankLines: () => reader.blank,
     split: (raw) => splitRecord(raw, known.delimiter, known.trailingDelimiter ? width : undefined),
     knownHeader: () => known,
+    close: () => source.close(),
   };
   void opts;
 }
@@ -890,7 +907,7 @@ class RecordReader {
     const sink: TokenizerSink = {
       record: (fields, raw, line, lines, longest) => {
         const n = fields.length;
-        if (fields[0] === '' && isBlank(fields)) {
+        if ((fields[0] === '' || n === 1) && isBlank(fields)) {
           this.blank++;
           return;
         }
@@ -949,7 +966,9 @@ class RecordReader {
   }
 }
 
+/** An empty line, a line of delimiters only, or a line of spaces only (no delimiter). */
 function isBlank(fields: string[]): boolean {
+  if (fields.length === 1) return fields[0]!.trim() === '';
   for (let i = 0; i < fields.length; i++) if (fields[i] !== '') return false;
   return true;
 }

@@ -148,6 +148,8 @@ class TempFile implements OutputFile {
 /** A set of outputs committed together (OutputSet) or thrown away (OutputSet.discarding()). */
 export interface Outputs {
   file(name: string): OutputFile;
+  /** A scratch file path in the output folder, removed with the temporaries (undefined: no folder). */
+  scratch(name: string): string | undefined;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -162,6 +164,7 @@ export class OutputSet implements Outputs {
         if (!f) files.set(name, (f = { name, write: () => undefined }));
         return f;
       },
+      scratch: () => undefined,
       commit: async () => undefined,
       abort: async () => undefined,
     };
@@ -200,6 +203,29 @@ export class OutputSet implements Outputs {
     return f;
   }
 
+  private scratchPaths: string[] = [];
+
+  /**
+   * A path for a scratch file in outDir (e.g. rejects spilled by a worker thread), created by the caller
+   * and removed with the temporaries: on commit, abort, SIGINT or SIGTERM.
+   */
+  scratch(name: string): string {
+    const p = join(this.outDir, `.leadscore-${process.pid}-${randomBytes(4).toString('hex')}-${name}.tmp`);
+    this.scratchPaths.push(p);
+    return p;
+  }
+
+  private removeScratchSync(): void {
+    for (const p of this.scratchPaths) {
+      try {
+        unlinkSync(p);
+      } catch {
+        /* never created, or gone */
+      }
+    }
+    this.scratchPaths = [];
+  }
+
   /** Temporary paths currently held (for tests and diagnostics). */
   temporaries(): string[] {
     return [...this.files.values()].map((f) => f.tmpPath);
@@ -222,6 +248,7 @@ export class OutputSet implements Outputs {
       throw e;
     }
     this.state = 'committed';
+    this.removeScratchSync();
     this.uninstall();
     await syncDir(this.outDir);
   }
@@ -231,12 +258,14 @@ export class OutputSet implements Outputs {
     if (this.state === 'committed') return;
     this.state = 'aborted';
     for (const f of this.files.values()) await f.discard();
+    this.removeScratchSync();
     this.uninstall();
   }
 
   private cleanupSync(): void {
     if (this.state === 'committed') return;
     for (const f of this.files.values()) f.discardSync();
+    this.removeScratchSync();
   }
 
   private die(code: number): void {

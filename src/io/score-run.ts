@@ -5,6 +5,11 @@
 //   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
 //      place only when the whole run has succeeded (OutputSet).
 import { stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
+import { slotMap } from './activity-fold.js';
+import { RecordStore } from './record-store.js';
+import { detach } from '../core/value.js';
 import { CsvOpenError, type CsvBadRow, type CsvFile, openCsv } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { OutputSet, type OutputFile, type Outputs } from './output.js';
@@ -18,7 +23,6 @@ import { ScoredStore } from '../core/score/scored-store.js';
 import { type ActivityCounts, type InputFacts, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
 import { columnMatcher } from '../core/columns.js';
 import { closest } from '../core/text.js';
-import { parseTimestamp, present } from '../core/value.js';
 
 export interface ScoreRunOptions {
   model: Model;
@@ -82,7 +86,7 @@ function requireColumn(file: CsvFile, name: string, what: string): number {
 class Rejects {
   count = 0;
   constructor(
-    private readonly out: OutputFile,
+    readonly out: OutputFile,
     private readonly guard: boolean,
   ) {}
   add(source: string, line: number, reason: string, detail: string, raw: string): Promise<void> | void {
@@ -131,10 +135,20 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     await outputs.file('rejects.csv').write(csvLine(REJECT_HEADER, false));
     const inputs: InputFacts[] = [];
 
+    // Large activity files start folding on worker threads now, while this thread reads the leads.
+    const parallel = await startParallelFolds(activityFiles, {
+      model,
+      asOfMs: o.asOfMs,
+      ...(o.encoding ? { encoding: o.encoding } : {}),
+      formulaGuard: guard,
+      scratch: (name) => outputs.scratch(name),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    });
+
     // 1. Leads.
     const ids: string[] = [];
-    const raws: string[] = [];
-    const lines: number[] = [];
+    const raws = new RecordStore();
+    let lines = new Float64Array(1024);
     const byId = new Map<string, number>();
     let leadRows = 0;
     let pendingBad: CsvBadRow[] = [];
@@ -168,10 +182,16 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
           await rejects.add(leadsFile.path, r.line, 'duplicate_id', `lead id "${id}" first seen on line ${lines[byId.get(id)!]}`, r.raw);
           continue;
         }
-        byId.set(id, ids.length);
-        ids.push(id);
+        const kept = detach(id);
+        byId.set(kept, ids.length);
+        ids.push(kept);
+        if (ids.length > lines.length) {
+          const l = new Float64Array(lines.length * 2);
+          l.set(lines);
+          lines = l;
+        }
+        lines[ids.length - 1] = r.line;
         raws.push(r.raw);
-        lines.push(r.line);
       }
       o.onProgress?.({ file: leadsFile.path, bytesRead: leadsFile.bytesRead(), ...(leadsFile.totalBytes !== undefined ? { totalBytes: leadsFile.totalBytes } : {}), rows: leadRows });
     }
@@ -180,75 +200,43 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     summary.blankLines += leadsFile.blankLines();
     // Quality rejects are added below; the reject-rate check runs once they are known.
 
-    const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms\n`) : undefined;
+    const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`) : undefined;
     phase?.('leads');
-    // 2. Activities.
+    // 2. Activities: merge each file's folded parts into the leads' fold, in file order.
     const n = ids.length;
     const fold = new EngagementFold(cm, n);
     const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0 };
-    const ai = model.input.activities;
-    const dateFormat = ai.dateFormat ?? cm.dateFormat;
-    for (const f of activityFiles) {
-      const binding = fold.bind(f.header);
-      const m = columnMatcher(f.header);
-      const li = m(ai.leadId);
-      const ti = m(ai.type);
-      const si = m(ai.timestamp);
+    for (let fi = 0; fi < activityFiles.length; fi++) {
+      const f = activityFiles[fi]!;
+      let parts: FoldedPart[];
+      try {
+        parts = (await parallel[fi]) ?? [await foldInThread(f, cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
+      } catch (e) {
+        const err = e as Error & { code?: string };
+        if (err.code?.startsWith('LS')) throw new InputError(err.code, err.message, f.path);
+        throw e;
+      }
       let rows = 0;
       let rejected = 0;
-      const reject = async (line: number, reason: string, detail: string, raw: string) => {
-        rejected++;
-        summary.addReason(reason);
-        await rejects.add(f.path, line, reason, detail, raw);
-      };
-      for await (const batch of f.batches(onBad)) {
-        rows += pendingBad.length;
-        rejected += await flushBad(f.path);
-        for (let b = 0; b < batch.length; b++) {
-          const r = batch[b]!;
-          rows++;
-          const fields = r.fields;
-          const leadId = (fields[li] ?? '').trim();
-          if (!leadId) {
-            await reject(r.line, 'missing_lead_id', `empty lead id in column "${ai.leadId}"`, r.raw);
-            continue;
-          }
-          const type = fields[ti] ?? '';
-          if (present(type, cm.nulls) === undefined) {
-            await reject(r.line, 'missing_type', `empty activity type in column "${ai.type}"`, r.raw);
-            continue;
-          }
-          const tsCell = (fields[si] ?? '').trim();
-          if (!tsCell) {
-            await reject(r.line, 'missing_timestamp', `empty timestamp in column "${ai.timestamp}"`, r.raw);
-            continue;
-          }
-          const t = parseTimestamp(tsCell, dateFormat);
-          if (Number.isNaN(t)) {
-            await reject(r.line, 'bad_timestamp', `timestamp "${tsCell}" in column "${ai.timestamp}" is not a date`, r.raw);
-            continue;
-          }
-          const lead = byId.get(leadId);
-          if (lead === undefined) {
-            counts.orphan++;
-            continue;
-          }
-          const outcome = fold.add(binding, lead, t, type, fields);
-          if (outcome === 'used') counts.used++;
-          else if (outcome === 'future') counts.future++;
-          else counts.outsideWindow++;
-        }
-        o.onProgress?.({ file: f.path, bytesRead: f.bytesRead(), ...(f.totalBytes !== undefined ? { totalBytes: f.totalBytes } : {}), rows });
+      for (const part of parts) {
+        const orphans = fold.merge(part.state, slotMap(part.ids, byId));
+        const c = part.counts;
+        rows += c.rows;
+        rejected += c.rejected;
+        counts.used += c.used - orphans.used;
+        counts.future += c.future - orphans.future;
+        counts.outsideWindow += c.outsideWindow - orphans.outsideWindow;
+        counts.orphan += orphans.used + orphans.future + orphans.outsideWindow;
+        for (const [reason, k] of c.rejectedByReason) summary.addReason(reason, k);
+        for (const [field, k] of part.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
+        summary.blankLines += part.blankLines;
+        if (part.spillPath) await appendFile(rejects.out, part.spillPath);
       }
-      rows += pendingBad.length;
-      rejected += await flushBad(f.path);
-      summary.blankLines += f.blankLines();
       counts.read += rows;
       counts.rejected += rejected;
       checkRejectRate(o, f.path, rejected, rows);
       inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
     }
-
     phase?.('activities');
     // 3. Score. Per lead only numbers are kept (typed arrays): the reasons as their top rule slots and
     // points, the flags as an interned set; the text is made when the row is written.
@@ -256,13 +244,14 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const store = new ScoredStore(n, cm.interests.length);
     const scored: number[] = [];
     for (let i = 0; i < n; i++) {
-      const row = leadsFile.split(raws[i]!);
+      const raw = raws.get(i);
+      const row = leadsFile.split(raw);
       const outcome = scorer.score(row, i);
       if (outcome.kind === 'rejected') {
         leadRejects++;
         summary.addRejectedLead(outcome.reason);
         const q = cm.rules[outcome.slot]!;
-        const p = rejects.add(leadsFile.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raws[i]!);
+        const p = rejects.add(leadsFile.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raw);
         if (p) await p;
         continue;
       }
@@ -298,7 +287,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       const i = order[r]!;
       const bi = store.band[i]!;
       store.cells(i, r + 1, cm, extra);
-      const raw = raws[i]!;
+      const raw = raws.get(i);
       const line = (passThrough(raw) ? raw + ',' : csvLine(leadsFile.split(raw), guard).slice(0, -1) + ',') + csvLine(extra, guard);
       const p = scoredOut.write(line);
       if (p) await p;
@@ -369,4 +358,17 @@ function rawPassThrough(file: CsvFile, guard: boolean): (raw: string) => boolean
     }
     return n === commas;
   };
+}
+
+/** Copy a spill file (rejects.csv lines written by a worker) into an output, in order. */
+async function appendFile(out: OutputFile, path: string): Promise<void> {
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const p = out.write(chunk);
+      if (p) await p;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }

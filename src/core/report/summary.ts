@@ -122,8 +122,8 @@ export class SummaryBuilder {
     this.addReason(reason);
   }
 
-  addReason(reason: string): void {
-    this.rejectedByReason.set(reason, (this.rejectedByReason.get(reason) ?? 0) + 1);
+  addReason(reason: string, count = 1): void {
+    this.rejectedByReason.set(reason, (this.rejectedByReason.get(reason) ?? 0) + count);
   }
 
   build(facts: RunFacts, activities: ActivityCounts, unknownTypes: Map<string, number>): Summary {

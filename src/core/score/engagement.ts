@@ -15,15 +15,54 @@ const SCALE = 1e9;
 
 export type ActivityOutcome = 'used' | 'future' | 'outside_window';
 
+/**
+ * The aggregates of one set of leads, as plain typed arrays (so that a worker thread can hand them
+ * over without copying). Index = lead slot; for max_count rules, `recent` holds maxCount timestamps per
+ * slot (the most recent kept) and `filled` how many are set.
+ */
+export interface FoldState {
+  size: number;
+  activityCount: Uint32Array;
+  /** Activities after as-of / older than the window, per slot (for orphan accounting). */
+  future: Uint32Array;
+  outsideWindow: Uint32Array;
+  lastActivity: Float64Array;
+  engagement7d: Float64Array;
+  engagement30d: Float64Array;
+  totals: (Float64Array | null)[];
+  recent: (Float64Array | null)[];
+  filled: (Uint16Array | null)[];
+  unknownTypes: Map<string, number>;
+}
+
+function newState(cm: CompiledModel, capacity: number): FoldState {
+  const rules = cm.model.engagement.rules;
+  return {
+    size: 0,
+    activityCount: new Uint32Array(capacity),
+    future: new Uint32Array(capacity),
+    outsideWindow: new Uint32Array(capacity),
+    lastActivity: new Float64Array(capacity).fill(-Infinity),
+    engagement7d: new Float64Array(capacity),
+    engagement30d: new Float64Array(capacity),
+    totals: rules.map((r) => (r.maxCount ? null : new Float64Array(capacity))),
+    recent: rules.map((r) => (r.maxCount ? new Float64Array(capacity * r.maxCount) : null)),
+    filled: rules.map((r) => (r.maxCount ? new Uint16Array(capacity) : null)),
+    unknownTypes: new Map(),
+  };
+}
+
+function grown<T extends Float64Array | Uint32Array | Uint16Array>(a: T, length: number, fill?: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  if (fill !== undefined) b.fill(fill, a.length);
+  return b;
+}
+
 interface RuleState {
   points: number;
   decays: boolean;
-  /** Decayed totals per lead, for rules without max_count. */
-  totals?: Float64Array;
-  /** With max_count N: N timestamps per lead (the most recent kept) and how many are filled. */
-  maxCount?: number;
-  recent?: Float64Array;
-  filled?: Uint16Array;
+  maxCount: number;
 }
 
 export interface RuleMatch {
@@ -38,42 +77,107 @@ export interface ActivityBinding {
 }
 
 export class EngagementFold {
-  readonly nLeads: number;
-  readonly activityCount: Uint32Array;
-  readonly lastActivity: Float64Array;
-  private readonly engagement7d: Float64Array;
-  private readonly engagement30d: Float64Array;
-  /** Activities of types no rule names, per type as written (first spelling). */
-  readonly unknownTypes = new Map<string, number>();
+  /** The aggregates; grows with ensure() when the fold is keyed by lead ids met on the way. */
+  state: FoldState;
+  private capacity: number;
   private readonly rules: RuleState[];
   private readonly lnHalf: number;
   private readonly windowDays: number;
 
   constructor(
     private readonly cm: CompiledModel,
-    nLeads: number,
+    size: number,
+    state?: FoldState,
   ) {
-    this.nLeads = nLeads;
-    this.activityCount = new Uint32Array(nLeads);
-    this.lastActivity = new Float64Array(nLeads).fill(-Infinity);
-    this.engagement7d = new Float64Array(nLeads);
-    this.engagement30d = new Float64Array(nLeads);
+    this.capacity = state ? state.activityCount.length : Math.max(size, 1);
+    this.state = state ?? newState(cm, this.capacity);
+    if (!state) this.state.size = size;
     const e = cm.model.engagement;
     this.lnHalf = e.halfLifeDays ? Math.LN2 / e.halfLifeDays : 0;
     this.windowDays = e.windowDays ?? Infinity;
-    this.rules = e.rules.map((r) => {
-      const decays = r.decay && this.lnHalf > 0;
-      if (r.maxCount) {
-        return {
-          points: r.points,
-          decays,
-          maxCount: r.maxCount,
-          recent: new Float64Array(nLeads * r.maxCount),
-          filled: new Uint16Array(nLeads),
-        };
+    this.rules = e.rules.map((r) => ({ points: r.points, decays: r.decay && this.lnHalf > 0, maxCount: r.maxCount ?? 0 }));
+  }
+
+  get size(): number {
+    return this.state.size;
+  }
+
+  get unknownTypes(): Map<string, number> {
+    return this.state.unknownTypes;
+  }
+
+  /** Make room for `size` slots (doubling), for folds keyed by ids as they are met. */
+  ensure(size: number): void {
+    const st = this.state;
+    if (size > this.capacity) {
+      let c = this.capacity;
+      while (c < size) c *= 2;
+      st.activityCount = grown(st.activityCount, c);
+      st.future = grown(st.future, c);
+      st.outsideWindow = grown(st.outsideWindow, c);
+      st.lastActivity = grown(st.lastActivity, c, -Infinity);
+      st.engagement7d = grown(st.engagement7d, c);
+      st.engagement30d = grown(st.engagement30d, c);
+      st.totals = st.totals.map((t) => (t ? grown(t, c) : null));
+      st.recent = st.recent.map((t, k) => (t ? grown(t, c * this.rules[k]!.maxCount) : null));
+      st.filled = st.filled.map((t) => (t ? grown(t, c) : null));
+      this.capacity = c;
+    }
+    if (size > st.size) st.size = size;
+  }
+
+  /**
+   * Add the aggregates of `from` into this fold: slot j of `from` goes to slot map[j] here, or is an
+   * orphan (map[j] < 0). Sums are of integer nano-points, so the result does not depend on how the
+   * activities were split. Returns the activities of orphan slots by what they would have been.
+   */
+  merge(from: FoldState, map: Int32Array): { used: number; future: number; outsideWindow: number } {
+    const st = this.state;
+    const orphans = { used: 0, future: 0, outsideWindow: 0 };
+    for (let j = 0; j < from.size; j++) {
+      const i = map[j]!;
+      if (i < 0) {
+        orphans.used += from.activityCount[j]!;
+        orphans.future += from.future[j]!;
+        orphans.outsideWindow += from.outsideWindow[j]!;
+        continue;
       }
-      return { points: r.points, decays, totals: new Float64Array(nLeads) };
-    });
+      st.activityCount[i]! += from.activityCount[j]!;
+      st.future[i]! += from.future[j]!;
+      st.outsideWindow[i]! += from.outsideWindow[j]!;
+      if (from.lastActivity[j]! > st.lastActivity[i]!) st.lastActivity[i] = from.lastActivity[j]!;
+      st.engagement7d[i]! += from.engagement7d[j]!;
+      st.engagement30d[i]! += from.engagement30d[j]!;
+      for (let k = 0; k < this.rules.length; k++) {
+        const t = from.totals[k];
+        if (t) {
+          st.totals[k]![i]! += t[j]!;
+          continue;
+        }
+        const n = this.rules[k]!.maxCount;
+        const f = from.filled[k]![j]!;
+        for (let q = 0; q < f; q++) this.keepRecent(k, i, from.recent[k]![j * n + q]!);
+      }
+    }
+    for (const [type, count] of from.unknownTypes) st.unknownTypes.set(type, (st.unknownTypes.get(type) ?? 0) + count);
+    return orphans;
+  }
+
+  /** Keep timestamp t among the maxCount most recent of rule k for a lead slot. */
+  private keepRecent(k: number, lead: number, t: number): void {
+    const n = this.rules[k]!.maxCount;
+    const base = lead * n;
+    const recent = this.state.recent[k]!;
+    const filledArr = this.state.filled[k]!;
+    const filled = filledArr[lead]!;
+    if (filled < n) {
+      recent[base + filled] = t;
+      filledArr[lead] = filled + 1;
+      return;
+    }
+    let minAt = base;
+    for (let j = base + 1; j < base + n; j++) if (recent[j]! < recent[minAt]!) minAt = j;
+    if (t > recent[minAt]!) recent[minAt] = t;
   }
 
   /** Bind the engagement rules to one activity file's header. */
@@ -110,19 +214,26 @@ export class EngagementFold {
   }
 
   /**
-   * Fold one activity of lead `lead` at time `t` (epoch ms). Returns whether it counted or why not.
+   * Fold one activity of lead slot `lead` at time `t` (epoch ms). Returns whether it counted or why not.
    * `row` is the activity's cells, for rule conditions.
    */
   add(binding: ActivityBinding, lead: number, t: number, type: string, row: readonly Cell[]): ActivityOutcome {
+    const st = this.state;
     const age = (this.cm.asOfMs - t) / DAY_MS;
-    if (age < 0) return 'future';
-    if (age > this.windowDays) return 'outside_window';
-    this.activityCount[lead]!++;
-    if (t > this.lastActivity[lead]!) this.lastActivity[lead] = t;
+    if (age < 0) {
+      st.future[lead]!++;
+      return 'future';
+    }
+    if (age > this.windowDays) {
+      st.outsideWindow[lead]!++;
+      return 'outside_window';
+    }
+    st.activityCount[lead]!++;
+    if (t > st.lastActivity[lead]!) st.lastActivity[lead] = t;
     const matches = binding.rulesFor(type);
     if (matches === undefined) {
       const key = type.trim();
-      this.unknownTypes.set(key, (this.unknownTypes.get(key) ?? 0) + 1);
+      st.unknownTypes.set(key, (st.unknownTypes.get(key) ?? 0) + 1);
       return 'used';
     }
     let decay = -1;
@@ -132,29 +243,19 @@ export class EngagementFold {
       const r = this.rules[m.k]!;
       if (age <= 30) {
         const q = Math.round(r.points * SCALE);
-        this.engagement30d[lead]! += q;
-        if (age <= 7) this.engagement7d[lead]! += q;
+        st.engagement30d[lead]! += q;
+        if (age <= 7) st.engagement7d[lead]! += q;
       }
-      if (r.totals) {
+      const totals = st.totals[m.k];
+      if (totals) {
         let f = 1;
         if (r.decays) {
           if (decay < 0) decay = Math.exp(-this.lnHalf * age);
           f = decay;
         }
-        r.totals[lead]! += Math.round(r.points * f * SCALE);
+        totals[lead]! += Math.round(r.points * f * SCALE);
       } else {
-        const n = r.maxCount!;
-        const base = lead * n;
-        const recent = r.recent!;
-        const filled = r.filled![lead]!;
-        if (filled < n) {
-          recent[base + filled] = t;
-          r.filled![lead] = filled + 1;
-        } else {
-          let minAt = base;
-          for (let j = base + 1; j < base + n; j++) if (recent[j]! < recent[minAt]!) minAt = j;
-          if (t > recent[minAt]!) recent[minAt] = t;
-        }
+        this.keepRecent(m.k, lead, t);
       }
     }
     return 'used';
@@ -163,13 +264,16 @@ export class EngagementFold {
   /** The total of engagement rule `k` for a lead: decayed, max_count applied, then max_points. */
   ruleTotal(k: number, lead: number): number {
     const r = this.rules[k]!;
+    const st = this.state;
     let total = 0;
-    if (r.totals) total = r.totals[lead]! / SCALE;
+    const totals = st.totals[k];
+    if (totals) total = totals[lead]! / SCALE;
     else {
-      const n = r.maxCount!;
-      const filled = r.filled![lead]!;
+      const n = r.maxCount;
+      const filled = st.filled[k]![lead]!;
+      const recent = st.recent[k]!;
       for (let j = 0; j < filled; j++) {
-        const age = (this.cm.asOfMs - r.recent![lead * n + j]!) / DAY_MS;
+        const age = (this.cm.asOfMs - recent[lead * n + j]!) / DAY_MS;
         total += Math.round(r.points * (r.decays ? Math.exp(-this.lnHalf * age) : 1) * SCALE);
       }
       total /= SCALE;
@@ -181,12 +285,16 @@ export class EngagementFold {
 
   /** Undecayed points of engagement rules over the last 7 / 30 days before as-of. */
   recentPoints(lead: number, days: 7 | 30): number {
-    return (days === 7 ? this.engagement7d[lead]! : this.engagement30d[lead]!) / SCALE;
+    return (days === 7 ? this.state.engagement7d[lead]! : this.state.engagement30d[lead]!) / SCALE;
+  }
+
+  activityCount(lead: number): number {
+    return this.state.activityCount[lead]!;
   }
 
   /** Days since the lead's last counted activity, or NaN when it has none. */
   daysSinceLast(lead: number): number {
-    const t = this.lastActivity[lead]!;
+    const t = this.state.lastActivity[lead]!;
     return t === -Infinity ? NaN : (this.cm.asOfMs - t) / DAY_MS;
   }
 }

@@ -130,7 +130,7 @@ export class LeadScorer {
     if (cm.signals.length) {
       const s = this.signalRow;
       if (fold) {
-        s[0] = fold.activityCount[lead]!;
+        s[0] = fold.activityCount(lead);
         s[1] = fold.daysSinceLast(lead);
         s[2] = fold.recentPoints(lead, 7);
         s[3] = fold.recentPoints(lead, 30);

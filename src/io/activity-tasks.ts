@@ -1,0 +1,197 @@
+// Activity files are the bulk of a scoring job (PRODUCT.md §5: ten activities per lead), so a large
+// plain file is read as two byte ranges by two worker threads, while the main thread reads the leads.
+// Each range is folded per lead id (ActivityFolder); the folds are merged into the leads' fold in range
+// order. Sums are exact (integer nano-points), so the scores are the same as a one-thread read.
+// Small, gzip, stdin and UTF-16 inputs are folded on the main thread with the same code.
+import { Worker } from 'node:worker_threads';
+import { open, stat } from 'node:fs/promises';
+import type { CsvFile, KnownHeader } from './csv-reader.js';
+import { ActivityFolder, type ActivityReject, type FoldCounts } from './activity-fold.js';
+import type { Model } from '../core/model/types.js';
+import type { CompiledModel } from '../core/score/compiled.js';
+import type { FoldState } from '../core/score/engagement.js';
+
+/** What a worker folds: one byte range of one activity file. */
+export interface RangeTask {
+  path: string;
+  index: number;
+  last: boolean;
+  /** Byte offsets the range is planned around; the real boundaries are the next record starts. */
+  nominalStart: number;
+  nominalEnd: number;
+  size: number;
+  header: KnownHeader;
+  encoding?: string;
+  model: Model;
+  asOfMs: number;
+  spillPath?: string;
+  formulaGuard: boolean;
+}
+
+export type WorkerMessage =
+  | { type: 'start'; start: number }
+  | { type: 'progress'; bytes: number; rows: number }
+  | {
+      type: 'done';
+      ids: string[];
+      state: FoldState;
+      counts: FoldCounts;
+      unparsable: [string, number][];
+      blankLines: number;
+      bytes: number;
+    }
+  | { type: 'error'; message: string; code?: string };
+
+/** One folded part of the activities, in file and range order. */
+export interface FoldedPart {
+  file: CsvFile;
+  ids: string[];
+  state: FoldState;
+  counts: FoldCounts;
+  unparsable: [string, number][];
+  blankLines: number;
+  /** Rejected rows of this part, already formatted as rejects.csv lines, when spilled to a file. */
+  spillPath?: string;
+}
+
+/** Files smaller than this are folded on the main thread (workers cost ~50 ms to start). */
+const PARALLEL_MIN_BYTES = Number(process.env.LEADSCORE_PARALLEL_MIN_BYTES ?? 32 << 20);
+/** Byte ranges per large file: fixed (not the core count), so that every machine reads them alike. */
+const RANGES = 2;
+const ASCII_COMPATIBLE = /^(utf-8|windows-125\d|iso-8859-\d+|us-ascii|ibm866|koi8-[ru]|macintosh|x-mac-cyrillic)$/;
+
+const spill = (path: string | undefined) => (path !== undefined ? { spillPath: path } : {});
+
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    await fh.read(b, 0, 2, 0);
+    return b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+export interface FoldOptions {
+  model: Model;
+  asOfMs: number;
+  encoding?: string;
+  formulaGuard: boolean;
+  /** A scratch path for the rejects of worker range `name`; undefined: rejects are only counted. */
+  scratch: (name: string) => string | undefined;
+  onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
+}
+
+/**
+ * Start folding the activity files that are worth reading in parallel; returns, per file, either a
+ * promise of its worker parts or undefined (to be folded on the main thread with foldInThread).
+ */
+export async function startParallelFolds(files: CsvFile[], o: FoldOptions): Promise<(Promise<FoldedPart[]> | undefined)[]> {
+  const out: (Promise<FoldedPart[]> | undefined)[] = [];
+  let part = 0;
+  for (const f of files) {
+    const size = f.path === '-' ? 0 : (await stat(f.path)).size;
+    const eligible = f.path !== '-' && size >= PARALLEL_MIN_BYTES && ASCII_COMPATIBLE.test(f.encoding) && !(await isGzip(f.path));
+    if (!eligible) {
+      out.push(undefined);
+      continue;
+    }
+    f.close();
+    const tasks: RangeTask[] = [];
+    for (let k = 0; k < RANGES; k++) {
+      tasks.push({
+        path: f.path,
+        index: k,
+        last: k === RANGES - 1,
+        nominalStart: Math.floor((size * k) / RANGES),
+        nominalEnd: Math.floor((size * (k + 1)) / RANGES),
+        size,
+        header: f.knownHeader(),
+        ...(o.encoding ? { encoding: o.encoding } : {}),
+        model: o.model,
+        asOfMs: o.asOfMs,
+        ...spill(o.scratch(`rejects-${part++}`)),
+        formulaGuard: o.formulaGuard,
+      });
+    }
+    out.push(runTasks(f, tasks, size, o));
+  }
+  return out;
+}
+
+function runTasks(file: CsvFile, tasks: RangeTask[], size: number, o: FoldOptions): Promise<FoldedPart[]> {
+  const workers = tasks.map((t) => new Worker(new URL('./activity-worker.js', import.meta.url), { workerData: t }));
+  const bytes = new Array<number>(tasks.length).fill(0);
+  const rows = new Array<number>(tasks.length).fill(0);
+  const report = () =>
+    o.onProgress?.({ file: file.path, bytesRead: bytes.reduce((a, b) => a + b, 0), totalBytes: size, rows: rows.reduce((a, b) => a + b, 0) });
+  return Promise.all(
+    workers.map(
+      (w, k) =>
+        new Promise<FoldedPart>((resolve, reject) => {
+          w.on('message', (m: WorkerMessage) => {
+            switch (m.type) {
+              case 'start':
+                workers[k - 1]?.postMessage({ type: 'end', end: m.start });
+                break;
+              case 'progress':
+                bytes[k] = m.bytes;
+                rows[k] = m.rows;
+                report();
+                break;
+              case 'done':
+                bytes[k] = m.bytes;
+                rows[k] = m.counts.rows;
+                report();
+                resolve({
+                  file,
+                  ids: m.ids,
+                  state: m.state,
+                  counts: m.counts,
+                  unparsable: m.unparsable,
+                  blankLines: m.blankLines,
+                  ...(tasks[k]!.spillPath !== undefined ? { spillPath: tasks[k]!.spillPath } : {}),
+                });
+                void w.terminate();
+                break;
+              case 'error':
+                reject(Object.assign(new Error(`${file.path}: ${m.message}`), m.code ? { code: m.code } : {}));
+                for (const other of workers) void other.terminate();
+                break;
+            }
+          });
+          w.on('error', (e) => {
+            reject(e);
+            for (const other of workers) void other.terminate();
+          });
+        }),
+    ),
+  );
+}
+
+/** Fold a whole activity file on this thread; rejects go to `onReject` in line order. */
+export async function foldInThread(
+  file: CsvFile,
+  cm: CompiledModel,
+  onReject: (r: ActivityReject) => Promise<void> | void,
+  onProgress?: FoldOptions['onProgress'],
+): Promise<FoldedPart> {
+  const pending: ActivityReject[] = [];
+  const folder = new ActivityFolder(cm, file.header, (r) => pending.push(r));
+  for await (const batch of file.batches((b) => folder.badRow(b))) {
+    folder.addBatch(batch);
+    pending.sort((a, b) => a.line - b.line);
+    for (const r of pending) {
+      const p = onReject(r);
+      if (p) await p;
+    }
+    pending.length = 0;
+    onProgress?.({ file: file.path, bytesRead: file.bytesRead(), ...(file.totalBytes !== undefined ? { totalBytes: file.totalBytes } : {}), rows: folder.counts.rows });
+  }
+  for (const r of pending) {
+    const p = onReject(r);
+    if (p) await p;
+  }
+  return { file, ids: folder.ids, state: folder.fold.state, counts: folder.counts, unparsable: [], blankLines: file.blankLines() };
+}
