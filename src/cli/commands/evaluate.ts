@@ -1,0 +1,160 @@
+// `leadscore evaluate`: backtest a model against known outcomes (AUC, KS, gains and lift, conversion per
+// band and grade, rule analysis, thresholds, --compare). The pipeline is src/io/evaluate-run.ts.
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Register } from '../main.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { collect, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
+import { VERSION } from '../version.js';
+import type { Target } from '../../core/learn/thresholds.js';
+
+interface EvaluateOptions {
+  model: string;
+  leads: string;
+  activities: string[];
+  outcome: string;
+  outcomes?: string;
+  outcomesId?: string;
+  positive: string[];
+  asOf?: string;
+  out?: string;
+  json?: boolean;
+  compare?: string;
+  targetPrecision?: number;
+  targetRecall?: number;
+  capacity?: number;
+  bootstrap: number;
+  seed: number;
+  delimiter?: string;
+  encoding?: string;
+  quiet?: boolean;
+}
+
+const LS_OPTION = 'LS142';
+
+function share(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new InvalidArgumentError('expected a share above 0 and at most 1, e.g. 0.3');
+  return n;
+}
+
+function count(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}`);
+    return n;
+  };
+}
+
+export const register: Register = (program: Command, setExit) => {
+  program
+    .command('evaluate')
+    .description('Backtest a model against known outcomes: AUC, KS, gains and lift, conversion per band and grade, rule analysis, thresholds.')
+    .requiredOption('-m, --model <MODEL>', 'the YAML scoring model')
+    .requiredOption('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin)')
+    .option('-a, --activities <ACTIVITIES>', 'activities CSV; repeat for several files', collect, [])
+    .requiredOption('--outcome <COLUMN>', 'the outcome column (of the leads file, or of --outcomes)')
+    .option('--outcomes <FILE>', 'a CSV with the lead id and the outcome column, joined on the lead id')
+    .option('--outcomes-id <COLUMN>', 'the lead id column of --outcomes (default: the model\'s lead id column)')
+    .option('--positive <VALUE>', 'an outcome value that counts as converted; repeat for several (default: yes, true, 1, won, converted, ...; case-insensitive)', collect, [])
+    .option('--as-of <DATE>', 'score as of this time (ISO date or date-time, UTC): later activities are ignored (point-in-time backtest); default now')
+    .option('-o, --out <OUTDIR>', 'write evaluation.md, evaluation.json and scores.csv here (replaced only when the run succeeds); default: print to stdout')
+    .option('--json', 'print the evaluation as JSON on stdout')
+    .option('--compare <MODEL>', 'a second model scored on the same data: side by side, with the band changes between them')
+    .addOption(new Option('--target-precision <P>', 'suggest the lowest threshold whose precision is at least P (0..1)').argParser(share))
+    .addOption(new Option('--target-recall <R>', 'suggest the highest threshold whose recall is at least R (0..1)').argParser(share))
+    .addOption(new Option('--capacity <N>', 'suggest the lowest threshold with at most N leads at or above it').argParser(count(1)))
+    .addOption(new Option('--bootstrap <N>', 'bootstrap resamples for the AUC interval (0: none)').argParser(count(0)).default(200))
+    .addOption(new Option('--seed <N>', 'seed of the bootstrap (same seed, same interval)').argParser(count(0)).default(1))
+    .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
+    .option('--encoding <NAME>', 'input encoding, e.g. windows-1254 (default utf-8)')
+    .option('-q, --quiet', 'with -o: print nothing on success')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ leadscore evaluate -m models/bank-marketing.yaml -l ../shared/data/bank-marketing/bank-full.csv \\
+      --outcome y --positive yes -o eval --capacity 5000
+Writes eval/evaluation.md, eval/evaluation.json and eval/scores.csv (lead_id, score, band, grade, outcome).
+Without -o the report is printed (Markdown, or JSON with --json). See docs/evaluate.md.
+Leads without an outcome are left out (and counted). With --as-of, activities after that time are ignored.
+Exit codes: 0 ok, 2 usage or invalid model, 3 input data error (e.g. no such outcome column), 1 bug.`,
+    )
+    .action(async (opts: EvaluateOptions) => {
+      setExit(await run(opts));
+    });
+};
+
+async function run(opts: EvaluateOptions): Promise<ExitCode> {
+  const targets = [opts.targetPrecision, opts.targetRecall, opts.capacity].filter((x) => x !== undefined);
+  if (targets.length > 1) throw new CliError('give at most one of --target-precision, --target-recall, --capacity', ExitCode.usage, LS_OPTION);
+  if (opts.compare && opts.leads === '-') throw new CliError('--compare reads the leads twice: give a file, not - (stdin)', ExitCode.usage, LS_OPTION);
+  if (opts.outcomesId && !opts.outcomes) throw new CliError('--outcomes-id needs --outcomes', ExitCode.usage, LS_OPTION);
+  const target: Target | undefined =
+    opts.targetPrecision !== undefined ? { kind: 'precision', value: opts.targetPrecision }
+      : opts.targetRecall !== undefined ? { kind: 'recall', value: opts.targetRecall }
+        : opts.capacity !== undefined ? { kind: 'capacity', value: opts.capacity }
+          : undefined;
+  const asOfMs = parseAsOf(opts.asOf);
+  const loaded = await loadModelOrExit(opts.model);
+  if (!loaded) return ExitCode.usage;
+  let other: { model: import('../../core/model/types.js').Model; sha256: string } | undefined;
+  if (opts.compare) {
+    other = await loadModelOrExit(opts.compare);
+    if (!other) return ExitCode.usage;
+  }
+  const { runEvaluate } = await import('../../io/evaluate-run.js');
+  const { InputError } = await import('../../io/errors.js');
+  try {
+    const res = await runEvaluate({
+      model: { model: loaded.model, path: opts.model, sha256: loaded.sha256 },
+      ...(other && opts.compare ? { compare: { model: other.model, path: opts.compare, sha256: other.sha256 } } : {}),
+      leads: opts.leads,
+      activities: opts.activities,
+      asOfMs,
+      version: VERSION,
+      command: 'evaluate',
+      outcome: opts.outcome,
+      ...(opts.outcomes ? { outcomesFile: opts.outcomes } : {}),
+      ...(opts.outcomesId ? { outcomesId: opts.outcomesId } : {}),
+      positive: opts.positive,
+      bootstrap: opts.bootstrap,
+      seed: opts.seed,
+      ...(target ? { target } : {}),
+      ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+    });
+    const e = res.evaluation;
+    if (opts.json) process.stdout.write(JSON.stringify(e, null, 2) + '\n');
+    else if (opts.out === undefined) process.stdout.write(res.markdown);
+    else if (!opts.quiet) {
+      const m = e.model;
+      const f3 = (x: number | null) => (x === null ? '–' : x.toFixed(3));
+      const lines = [
+        `${style.bold(`evaluated ${e.outcome.evaluated} leads`)} of ${e.outcome.scored} scored (${e.outcome.missing_outcome} without an outcome), ` +
+          `${e.outcome.positives} converted (${e.outcome.evaluated ? ((e.outcome.positives / e.outcome.evaluated) * 100).toFixed(2) : '–'}%), as of ${e.as_of}`,
+        m.auc === null
+          ? `  AUC not defined: ${m.auc_reason}`
+          : `  AUC ${f3(m.auc)}${m.auc_ci ? ` (95% CI ${f3(m.auc_ci.lower)}–${f3(m.auc_ci.upper)})` : ''}, Gini ${f3(m.gini)}, KS ${f3(m.ks ? m.ks.ks : null)}`,
+      ];
+      const width = Math.max(...m.bands.map((b) => b.name.length));
+      for (const b of m.bands) {
+        lines.push(`  ${b.name.padEnd(width)}  ${String(b.leads).padStart(8)} leads  ${b.conversion === null ? '     –' : `${(b.conversion * 100).toFixed(1).padStart(5)}%`} converted`);
+      }
+      if (e.compare) {
+        const c = e.compare;
+        lines.push(`  compare: AUC ${f3(c.a.auc)} (${c.a.name}) vs ${f3(c.b.auc)} (${c.b.name}); ${c.band_changes.changed} of ${c.leads} leads change band`);
+      }
+      lines.push(`wrote ${res.files.map((f) => `${opts.out!.replace(/\/$/, '')}/${f}`).join(', ')}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return ExitCode.ok;
+  } catch (err) {
+    if (err instanceof InputError) {
+      reportInputError(err);
+      return ExitCode.data;
+    }
+    throw err;
+  }
+}
