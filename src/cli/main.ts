@@ -6,12 +6,13 @@ import { CliError, ExitCode } from './exit-codes.js';
 import { VERSION } from './version.js';
 import { register as registerValidate } from './commands/validate.js';
 import { register as registerScore } from './commands/score.js';
+import { register as registerTrain } from './commands/train.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerEvaluate } from './commands/evaluate.js';
 
 export type Register = (program: Command, setExit: (code: ExitCode) => void) => void;
 
-const commands: Register[] = [registerValidate, registerScore, registerInit, registerEvaluate];
+const commands: Register[] = [registerValidate, registerScore, registerInit, registerEvaluate, registerTrain];
 
 export async function main(argv: string[]): Promise<number> {
   // A closed stdout (`| head`) ends the run quietly.

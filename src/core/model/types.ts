@@ -120,7 +120,50 @@ export interface Model {
   quality: QualityRule[];
   bands: Band[];
   grade?: { fit: GradeScale; activity: GradeScale };
+  /** A logistic-regression section (written by `leadscore train`, hand-editable): see docs/train.md. */
+  predictive?: PredictiveSection;
 }
+
+/** A numeric predictive feature: x = (transform(value) - mean) / sd; term = coefficient * x. */
+export interface PredictiveNumeric {
+  name: string;
+  type: 'numeric';
+  transform: 'none' | 'log1p';
+  mean: number;
+  sd: number;
+  coefficient: number;
+  /** The term when the value is missing (or not a number); default 0. */
+  missing: number;
+}
+
+/** A categorical predictive feature: the term is the coefficient of the lead's level (case-folded). */
+export interface PredictiveCategorical {
+  name: string;
+  type: 'categorical';
+  /** Level (trimmed, lower case) -> coefficient. */
+  levels: { level: string; coefficient: number }[];
+  /** The term of a level not in `levels` (rare in training, or new); default 0. */
+  other: number;
+  /** The term when the value is missing; default 0. */
+  missing: number;
+}
+
+export type PredictiveFeature = PredictiveNumeric | PredictiveCategorical;
+
+/**
+ * p = sigmoid(intercept + sum of the feature terms). A feature's name is a leads column, or one of the
+ * per-lead activity aggregates `activity.count`, `activity.count_7d`, `activity.count_30d`,
+ * `activity.days_since_last`, `activity.count.<type>` (ACTIVITY_FEATURE).
+ */
+export interface PredictiveSection {
+  intercept: number;
+  features: PredictiveFeature[];
+  /** Share of the score that comes from 100 × p when the model also has rules (0..1, default 1). */
+  weight: number;
+}
+
+/** Names of the activity aggregates a predictive feature may use (the type of `activity.count.<type>` is free). */
+export const ACTIVITY_FEATURE = /^activity\.(count|count_7d|count_30d|days_since_last|count\.(.+))$/;
 
 export const DEFAULT_NULL_VALUES = ['', 'NA', 'N/A', 'null'];
 

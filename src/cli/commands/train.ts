@@ -1,0 +1,165 @@
+// `leadscore train`: fit a logistic-regression model (or a points model with --as-points) on leads with
+// a known outcome, and write it as a model YAML. The pipeline is src/io/train-run.ts.
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Register } from '../main.js';
+import { ExitCode } from '../exit-codes.js';
+import { collect, parseAsOf, reportInputError, style } from '../shared.js';
+import { VERSION } from '../version.js';
+
+interface TrainOptions {
+  leads: string;
+  outcome: string;
+  positive?: string;
+  features?: string[];
+  exclude?: string[];
+  activities: string[];
+  asOf?: string;
+  holdout: number;
+  seed: number;
+  folds: number;
+  nullValues?: string[];
+  id?: string;
+  out: string;
+  asPoints?: boolean;
+  name?: string;
+  writeSplit?: string;
+  holdoutOut?: string;
+  delimiter?: string;
+  encoding?: string;
+  numberFormat?: 'point' | 'comma';
+  activityLeadId?: string;
+  activityType?: string;
+  activityTimestamp?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const share = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('expected a share from 0 up to (not including) 1, e.g. 0.2');
+  return n;
+};
+const int = (min: number) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+  return n;
+};
+
+export const register: Register = (program: Command, setExit) => {
+  program
+    .command('train')
+    .description('Fit a logistic-regression model on leads with a known outcome and write it as a model YAML.')
+    .requiredOption('-l, --leads <LEADS>', 'leads CSV with the outcome column (.csv, .csv.gz)')
+    .requiredOption('--outcome <COLUMN>', 'the outcome column (e.g. converted, y, stage)')
+    .option('--positive <VALUE>', 'the outcome value that counts as a conversion (default: yes/true/1/won when the column has two values)')
+    .addOption(new Option('--features <a,b,...>', 'use only these columns (also keeps a feature the leakage guard would leave out)').argParser(list).conflicts('exclude'))
+    .option('--exclude <x,y,...>', 'leave these columns out', list)
+    .option('-a, --activities <ACTIVITIES>', 'activities CSV: per-lead counts, recency and 7/30-day counts become candidate features; repeatable', collect, [])
+    .option('--as-of <DATE>', 'reference time for the activity aggregates (ISO date, UTC; default now)')
+    .option('--holdout <SHARE>', 'share of leads kept out of training and used to report the AUC (stratified)', share, 0.2)
+    .option('--seed <N>', 'seed of the holdout and cross-validation split', int(0), 1)
+    .option('--folds <K>', 'cross-validation folds for the choice of the penalty', int(2), 5)
+    .option('--null-values <a,b,...>', 'cells treated as missing (default: "", NA, N/A, null); written into the model', (v: string) => v.split(',').map((s) => s.trim()))
+    .option('--id <COLUMN>', 'the lead id column, or $row (default: lead_id or id when present, else $row)')
+    .requiredOption('-o, --out <MODEL.yaml>', 'the model file to write (- for stdout)')
+    .option('--as-points', 'write a points model (scorecard of fit rules) instead of a predictive section')
+    .option('--name <NAME>', 'model name (default: from the leads file and outcome)')
+    .option('--write-split <FILE>', 'write row, id, set (train|holdout) and outcome of every lead to FILE (CSV)')
+    .option('--holdout-out <FILE>', 'write the holdout leads (original rows) to FILE, e.g. for leadscore evaluate')
+    .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
+    .option('--encoding <NAME>', 'input encoding, e.g. windows-1254 (default utf-8)')
+    .addOption(new Option('--number-format <F>', 'point (1,234.5) or comma (1.234,5)').choices(['point', 'comma']))
+    .option('--activity-lead-id <COLUMN>', 'lead id column of the activities (default lead_id)')
+    .option('--activity-type <COLUMN>', 'activity type column (default activity_type or type)')
+    .option('--activity-timestamp <COLUMN>', 'activity time column (default occurred_at, timestamp or date)')
+    .option('-q, --quiet', 'print nothing but warnings on success')
+    .option('--json', 'print the training facts as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ leadscore train -l won-lost.csv --outcome converted -o models/predictive.yaml
+  $ leadscore train -l bank-full.csv --outcome y --exclude duration --null-values ",unknown" \\
+      --holdout-out holdout.csv -o bank.yaml
+  $ leadscore train -l leads.csv -a activities.csv --as-of 2026-11-01 --outcome won --as-points -o points.yaml
+
+The model gets a header comment with the training facts (rows, positives, features, penalty, holdout
+AUC) and bands proposed from the holdout. See docs/train.md.
+Exit codes: 0 ok, 2 usage error, 3 input data error (missing column, no outcome), 1 bug.`,
+    )
+    .action(async (opts: TrainOptions) => {
+      setExit(await run(opts));
+    });
+};
+
+function commandLine(): string {
+  const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  return ['leadscore', ...args].join(' ');
+}
+
+async function run(opts: TrainOptions): Promise<ExitCode> {
+  const asOfMs = parseAsOf(opts.asOf);
+  const { runTrain } = await import('../../io/train-run.js');
+  const { InputError } = await import('../../io/errors.js');
+  const started = Date.now();
+  try {
+    const res = await runTrain({
+      leads: opts.leads, outcome: opts.outcome, activities: opts.activities, asOfMs,
+      holdout: opts.holdout, seed: opts.seed, folds: opts.folds, out: opts.out,
+      version: VERSION, command: commandLine(),
+      ...(opts.positive !== undefined ? { positive: opts.positive } : {}),
+      ...(opts.features ? { features: opts.features } : {}),
+      ...(opts.exclude ? { exclude: opts.exclude } : {}),
+      ...(opts.nullValues ? { nullValues: opts.nullValues } : {}),
+      ...(opts.id ? { id: opts.id } : {}),
+      ...(opts.asPoints ? { asPoints: true } : {}),
+      ...(opts.name ? { name: opts.name } : {}),
+      ...(opts.writeSplit ? { writeSplit: opts.writeSplit } : {}),
+      ...(opts.holdoutOut ? { holdoutOut: opts.holdoutOut } : {}),
+      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...(opts.numberFormat ? { numberFormat: opts.numberFormat } : {}),
+      ...(opts.activityLeadId ? { activityLeadId: opts.activityLeadId } : {}),
+      ...(opts.activityType ? { activityType: opts.activityType } : {}),
+      ...(opts.activityTimestamp ? { activityTimestamp: opts.activityTimestamp } : {}),
+      onNote: (kind, message) => {
+        if (kind === 'warning') process.stderr.write(`${style.warn('warning')} ${message}\n`);
+        else if (!opts.quiet && !opts.json) process.stderr.write(`${style.dim('note')} ${message}\n`);
+      },
+    });
+    const r = res.result;
+    const seconds = (Date.now() - started) / 1000;
+    const card = r.scorecard;
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({
+        rows: res.rows, training: r.train.length, holdout: r.holdout.length,
+        positives: r.positives, positive: res.positiveLabel, id: res.idColumn,
+        features: r.section.features.map((f) => f.name), encoded_columns: r.encodedColumns,
+        left_out: r.dropped, leaks: r.leaks, c: r.c, folds: r.folds, converged: r.converged, iterations: r.iterations,
+        train_auc: r.trainAuc, holdout_auc: res.holdoutAuc,
+        ...(card ? { points_holdout_auc: card.holdoutAuc, points_factor: card.factor } : {}),
+        bands: card ? card.bands : r.bands, skipped: res.skipped, ...(res.activities ? { activities: res.activities } : {}),
+        files: res.files, seconds,
+      }, null, 2) + '\n');
+    } else if (!opts.quiet && opts.out !== '-') {
+      const out: string[] = [];
+      out.push(`${style.bold(`trained on ${r.train.length} leads`)} (${r.positives.train} positive), holdout ${r.holdout.length} (${r.positives.holdout} positive); ` +
+        `${r.section.features.length} features, ${r.encodedColumns} encoded columns; C = ${r.c} by ${r.folds}-fold cross-validation`);
+      out.push(`  holdout AUC ${Number.isFinite(res.holdoutAuc) ? res.holdoutAuc.toFixed(4) : 'n/a'}   (training AUC ${r.trainAuc.toFixed(4)})`);
+      if (card) out.push(`  points model holdout AUC ${card.holdoutAuc.toFixed(4)}   (written to ${opts.out} as fit rules)`);
+      const skipped = res.skipped.missingOutcome + res.skipped.badRows + res.skipped.duplicateIds;
+      if (skipped) out.push(style.warn(`  skipped ${skipped} row(s): ${res.skipped.missingOutcome} without an outcome, ${res.skipped.badRows} malformed, ${res.skipped.duplicateIds} duplicate id`));
+      out.push(`wrote ${res.files.join(', ')} in ${seconds.toFixed(1)} s`);
+      process.stdout.write(out.join('\n') + '\n');
+    }
+    return ExitCode.ok;
+  } catch (e) {
+    if (e instanceof InputError) {
+      reportInputError(e);
+      return ExitCode.data;
+    }
+    throw e;
+  }
+}

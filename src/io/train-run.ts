@@ -1,0 +1,435 @@
+// The pipeline behind `leadscore train`: read the leads (and activities), build the candidate feature
+// columns and the outcome, train (core/learn/train.ts), and write the model YAML (with a header comment
+// of the training facts), and on request the split and the holdout rows. Outputs are atomic.
+import { basename, dirname } from 'node:path';
+import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { CsvOpenError, type CsvFile, openCsv } from './csv-reader.js';
+import { csvLine } from './csv-writer.js';
+import { InputError } from './errors.js';
+import { OutputSet, stdoutFile, type OutputFile } from './output.js';
+import { columnMatcher } from '../core/columns.js';
+import { closest } from '../core/text.js';
+import { makeNulls, type NumberFormat, parseTimestamp, present } from '../core/value.js';
+import { DEFAULT_NULL_VALUES, type Band, type FitRule, type PredictiveSection } from '../core/model/types.js';
+import type { TrainColumn } from '../core/learn/encode.js';
+import { ActivityFeatureFold } from '../core/learn/activity-features.js';
+import { LEAK_AUC, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
+import { aucOf } from '../core/learn/logistic.js';
+import { compilePredictive } from '../core/score/predictive.js';
+
+export interface TrainRunOptions {
+  leads: string;
+  outcome: string;
+  positive?: string;
+  features?: string[];
+  exclude?: string[];
+  activities: string[];
+  asOfMs: number;
+  holdout: number;
+  seed: number;
+  folds?: number;
+  nullValues?: string[];
+  id?: string;
+  out: string;
+  asPoints?: boolean;
+  name?: string;
+  writeSplit?: string;
+  holdoutOut?: string;
+  delimiter?: string;
+  encoding?: string;
+  numberFormat?: NumberFormat;
+  activityLeadId?: string;
+  activityType?: string;
+  activityTimestamp?: string;
+  version: string;
+  command: string;
+  /** A note for the user (printed by the CLI, e.g. a feature left out). */
+  onNote?: (kind: 'warning' | 'note', message: string) => void;
+}
+
+export interface TrainRunResult {
+  result: TrainResult;
+  rows: number;
+  skipped: { missingOutcome: number; badRows: number; duplicateIds: number };
+  /** Holdout AUC of the written model (re-scored from the rounded YAML values). */
+  holdoutAuc: number;
+  positiveLabel: string;
+  idColumn: string;
+  files: string[];
+  activities?: { used: number; future: number; orphans: number; rejected: number };
+}
+
+const POSITIVE_WORDS = ['yes', 'y', 'true', '1', 'won', 'converted', 'success', 'positive', 'closed won', 'closed_won'];
+
+async function open(path: string, role: string, o: TrainRunOptions): Promise<CsvFile> {
+  try {
+    return await openCsv(path, { ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}) });
+  } catch (e) {
+    if (e instanceof CsvOpenError) throw new InputError(e.code, `${role} file: ${e.message}`, path);
+    throw e;
+  }
+}
+
+function requireColumn(file: CsvFile, name: string, what: string, code = 'LS110'): number {
+  const i = columnMatcher(file.header)(name);
+  if (i >= 0) return i;
+  const near = closest(name, file.header);
+  throw new InputError(code, `column "${name}" (${what}) is not in the header`, file.path, file.headerLine,
+    near.length ? `closest columns: ${near.map((n) => `"${n}"`).join(', ')}` : `columns are: ${file.header.join(', ')}`);
+}
+
+function firstColumn(file: CsvFile, names: readonly string[]): string | undefined {
+  const m = columnMatcher(file.header);
+  for (const n of names) {
+    const i = m(n);
+    if (i >= 0) return file.header[i]!.trim();
+  }
+  return undefined;
+}
+
+/** Round to 6 significant digits (what the model file keeps). */
+export function sig(x: number, digits = 6): number {
+  if (x === 0 || !Number.isFinite(x)) return x === 0 ? 0 : x;
+  const r = Number(x.toPrecision(digits));
+  return r === 0 ? 0 : r;
+}
+
+export function roundSection(s: PredictiveSection): PredictiveSection {
+  return {
+    intercept: sig(s.intercept),
+    weight: s.weight,
+    features: s.features.map((f) =>
+      f.type === 'numeric'
+        ? { ...f, mean: sig(f.mean), sd: sig(f.sd), coefficient: sig(f.coefficient), missing: sig(f.missing) }
+        : { ...f, levels: f.levels.map((l) => ({ level: l.level, coefficient: sig(l.coefficient) })), other: sig(f.other), missing: sig(f.missing) },
+    ),
+  };
+}
+
+export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
+  const note = o.onNote ?? (() => undefined);
+  const nullValues = o.nullValues ?? [...DEFAULT_NULL_VALUES];
+  const nulls = makeNulls(nullValues);
+  const leads = await open(o.leads, 'leads', o);
+  const header = leads.header.map((h) => h.trim());
+  const outcomeIdx = requireColumn(leads, o.outcome, '--outcome', 'LS140');
+  const idColumn = o.id ?? firstColumn(leads, ['lead_id', 'id']) ?? '$row';
+  const idIdx = idColumn === '$row' ? -1 : requireColumn(leads, idColumn, '--id');
+  const match = columnMatcher(header);
+  for (const name of [...(o.features ?? []), ...(o.exclude ?? [])]) {
+    if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude', 'LS143');
+  }
+  const excluded = new Set([outcomeIdx, idIdx, ...(o.exclude ?? []).map((n) => match(n))]);
+  const wanted = o.features ? new Set(o.features.map((n) => match(n)).filter((i) => i >= 0)) : undefined;
+  const candidates = header.map((_, i) => i).filter((i) => !excluded.has(i) && (!wanted || wanted.has(i)));
+
+  // --- read the leads: one array of present cells per candidate column
+  const cells: (string | undefined)[][] = candidates.map(() => []);
+  const outcomes: string[] = [];
+  const ids: string[] = [];
+  const lines: number[] = [];
+  const raws: string[] = [];
+  const seen = new Set<string>();
+  const skipped = { missingOutcome: 0, badRows: 0, duplicateIds: 0 };
+  let dataRow = 0;
+  for await (const batch of leads.batches(() => void skipped.badRows++)) {
+    for (const row of batch) {
+      dataRow++;
+      const y = present(row.fields[outcomeIdx], nulls);
+      if (y === undefined) {
+        skipped.missingOutcome++;
+        continue;
+      }
+      const id = idIdx < 0 ? String(dataRow) : present(row.fields[idIdx], nulls);
+      if (id === undefined || seen.has(id)) {
+        skipped.duplicateIds++;
+        continue;
+      }
+      seen.add(id);
+      ids.push(id);
+      lines.push(dataRow);
+      outcomes.push(y);
+      if (o.holdoutOut) raws.push(row.raw);
+      for (let c = 0; c < candidates.length; c++) cells[c]!.push(present(row.fields[candidates[c]!], nulls));
+    }
+  }
+  const n = outcomes.length;
+  if (n === 0) throw new InputError('LS141', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
+
+  // --- outcome
+  const labels = new Map<string, { label: string; count: number }>();
+  for (const v of outcomes) {
+    const k = v.toLowerCase();
+    const e = labels.get(k);
+    if (e) e.count++;
+    else labels.set(k, { label: v, count: 1 });
+  }
+  let positiveKey: string;
+  if (o.positive !== undefined) {
+    positiveKey = o.positive.trim().toLowerCase();
+    if (!labels.has(positiveKey)) {
+      throw new InputError('LS141', `--positive "${o.positive}" is not a value of column "${o.outcome}"`, o.leads, undefined,
+        `values: ${[...labels.values()].slice(0, 10).map((l) => `"${l.label}"`).join(', ')}`);
+    }
+  } else {
+    const found = POSITIVE_WORDS.find((w) => labels.has(w));
+    if (labels.size !== 2 || !found) {
+      throw new InputError('LS141', `cannot tell which value of "${o.outcome}" is the positive outcome (${labels.size} distinct values)`, o.leads, undefined,
+        `name it with --positive, e.g. --positive ${JSON.stringify([...labels.values()][0]?.label ?? 'won')}`);
+    }
+    positiveKey = found;
+  }
+  const y = new Uint8Array(n);
+  outcomes.forEach((v, i) => (y[i] = v.toLowerCase() === positiveKey ? 1 : 0));
+
+  // --- activities
+  const columns: TrainColumn[] = candidates.map((c, k) => ({ name: header[c]!, kind: 'text', cells: cells[k]! }));
+  let fold: ActivityFeatureFold | undefined;
+  let actFacts: TrainRunResult['activities'];
+  let activityInput: { leadId: string; type: string; timestamp: string } | undefined;
+  if (o.activities.length) {
+    fold = new ActivityFeatureFold(n, o.asOfMs);
+    const slot = new Map(ids.map((id, i) => [id, i]));
+    let orphans = 0;
+    let rejected = 0;
+    for (const path of o.activities) {
+      const f = await open(path, 'activities', o);
+      const leadIdName = o.activityLeadId ?? firstColumn(f, ['lead_id', idColumn === '$row' ? 'lead_id' : idColumn]) ?? 'lead_id';
+      const typeName = o.activityType ?? firstColumn(f, ['activity_type', 'type']) ?? 'activity_type';
+      const tsName = o.activityTimestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
+      const li = requireColumn(f, leadIdName, 'lead id of an activity (--activity-lead-id)');
+      const ti = requireColumn(f, typeName, 'activity type (--activity-type)');
+      const si = requireColumn(f, tsName, 'activity timestamp (--activity-timestamp)');
+      activityInput ??= { leadId: leadIdName, type: typeName, timestamp: tsName };
+      for await (const batch of f.batches(() => void rejected++)) {
+        for (const row of batch) {
+          const lid = row.fields[li]?.trim();
+          const type = row.fields[ti]?.trim();
+          const ts = row.fields[si]?.trim();
+          if (!lid || !type || !ts) {
+            rejected++;
+            continue;
+          }
+          const t = parseTimestamp(ts);
+          if (Number.isNaN(t)) {
+            rejected++;
+            continue;
+          }
+          const s = slot.get(lid);
+          if (s === undefined) orphans++;
+          else fold.add(s, type, t);
+        }
+      }
+    }
+    actFacts = { used: fold.used, future: fold.future, orphans, rejected };
+    const wantedActivity = o.features ? new Set(o.features.filter((f) => /^activity\./.test(f)).map((f) => f.toLowerCase())) : undefined;
+    const excludedNames = new Set((o.exclude ?? []).map((f) => f.toLowerCase()));
+    for (const c of fold.columns()) {
+      const key = c.name.toLowerCase();
+      if (excludedNames.has(key)) continue;
+      if (wantedActivity && !wantedActivity.has(key)) continue;
+      columns.push({ name: c.name, kind: 'number', values: c.values });
+    }
+  }
+
+  const outcome = train(columns, y, {
+    holdout: o.holdout, seed: o.seed, ...(o.folds ? { folds: o.folds } : {}),
+    ...(o.features ? { forced: o.features } : {}), ...(o.numberFormat ? { numberFormat: o.numberFormat } : {}),
+    asPoints: !!o.asPoints,
+  });
+  if (!outcome.ok) throw new InputError(outcome.code, outcome.message, o.leads, undefined, outcome.hint);
+  const r = outcome.result;
+  for (const d of r.dropped) note('note', `left out ${d.name}: ${d.reason}`);
+  for (const l of r.leaks) {
+    const why = l.onlyClass ? `it is filled only for ${l.onlyClass} outcomes` : `alone it separates the outcome almost perfectly (AUC ${l.auc.toFixed(3)} > ${LEAK_AUC})`;
+    note('warning', l.kept
+      ? `possible leak: ${l.name}: ${why}; kept because --features names it`
+      : `possible leak: ${l.name} left out: ${why}; it is probably recorded after the outcome. Name it in --features to keep it`);
+  }
+  for (const [name, auc] of r.featureAuc) {
+    if (auc > STRONG_AUC && auc <= LEAK_AUC && !r.leaks.some((l) => l.name === name)) {
+      note('warning', `strong single predictor: ${name} (AUC ${auc.toFixed(3)} alone); make sure it is known before the outcome (e.g. not a call duration), or --exclude it`);
+    }
+  }
+
+  // --- the written model, re-scored from its rounded values (what score / evaluate will see)
+  const section = roundSection(r.section);
+  const scorer = compilePredictive(section, columns.filter((c) => c.kind === 'text').map((c) => c.name), nulls, o.numberFormat ?? 'point');
+  const textCols = columns.filter((c): c is Extract<TrainColumn, { kind: 'text' }> => c.kind === 'text');
+  const rowOf = (i: number) => textCols.map((c) => c.cells[i]);
+  const prob = new Float64Array(n);
+  const evalRows = r.holdout.length ? r.holdout : r.train;
+  for (const i of evalRows) prob[i] = scorer(rowOf(i), fold?.aggregates(i)).probability;
+  const holdoutAuc = aucOf(prob, y, evalRows);
+
+  const positiveLabel = labels.get(positiveKey)!.label;
+  const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${o.outcome}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  const yaml = modelYaml({
+    o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput,
+  });
+
+  // --- outputs (atomic)
+  const files: string[] = [];
+  const sets: OutputSet[] = [];
+  const fileFor = async (path: string): Promise<OutputFile | undefined> => {
+    if (path === '-') return undefined;
+    const set = await OutputSet.create(dirname(path));
+    sets.push(set);
+    files.push(path);
+    return set.file(basename(path));
+  };
+  try {
+    const modelFile = await fileFor(o.out);
+    if (modelFile) await modelFile.write(yaml);
+    else {
+      const s = stdoutFile();
+      s.write(yaml);
+      await s.end();
+    }
+    if (o.writeSplit) {
+      const f = await fileFor(o.writeSplit);
+      const inHoldout = new Uint8Array(n);
+      for (const i of r.holdout) inHoldout[i] = 1;
+      if (f) {
+        await f.write(csvLine(['row', 'id', 'set', 'outcome'], false));
+        for (let i = 0; i < n; i++) await f.write(csvLine([String(lines[i]), ids[i]!, inHoldout[i] ? 'holdout' : 'train', String(y[i])], false));
+      }
+    }
+    if (o.holdoutOut) {
+      const f = await fileFor(o.holdoutOut);
+      if (f) {
+        await f.write(csvLine(leads.header, false));
+        for (const i of r.holdout) await f.write(raws[i]! + '\n');
+      }
+    }
+    for (const s of sets) await s.commit();
+  } catch (e) {
+    for (const s of sets) await s.abort();
+    throw e;
+  }
+  return { result: r, rows: n, skipped, holdoutAuc, positiveLabel, idColumn, files, ...(actFacts ? { activities: actFacts } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The model file
+
+interface YamlInput {
+  o: TrainRunOptions;
+  r: TrainResult;
+  section: PredictiveSection;
+  name: string;
+  idColumn: string;
+  nullValues: string[];
+  positiveLabel: string;
+  rows: number;
+  holdoutAuc: number;
+  activityInput: { leadId: string; type: string; timestamp: string } | undefined;
+}
+
+function fmt(x: number, d = 4): string {
+  return Number.isFinite(x) ? x.toFixed(d) : 'n/a';
+}
+
+function ruleToYaml(rule: FitRule): Record<string, unknown> {
+  if (rule.kind === 'values') return { id: rule.id, field: rule.field, values: Object.fromEntries(rule.values.map((v) => [v.key, v.points])) };
+  if (rule.kind === 'ranges') return { id: rule.id, field: rule.field, ranges: rule.ranges.map((x) => ({ ...(x.min !== undefined ? { min: sig(x.min) } : {}), ...(x.max !== undefined ? { max: sig(x.max) } : {}), points: x.points })) };
+  const leaf = rule.condition.kind === 'leaf' ? rule.condition : undefined;
+  const op = leaf?.ops[0];
+  return { id: rule.id, if: { field: leaf?.field, ...(op ? { [op.op]: op.value } : {}) }, points: rule.points };
+}
+
+export function modelYaml(x: YamlInput): string {
+  const { o, r, section } = x;
+  const card = o.asPoints ? r.scorecard : undefined;
+  const bands: Band[] = card ? card.bands : r.bands;
+  const usedFeatures = section.features.map((f) => f.name);
+  const left = [...r.dropped.map((d) => d.name), ...r.leaks.filter((l) => !l.kept).map((l) => `${l.name} (possible leak)`)];
+  const header = [
+    ` Trained by leadscore ${o.version} on ${new Date().toISOString().slice(0, 10)}:`,
+    `   ${o.command}`,
+    ` rows: ${x.rows} (training ${r.train.length}, holdout ${r.holdout.length}; seed ${o.seed})`,
+    ` outcome: ${o.outcome} = ${x.positiveLabel}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
+    ` features: ${usedFeatures.length} (${r.encodedColumns} encoded columns): ${usedFeatures.join(', ')}`,
+    ...(left.length ? [` left out: ${left.join(', ')}`] : []),
+    ` penalty: L2, C = ${r.c} (lambda = ${sig(1 / r.c, 4)}), chosen by ${r.folds}-fold cross-validation (log-loss)`,
+    ` holdout AUC: ${fmt(x.holdoutAuc)} (training AUC ${fmt(r.trainAuc)})`,
+    ...(card ? [` points model (--as-points): holdout AUC ${fmt(card.holdoutAuc)}; ${fmt(card.factor, 2)} points per unit of log-odds`] : []),
+    ...(card?.leftOut.length ? [` not expressible as fit rules (left out of the points): ${card.leftOut.join(', ')}`] : []),
+  ];
+  const doc = new Document({}) as Document<YAMLMap>;
+  doc.commentBefore = header.join('\n');
+  const set = (key: string, value: unknown) => doc.set(key, doc.createNode(value));
+  set('version', 1);
+  set('name', x.name);
+  set('description', card
+    ? `Points model (scorecard) fitted by leadscore train to predict ${o.outcome} = ${x.positiveLabel}.`
+    : `Logistic regression fitted by leadscore train: score = 100 x the probability that ${o.outcome} = ${x.positiveLabel}.`);
+  set('input', {
+    leads: { id: x.idColumn, null_values: x.nullValues },
+    ...(x.activityInput && !card ? { activities: { lead_id: x.activityInput.leadId, type: x.activityInput.type, timestamp: x.activityInput.timestamp } } : {}),
+  });
+  if (card) {
+    set('fit', { rules: card.rules.map(ruleToYaml) });
+  } else {
+    set('predictive', {
+      intercept: section.intercept,
+      features: section.features.map((f) =>
+        f.type === 'numeric'
+          ? { name: f.name, type: 'numeric', encoding: { transform: f.transform, mean: f.mean, sd: f.sd }, coefficient: f.coefficient, ...(f.missing !== 0 ? { missing: f.missing } : {}) }
+          : { name: f.name, type: 'categorical', levels: Object.fromEntries(f.levels.map((l) => [l.level, l.coefficient])), ...(f.other !== 0 ? { other: f.other } : {}), ...(f.missing !== 0 ? { missing: f.missing } : {}) },
+      ),
+    });
+  }
+  set('bands', bands.map((b) => (b.min !== undefined ? { name: b.name, min: b.min } : { name: b.name })));
+
+  // readable layout: flow style for small mappings, comments where users edit
+  const root = doc.contents as YAMLMap;
+  const node = (k: string) => root.get(k, true) as unknown;
+  const pred = node('predictive');
+  if (isMap(pred)) {
+    pred.commentBefore = ' p = 1 / (1 + e^-z), z = intercept + the sum of the feature terms; score = 100 x p.\n' +
+      ' numeric: term = coefficient x (transform(value) - mean) / sd; categorical: the level\'s coefficient\n' +
+      ' (other: a level not listed; missing: an empty cell). See docs/train.md.';
+    const feats = pred.get('features', true);
+    if (isSeq(feats)) {
+      for (const item of (feats as YAMLSeq).items) {
+        if (!isMap(item)) continue;
+        const enc = item.get('encoding', true);
+        if (isMap(enc)) enc.flow = true;
+        const lv = item.get('levels', true);
+        if (isMap(lv) && lv.items.length <= 4) lv.flow = true;
+        const nm = String(item.get('name'));
+        const auc = r.featureAuc.get(nm);
+        if (auc !== undefined) item.commentBefore = ` ${nm}: AUC alone ${auc.toFixed(3)}`;
+      }
+    }
+  }
+  const fit = node('fit');
+  if (isMap(fit)) {
+    fit.commentBefore = ' Points from the fitted coefficients (scorecard): every level and numeric bin is worth\n' +
+      ' round(factor x its log-odds), shifted so each feature\'s lowest option is 0. Edit freely.';
+    const rules = fit.get('rules', true);
+    if (isSeq(rules)) for (const item of (rules as YAMLSeq).items) {
+      if (!isMap(item)) continue;
+      const ifNode = item.get('if', true);
+      if (isMap(ifNode)) ifNode.flow = true;
+      const ranges = item.get('ranges', true);
+      if (isSeq(ranges)) for (const rr of (ranges as YAMLSeq).items) if (isMap(rr)) rr.flow = true;
+    }
+  }
+  const inputNode = node('input');
+  if (isMap(inputNode)) {
+    const leadsNode = inputNode.get('leads', true);
+    if (isMap(leadsNode)) {
+      const nv = leadsNode.get('null_values', true);
+      if (isSeq(nv)) nv.flow = true;
+    }
+  }
+  const bandsNode = node('bands');
+  if (isSeq(bandsNode)) {
+    bandsNode.commentBefore = ` Bands proposed from the ${r.holdout.length ? 'holdout' : 'training'} scores: SQL = top 10%, MQL = top 30%, IQL = top 60%,\n` +
+      ' cold = the rest. Edit the mins to fit your sales capacity.';
+    for (const b of bandsNode.items) if (isMap(b)) b.flow = true;
+  }
+  return doc.toString({ lineWidth: 0 });
+}
