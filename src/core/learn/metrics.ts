@@ -215,12 +215,24 @@ export interface Ks {
 export function ksStatistic(r: Ranked): Metric<Ks> {
   const reason = undefinedReason(r.counts);
   if (reason) return { value: null, reason };
-  const curve = rocCurve(r)!;
-  const first = curve[1]!;
-  let best: Ks = { ks: first.tpr - first.fpr, score: first.threshold!, tpr: first.tpr, fpr: first.fpr };
-  for (let k = 2; k < curve.length; k++) {
-    const p = curve[k]!;
-    if (p.tpr - p.fpr > best.ks) best = { ks: p.tpr - p.fpr, score: p.threshold!, tpr: p.tpr, fpr: p.fpr };
+  const { order, groups, labels, scores, counts } = r;
+  const P = counts.positives;
+  const N = counts.negatives;
+  // maximise tp·N − fp·P (integers: exact, so the first of equal gaps wins without rounding noise)
+  let bestGap = -Infinity;
+  let best: Ks = { ks: 0, score: 0, tpr: 0, fpr: 0 };
+  let tp = 0;
+  let fp = 0;
+  for (let g = 0; g < groups.length - 1; g++) {
+    for (let k = groups[g]!; k < groups[g + 1]!; k++) {
+      if (labels[order[k]!] === 1) tp++;
+      else fp++;
+    }
+    const gap = tp * N - fp * P;
+    if (gap > bestGap) {
+      bestGap = gap;
+      best = { ks: tp / P - fp / N, score: scores[order[groups[g]!]!]!, tpr: tp / P, fpr: fp / N };
+    }
   }
   return { value: best };
 }
