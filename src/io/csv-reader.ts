@@ -778,8 +778,8 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   const tok = new Tokenizer(delimiter, maxFieldChars, maxQuotedLines);
   const preBad: CsvBadRow[] = [];
   const headerSink: TokenizerSink = {
-    record(fields, _raw, line) {
-      if (isBlank(fields)) {
+    record(fields, raw, line) {
+      if (isBlank(fields) || (fields.length === 1 && isSpaces(raw))) {
         blank++;
         return;
       }
@@ -907,7 +907,7 @@ class RecordReader {
     const sink: TokenizerSink = {
       record: (fields, raw, line, lines, longest) => {
         const n = fields.length;
-        if ((fields[0] === '' || n === 1) && isBlank(fields)) {
+        if (fields[0] === '' ? isBlank(fields) : n === 1 && width > 1 && isSpaces(raw)) {
           this.blank++;
           return;
         }
@@ -966,9 +966,12 @@ class RecordReader {
   }
 }
 
-/** An empty line, a line of delimiters only, or a line of spaces only (no delimiter). */
+/** A line of spaces or tabs only (no delimiter, no quote) is blank too, unless the file has one column. */
+function isSpaces(raw: string): boolean {
+  return raw.trim() === '';
+}
+
 function isBlank(fields: string[]): boolean {
-  if (fields.length === 1) return fields[0]!.trim() === '';
   for (let i = 0; i < fields.length; i++) if (fields[i] !== '') return false;
   return true;
 }
