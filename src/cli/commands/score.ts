@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { collect, loadModelOrExit, parseAsOf, parseRate, reportInputError, style } from '../shared.js';
+import { collect, parseAsOf, parseRate, reportInputError, style } from '../shared.js';
 import { VERSION } from '../version.js';
+import { LOG_FORMATS, type LogFormat } from '../log.js';
 
 interface ScoreOptions {
   model: string;
@@ -19,6 +20,7 @@ interface ScoreOptions {
   formulaGuard: boolean;
   quiet?: boolean;
   json?: boolean;
+  logFormat: LogFormat;
 }
 
 export const register: Register = (program: Command, setExit) => {
@@ -37,6 +39,7 @@ export const register: Register = (program: Command, setExit) => {
     .option('--no-formula-guard', 'write cells starting with = + - @ as they are (default: neutralised for spreadsheets)')
     .option('-q, --quiet', 'print nothing on success')
     .option('--json', 'print the summary as JSON on stdout')
+    .addOption(new Option('--log-format <FORMAT>', 'stderr: text (progress bar on a TTY) or json (one event per line, for log collectors)').choices(LOG_FORMATS).default('text'))
     .addHelpText(
       'after',
       `
@@ -44,7 +47,8 @@ Example:
   $ leadscore score -m models/b2b-saas.yaml -l samples/leads.csv -a samples/activities.csv \\
       -o out --as-of 2026-11-01
 Writes out/scored.csv, out/band-<name>.csv, out/rejects.csv, out/summary.md and out/summary.json.
-Exit codes: 0 ok (rows may have been rejected), 2 usage or invalid model, 3 input data error, 1 bug.`,
+Exit codes: 0 ok (rows may have been rejected), 2 usage or invalid model, 3 input data error, 1 bug.
+A progress bar is drawn on stderr when it is a terminal; --log-format json writes JSON events instead.`,
     )
     .action(async (opts: ScoreOptions) => {
       setExit(await run(opts));
@@ -52,11 +56,27 @@ Exit codes: 0 ok (rows may have been rejected), 2 usage or invalid model, 3 inpu
 };
 
 async function run(opts: ScoreOptions): Promise<ExitCode> {
-  const asOfMs = parseAsOf(opts.asOf);
-  const loaded = await loadModelOrExit(opts.model);
-  if (!loaded) return ExitCode.usage;
+  const { createReporter, inputSizes, loadModelLogged, styleFor } = await import('../log.js');
+  const { CliError } = await import('../exit-codes.js');
+  const log = createReporter({ format: opts.logFormat, quiet: !!opts.quiet, totals: inputSizes([opts.leads, ...opts.activities]) });
+  const started = Date.now();
+  let asOfMs: number;
+  try {
+    asOfMs = parseAsOf(opts.asOf);
+  } catch (e) {
+    if (!(e instanceof CliError) || log.format === 'text') throw e;
+    log.error({ ...(e.code ? { code: e.code } : {}), message: e.message, exit_code: e.exitCode });
+    return e.exitCode;
+  }
+  const loaded = await loadModelLogged(opts.model, log);
+  if (!loaded) {
+    log.error({ code: 'invalid_model', message: `the model ${opts.model} is not valid; nothing was written`, file: opts.model, exit_code: ExitCode.usage });
+    return ExitCode.usage;
+  }
+  const st = log.format === 'json' ? styleFor(process.stdout, false) : style;
   const { runScore } = await import('../../io/score-run.js');
   const { InputError } = await import('../../io/errors.js');
+  log.start({ command: 'score', version: VERSION, model: opts.model, model_sha256: loaded.sha256, leads: opts.leads, activities: opts.activities, out: opts.out, as_of: new Date(asOfMs).toISOString() });
   try {
     const res = await runScore({
       model: loaded.model,
@@ -72,29 +92,47 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
       strict: !!opts.strict,
       ...(opts.maxRejectRate !== undefined ? { maxRejectRate: opts.maxRejectRate } : {}),
       formulaGuard: opts.formulaGuard,
+      onProgress: (p) => log.progress(p),
     });
     const s = res.summary;
+    const outDir = opts.out.replace(/\/$/, '');
+    log.done({
+      out: outDir, files: res.files, as_of: s.as_of, leads_read: s.counts.leads_read, scored: s.counts.scored, rejected: s.counts.rejected,
+      activities_read: s.counts.activities_read, activities_used: s.counts.activities_used, activities_rejected: s.counts.activities_rejected,
+      bands: Object.fromEntries(s.bands.map((b) => [b.name, b.count])), duration_ms: Date.now() - started,
+    });
+    if (s.counts.rejected + s.counts.activities_rejected > 0) {
+      log.rejectSummary({ rows: s.counts.rejected + s.counts.activities_rejected, leads: s.counts.rejected, activities: s.counts.activities_rejected, by_reason: s.data_quality.rejected_by_reason, file: `${outDir}/rejects.csv` });
+    }
     if (opts.json) {
       process.stdout.write(JSON.stringify(s, null, 2) + '\n');
     } else if (!opts.quiet) {
       const c = s.counts;
       const out: string[] = [];
       out.push(
-        `${style.bold(`scored ${c.scored} leads`)} of ${c.leads_read} read (${c.rejected} rejected), ` +
+        `${st.bold(`scored ${c.scored} leads`)} of ${c.leads_read} read (${c.rejected} rejected), ` +
           `${c.activities_used} of ${c.activities_read} activities used, as of ${s.as_of}`,
       );
       const width = Math.max(...s.bands.map((b) => b.name.length));
       for (const b of s.bands) out.push(`  ${b.name.padEnd(width)}  ${String(b.count).padStart(8)}  ${(b.share * 100).toFixed(1).padStart(5)}%`);
       const rejectedRows = c.rejected + c.activities_rejected;
       out.push(`wrote ${res.files.map((f) => `${opts.out.replace(/\/$/, '')}/${f}`).join(', ')}`);
-      if (rejectedRows) out.push(style.warn(`${rejectedRows} row(s) rejected: see ${opts.out.replace(/\/$/, '')}/rejects.csv`));
+      if (rejectedRows) out.push(st.warn(`${rejectedRows} row(s) rejected: see ${opts.out.replace(/\/$/, '')}/rejects.csv`));
       process.stdout.write(out.join('\n') + '\n');
     }
     return ExitCode.ok;
   } catch (e) {
+    log.clear();
     if (e instanceof InputError) {
-      reportInputError(e);
+      if (log.format === 'json') {
+        log.error({ code: e.code, message: e.message, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}), ...(e.hint ? { hint: e.hint } : {}), exit_code: ExitCode.data });
+      } else reportInputError(e);
       return ExitCode.data;
+    }
+    if (log.format === 'json') {
+      const err = e as Error;
+      log.error({ code: 'internal', message: `internal error (a bug in leadscore; please report it): ${err?.message ?? String(e)}`, ...(err?.stack ? { stack: err.stack } : {}), exit_code: ExitCode.internal });
+      return ExitCode.internal;
     }
     throw e;
   }
