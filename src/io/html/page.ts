@@ -54,7 +54,7 @@ export function table(head: string[], rows: Cell[][], opts: { caption?: string; 
 export function figure(id: string, heading: string, svg: string, note?: string, cls = ''): string {
   return (
     `<figure class="chart${cls ? ` ${cls}` : ''}" id="${esc(id)}"><figcaption><h2>${esc(heading)}</h2></figcaption>` +
-    `<div class="svg">${svg}</div>${note ? `<p class="note">${note}</p>` : ''}</figure>`
+    `<div class="svg">${svg}</div>${note ? `<div class="note">${note}</div>` : ''}</figure>`
   );
 }
 

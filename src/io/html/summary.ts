@@ -195,7 +195,7 @@ function rulesSpec(s: Summary): TopLevelSpec {
     label: `${int(r.fired)} leads (${s.counts.scored ? pct(r.fired / s.counts.scored, 0) : '0%'}) · ${points(r.total_points)} pts`,
   }));
   const lo = Math.min(0, ...values.map((v) => v.total));
-  const hi = Math.max(0, ...values.map((v) => v.total));
+  const hi = Math.max(lo === 0 ? 1 : 0, ...values.map((v) => v.total)); // an empty run still gets an axis
   // One panel per section (fit, engagement, signal, quality), on one shared points axis.
   const panel = (section: string, last: boolean) => ({
     title: { text: section, fontSize: 13, fontWeight: 'bold', offset: 4, frame: 'group', anchor: 'start' },

@@ -1,0 +1,160 @@
+// summary.html in a real browser: Debian's chromium, headless, driven by playwright-core. Every chart
+// must have rendered (an SVG with visible marks), the page must log no error and request nothing but
+// itself, and fit a laptop screen. A screenshot is saved as test/.tmp/summary.png.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { renderSummaryHtml } from '../../src/io/html/summary.js';
+import type { Summary } from '../../src/core/report/summary.js';
+import { ROOT, sampleRun, tempDir } from './sample-run.js';
+
+const CHROMIUM = process.env.LEADSCORE_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+// .ci/run installs chromium; in CI a missing browser is a failure, never a skip.
+const RUN = HAVE_CHROMIUM || process.env.CI === 'true' || process.env.CI === '1';
+const SHOTS = join(ROOT, 'test/.tmp');
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+interface ChartFacts {
+  id: string;
+  svgs: number;
+  /** rect and path marks (bars, cells) whose box has a non-zero width and height */
+  visibleMarks: number;
+  texts: string[];
+  svgWidth: number;
+  figureWidth: number;
+}
+
+async function chartFacts(page: Page): Promise<ChartFacts[]> {
+  return page.$$eval('figure.chart', (figs) =>
+    figs.map((f) => {
+      const svgs = f.querySelectorAll('svg');
+      let visibleMarks = 0;
+      for (const el of f.querySelectorAll<SVGGraphicsElement>('g.mark-rect path, g.mark-rect rect, g.mark-area path, g.mark-symbol path')) {
+        const b = el.getBBox();
+        if (b.width > 0 && b.height > 0) visibleMarks++;
+      }
+      const texts = [...f.querySelectorAll('g.mark-text text')].map((t) => t.textContent ?? '');
+      const svg = svgs[0];
+      return {
+        id: f.id,
+        svgs: svgs.length,
+        visibleMarks,
+        texts,
+        svgWidth: svg ? svg.getBoundingClientRect().width : 0,
+        figureWidth: f.getBoundingClientRect().width,
+      };
+    }),
+  );
+}
+
+describe.runIf(RUN)(`summary.html in headless chromium (${CHROMIUM})`, () => {
+  let summary: Summary;
+  let file: string;
+  let ctx: BrowserContext;
+  let page: Page;
+  const requests: string[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    expect(HAVE_CHROMIUM, `${CHROMIUM} is missing: .ci/run installs it with apt-get install -y chromium`).toBe(true);
+    const out = tempDir();
+    const res = await sampleRun(out);
+    summary = res.summary;
+    file = join(out, 'summary.html');
+    writeFileSync(file, await renderSummaryHtml(summary));
+    ctx = await chromium.launchPersistentContext(tempDir('leadscore-chromium-'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1280, height: 900 },
+      offline: true,
+    });
+    const url = pathToFileURL(file).href;
+    // Anything but the page itself is a failure: the report must be self-contained.
+    await ctx.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u === url) return route.continue();
+      requests.push(u);
+      return route.abort();
+    });
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => {
+      if (r.url() !== url) problems.push(`request failed: ${r.url()}`);
+    });
+    await page.goto(url, { waitUntil: 'load' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('renders every chart as an SVG with visible marks, one per data point', async () => {
+    const facts = await chartFacts(page);
+    expect(facts.map((f) => f.id)).toEqual(['bands', 'histogram', 'grades', 'rules']);
+    for (const f of facts) expect(f.svgs, f.id).toBe(1);
+    const by = Object.fromEntries(facts.map((f) => [f.id, f]));
+    // a bar per band with leads, a bar per non-empty score bin, a cell per grade, a bar per rule with points
+    expect(by.bands!.visibleMarks).toBe(summary.bands.filter((b) => b.count > 0).length);
+    expect(by.histogram!.visibleMarks).toBe(summary.histogram.filter((h) => h.count > 0).length);
+    const g = summary.grade_matrix!;
+    expect(by.grades!.visibleMarks).toBe(g.fit.length * g.activity.length);
+    expect(by.rules!.visibleMarks).toBe(summary.rules.filter((r) => r.total_points !== 0).length);
+  });
+
+  it('puts the numbers on the marks (readable without colour)', async () => {
+    const by = Object.fromEntries((await chartFacts(page)).map((f) => [f.id, f]));
+    for (const b of summary.bands) expect(by.bands!.texts).toContain(`${b.count} · ${(b.share * 100).toFixed(1)}%`);
+    for (const h of summary.histogram.filter((x) => x.count > 0)) expect(by.histogram!.texts).toContain(String(h.count));
+    for (const b of summary.bands.filter((x) => x.min !== null && x.min > 0)) expect(by.histogram!.texts).toContain(`${b.name} ≥ ${b.min}`);
+    expect(by.grades!.texts).toContain(String(g(summary, 'C', '1')));
+    for (const r of summary.rules) expect(by.rules!.texts.some((t) => t.startsWith(`${r.fired} leads`)), r.id).toBe(true);
+  });
+
+  it('logs no error, requests nothing but the file itself', () => {
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  it('fits a 1280 px laptop screen without horizontal scrolling, and saves a screenshot', async () => {
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scrollWidth).toBeLessThanOrEqual(1280);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'summary.png'), fullPage: true });
+    expect(existsSync(join(SHOTS, 'summary.png'))).toBe(true);
+  });
+
+  it('prints on A4: every chart shrinks to the page width', async () => {
+    await page.setViewportSize({ width: 718, height: 1000 }); // 190 mm at 96 dpi
+    await page.emulateMedia({ media: 'print' });
+    for (const f of await chartFacts(page)) {
+      expect(f.svgWidth, f.id).toBeGreaterThan(200);
+      expect(f.svgWidth, f.id).toBeLessThanOrEqual(f.figureWidth);
+    }
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
+
+function g(s: Summary, fit: string, activity: string): number {
+  const m = s.grade_matrix!;
+  return m.counts[m.fit.indexOf(fit)]![m.activity.indexOf(activity)]!;
+}
