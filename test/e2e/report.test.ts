@@ -42,8 +42,8 @@ async function chartFacts(page: Page): Promise<ChartFacts[]> {
     figs.map((f) => {
       const svgs = f.querySelectorAll('svg');
       let visibleMarks = 0;
-      for (const el of f.querySelectorAll<SVGGraphicsElement>('g.mark-rect path, g.mark-rect rect, g.mark-area path, g.mark-symbol path')) {
-        const b = el.getBBox();
+      for (const el of f.querySelectorAll('g.mark-rect path, g.mark-rect rect, g.mark-area path, g.mark-symbol path')) {
+        const b = (el as unknown as { getBBox(): { width: number; height: number } }).getBBox();
         if (b.width > 0 && b.height > 0) visibleMarks++;
       }
       const texts = [...f.querySelectorAll('g.mark-text text')].map((t) => t.textContent ?? '');
@@ -133,7 +133,7 @@ describe.runIf(RUN)(`summary.html in headless chromium (${CHROMIUM})`, () => {
   });
 
   it('fits a 1280 px laptop screen without horizontal scrolling, and saves a screenshot', async () => {
-    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    const scrollWidth = await page.$eval('html', (html) => html.scrollWidth);
     expect(scrollWidth).toBeLessThanOrEqual(1280);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'summary.png'), fullPage: true });
