@@ -9,7 +9,10 @@ import { createReadStream } from 'node:fs';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
 import { slotMap } from './activity-fold.js';
 import { RecordStore } from './record-store.js';
-import { detach } from '../core/value.js';
+import { hashFile } from './hash.js';
+import { readPrevious } from './previous.js';
+import { ChangeTracker } from '../core/report/changes.js';
+import { detach, formatFixed2 } from '../core/value.js';
 import { CsvOpenError, type CsvBadRow, type CsvFile, openCsv } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { OutputSet, type OutputFile, type Outputs } from './output.js';
@@ -40,6 +43,10 @@ export interface ScoreRunOptions {
   strict?: boolean;
   maxRejectRate?: number;
   formulaGuard?: boolean;
+  /** Yesterday's scored.csv: adds previous_score, previous_band, change and crossed.csv. */
+  previous?: string;
+  /** The hand-off band for crossed.csv (that band or higher); default MQL when the model has it. */
+  handoffBand?: string;
   /**
    * Called for every scored lead, in input order, before ranking: its id, its cells (as in the leads
    * file), and the score with every rule that matched. `lead` is only valid during the call.
@@ -134,6 +141,19 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const rejects = new Rejects(outputs.file('rejects.csv'), guard);
     await outputs.file('rejects.csv').write(csvLine(REJECT_HEADER, false));
     const inputs: InputFacts[] = [];
+
+    // Inputs are hashed for the run record on worker threads, alongside the run.
+    const hashes = [o.leads, ...o.activities].map((p) => hashFile(p));
+    let changes: ChangeTracker | undefined;
+    if (o.previous !== undefined) {
+      if (idName === '$row') {
+        throw new InputError('LS112', '--previous needs lead ids: the model numbers rows ($row)', o.previous, undefined, 'set input.leads.id to the id column of the leads file');
+      }
+      if (o.handoffBand !== undefined && !model.bands.some((b) => b.name.toLowerCase() === o.handoffBand!.toLowerCase())) {
+        throw new InputError('LS113', `--handoff-band "${o.handoffBand}" is not a band of the model`, o.modelPath, undefined, `bands are: ${model.bands.map((b) => b.name).join(', ')}`);
+      }
+      changes = new ChangeTracker(model.bands, await readPrevious(o.previous, idName), o.previous, o.handoffBand);
+    }
 
     // Large activity files start folding on worker threads now, while this thread reads the leads.
     const parallel = await startParallelFolds(activityFiles, {
@@ -275,18 +295,30 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       ...leadsFile.header,
       'rank', 'score', 'band', 'grade', 'fit', 'engagement', 'flags', 'reasons',
       ...cm.interests.map((x) => `interest_${x}`),
+      ...(changes ? ['previous_score', 'previous_band', 'change'] : []),
     ];
     const headerLine = csvLine(header, false);
     const scoredOut = outputs.file('scored.csv');
     await scoredOut.write(headerLine);
     const bandOuts = model.bands.map((b) => outputs.file(bandFileName(b.name)));
     for (const b of bandOuts) await b.write(headerLine);
+    const crossedOut = changes ? outputs.file('crossed.csv') : undefined;
+    if (crossedOut) await crossedOut.write(headerLine);
     const extra = new Array<string>(header.length - leadsFile.header.length);
+    const nExtra = extra.length;
     const passThrough = rawPassThrough(leadsFile, guard);
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
       const bi = store.band[i]!;
       store.cells(i, r + 1, cm, extra);
+      let crossed = false;
+      if (changes) {
+        const c = changes.record(ids[i]!, score[i]!, bi);
+        extra[nExtra - 3] = c.previous ? formatFixed2(c.previous.score) : '';
+        extra[nExtra - 2] = c.previous ? c.previous.band : '';
+        extra[nExtra - 1] = c.change;
+        crossed = c.crossed;
+      }
       const raw = raws.get(i);
       const line = (passThrough(raw) ? raw + ',' : csvLine(leadsFile.split(raw), guard).slice(0, -1) + ',') + csvLine(extra, guard);
       const p = scoredOut.write(line);
@@ -295,11 +327,20 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         const q = bandOuts[bi]!.write(line);
         if (q) await q;
       }
+      if (crossed) {
+        const q = crossedOut!.write(line);
+        if (q) await q;
+      }
     }
 
     phase?.('write');
     const leadsStat = o.leads === '-' ? undefined : await stat(o.leads).catch(() => undefined);
     if (leadsStat && inputs[0]) inputs[0].bytes = leadsStat.size;
+    const digests = await Promise.all(hashes);
+    inputs.forEach((input, k) => {
+      const d = digests[k];
+      if (d) input.sha256 = d;
+    });
     const result = summary.build(
       {
         version: o.version,
@@ -313,11 +354,13 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       },
       counts,
       fold.unknownTypes,
+      changes?.summary(),
     );
     await outputs.file('summary.json').write(JSON.stringify(result, null, 2) + '\n');
     await outputs.file('summary.md').write(summaryToMarkdown(result));
     await outputs.commit();
-    return { summary: result, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), files: ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), 'rejects.csv', 'summary.md', 'summary.json'] };
+    const files = ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), ...(changes ? ['crossed.csv'] : []), 'rejects.csv', 'summary.md', 'summary.json'];
+    return { summary: result, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), files };
   } catch (e) {
     await outputs.abort();
     throw e;

@@ -3,6 +3,7 @@
 import type { CompiledModel } from '../score/compiled.js';
 import type { ScoredLead } from '../score/score-lead.js';
 import { round2 } from '../value.js';
+import type { ChangesSummary } from './changes.js';
 
 export interface InputFacts {
   role: 'leads' | 'activities';
@@ -65,6 +66,8 @@ export interface Summary {
     unparsable_values: Record<string, number>;
     blank_lines: number;
   };
+  /** With --previous: what changed since that run. */
+  changes?: ChangesSummary;
 }
 
 const BIN = 10;
@@ -126,7 +129,7 @@ export class SummaryBuilder {
     this.rejectedByReason.set(reason, (this.rejectedByReason.get(reason) ?? 0) + count);
   }
 
-  build(facts: RunFacts, activities: ActivityCounts, unknownTypes: Map<string, number>): Summary {
+  build(facts: RunFacts, activities: ActivityCounts, unknownTypes: Map<string, number>, changes?: ChangesSummary): Summary {
     const cm = this.cm;
     const model = cm.model;
     const share = (n: number) => (this.scored ? Math.round((n / this.scored) * 10_000) / 10_000 : 0);
@@ -180,6 +183,7 @@ export class SummaryBuilder {
         unparsable_values: sorted(cm.unparsable),
         blank_lines: this.blankLines,
       },
+      ...(changes ? { changes } : {}),
     };
   }
 }
@@ -261,6 +265,30 @@ export function summaryToMarkdown(s: Summary): string {
   if (s.interests.length) {
     out.push('## Interests', '');
     out.push(table(['interest', 'leads', 'total points'], s.interests.map((i) => [i.name, i.leads, i.total.toFixed(2)])), '');
+  }
+  if (s.changes) {
+    const ch = s.changes;
+    out.push('## Since the previous run', '');
+    out.push(
+      `Compared with \`${ch.path}\` (${ch.previous_leads} leads): ${ch.up} up, ${ch.down} down, ${ch.same} same band, ` +
+        `${ch.new} new, ${ch.gone} no longer scored. **${ch.crossed}** entered ${ch.handoff_band} or higher (crossed.csv).`,
+      '',
+    );
+    out.push(table(['from \\ to', ...ch.transitions.to], ch.transitions.from.map((f, i) => [f, ...ch.transitions.counts[i]!])), '');
+    const movers = (title: string, list: typeof ch.movers.up) => {
+      if (!list.length) return;
+      out.push(`**${title}**`, '');
+      out.push(
+        table(
+          ['lead', 'previous', 'now', 'change'],
+          list.map((m) => [m.id, `${m.previous_score.toFixed(2)} ${m.previous_band}`, `${m.score.toFixed(2)} ${m.band}`, (m.delta > 0 ? '+' : '') + m.delta.toFixed(2)]),
+          ['l', 'r', 'r', 'r'],
+        ),
+        '',
+      );
+    };
+    movers('Largest rises', ch.movers.up);
+    movers('Largest falls', ch.movers.down);
   }
   out.push('## Data quality', '');
   const dq = s.data_quality;

@@ -1,0 +1,26 @@
+// sha256 of an input file for the run record, computed on a worker thread while the run goes on.
+import { Worker } from 'node:worker_threads';
+
+const CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { createReadStream } = require('node:fs');
+const h = createHash('sha256');
+createReadStream(workerData, { highWaterMark: 1 << 20 })
+  .on('data', (d) => h.update(d))
+  .on('end', () => parentPort.postMessage({ sha256: h.digest('hex') }))
+  .on('error', (e) => parentPort.postMessage({ error: e.message }));
+`;
+
+/** The file's sha256 (hex), or undefined for stdin or when it cannot be read. */
+export function hashFile(path: string): Promise<string | undefined> {
+  if (path === '-') return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const w = new Worker(CODE, { eval: true, workerData: path });
+    w.once('message', (m: { sha256?: string }) => {
+      resolve(m.sha256);
+      void w.terminate();
+    });
+    w.once('error', () => resolve(undefined));
+  });
+}
