@@ -2,7 +2,7 @@
 // columns and the outcome, train (core/learn/train.ts), and write the model YAML (with a header comment
 // of the training facts), and on request the split and the holdout rows. Outputs are atomic.
 import { basename, dirname } from 'node:path';
-import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isSeq, Scalar, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import { CsvOpenError, type CsvFile, openCsv } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { InputError } from './errors.js';
@@ -431,5 +431,11 @@ export function modelYaml(x: YamlInput): string {
       ' cold = the rest. Edit the mins to fit your sales capacity.';
     for (const b of bandsNode.items) if (isMap(b)) b.flow = true;
   }
+  // quote strings that YAML 1.1 readers (editors, PyYAML) would take for booleans or null: `no: 0.03`
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && /^(y|yes|n|no|true|false|on|off|null|~)$/i.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
   return doc.toString({ lineWidth: 0 });
 }

@@ -53,6 +53,11 @@ export const DIAGNOSTIC_CODES = {
   LS071: { severity: 'warning', meaning: 'model has no rules' },
   LS072: { severity: 'warning', meaning: 'reject rule has points or a flag, which are ignored' },
   LS073: { severity: 'warning', meaning: 'section is not supported by this version and is ignored' },
+  // Predictive section (docs/train.md)
+  LS080: { severity: 'error', meaning: 'predictive feature has a standard deviation (sd) of 0 or less' },
+  LS081: { severity: 'error', meaning: 'predictive.weight is not between 0 and 1' },
+  LS082: { severity: 'error', meaning: 'duplicate predictive feature' },
+  LS083: { severity: 'warning', meaning: 'predictive section has no features' },
   // Columns (validate -l / -a)
   LS090: { severity: 'error', meaning: 'field is not a column of the leads file' },
   LS091: { severity: 'error', meaning: 'field is not a column of the activities file' },

@@ -9,7 +9,9 @@ import { closest, didYouMean, foldName, isSnakeCase, quoteList, toSnakeCase } fr
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes.js';
 import { formatPath, type ModelPath, parsePath } from './paths.js';
 import { checkRegexSafety } from './regex-safety.js';
+import { readPredictive } from './predictive-section.js';
 import {
+  ACTIVITY_FEATURE,
   type Band,
   type Condition,
   DEFAULT_NULL_VALUES,
@@ -746,7 +748,7 @@ function checkNames(d: DiagnosticSink, parts: Parts): void {
   for (const q of parts.quality) check(q.flag, 'flag', q.path);
 }
 
-function checkEffects(d: DiagnosticSink, parts: Parts, rawQuality: Map<string, { points: boolean; flag: boolean }>): void {
+function checkEffects(d: DiagnosticSink, parts: Parts, rawQuality: Map<string, { points: boolean; flag: boolean }>, hasPredictive = false): void {
   const noEffect = (path: string, id: string) =>
     d.add('LS070', parsePath(path), `rule "${id}" in ${path} has 0 points and no flag: it changes nothing`, 'give it points (negative to subtract), or a flag, or remove it');
   for (const r of parts.fit.rules) if (r.kind === 'if' && r.points === 0) noEffect(r.path, r.id);
@@ -761,7 +763,7 @@ function checkEffects(d: DiagnosticSink, parts: Parts, rawQuality: Map<string, {
     }
   }
   const count = parts.fit.rules.length + parts.engagement.rules.length + parts.engagement.signals.length + parts.quality.length;
-  if (count === 0) d.add('LS071', [], 'the model has no rules: every lead scores 0', 'add fit rules (who the lead is) and engagement rules (what the lead did)');
+  if (count === 0 && !hasPredictive) d.add('LS071', [], 'the model has no rules: every lead scores 0', 'add fit rules (who the lead is) and engagement rules (what the lead did)');
 }
 
 function checkRanges(d: DiagnosticSink, parts: Parts): void {
@@ -1036,9 +1038,8 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
     gradeOk = fit !== undefined && activity !== undefined;
   }
 
-  if (top.has('predictive')) {
-    d.add('LS073', ['predictive'], 'the predictive section is not supported by this version of leadscore and is ignored', 'score with rules, or upgrade leadscore', 'key');
-  }
+  const pe = top.get('predictive');
+  const predictive = pe ? readPredictive(d, pe.value, pe.path) : undefined;
 
   // semantic checks, over whatever could be normalised
   const parts: Parts = {
@@ -1063,9 +1064,9 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
   checkRanges(d, parts);
   checkBands(d, parts);
   checkGrade(d, parts);
-  checkEffects(d, parts, rawQuality);
+  checkEffects(d, parts, rawQuality, pe !== undefined);
 
-  if (d.errors.length > 0 || !input || name === undefined || !gradeOk) return done();
+  if (d.errors.length > 0 || !input || name === undefined || !gradeOk || (pe && !predictive)) return done();
   const model: Model = {
     version: 1,
     name,
@@ -1076,6 +1077,7 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
     quality: parts.quality,
     bands: parts.bands,
     ...(grade?.fit && grade.activity ? { grade: { fit: grade.fit, activity: grade.activity } } : {}),
+    ...(predictive ? { predictive } : {}),
   };
   return done(model);
 }
@@ -1126,6 +1128,10 @@ export function checkColumns(model: Model, headers: { leads?: string[]; activiti
         if (!(SIGNAL_FIELDS as readonly string[]).includes(field.trim().toLowerCase())) lead(field, path);
       });
     }
+    // predictive features read a leads column, unless they name an activity aggregate (activity.*)
+    model.predictive?.features.forEach((f, i) => {
+      if (!ACTIVITY_FEATURE.test(f.name) || columnMatcherOf(h, f.name)) lead(f.name, ['predictive', 'features', i, 'name']);
+    });
   }
   if (headers.activities) {
     const h = headers.activities;
@@ -1138,6 +1144,11 @@ export function checkColumns(model: Model, headers: { leads?: string[]; activiti
     for (const r of model.engagement.rules) if (r.condition) fieldsOf(r.condition, act);
   }
   return [...d.errors, ...d.warnings];
+}
+
+function columnMatcherOf(header: readonly string[], name: string): boolean {
+  const k = name.trim().toLowerCase();
+  return header.some((h) => h.trim().toLowerCase() === k);
 }
 
 /** Number of rules of a model (fit, engagement, signals, quality), for summaries. */
