@@ -21,8 +21,8 @@ import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
-import { LeadScorer, leadIdNumbers, compareIds, type ScoredLead } from '../core/score/score-lead.js';
-import { ScoredStore } from '../core/score/scored-store.js';
+import { LeadScorer, leadIdNumbers, compareIds, topContributions, type ScoredLead } from '../core/score/score-lead.js';
+import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
 import { type ActivityCounts, type InputFacts, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
 import { columnMatcher } from '../core/columns.js';
 import { closest } from '../core/text.js';
@@ -275,9 +275,10 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         if (p) await p;
         continue;
       }
-      summary.addScored(outcome.lead);
+      const top = topContributions(outcome.lead.contributions, MAX_REASONS);
+      summary.addScored(outcome.lead, top);
       o.onScored?.({ index: i, id: ids[i]!, row, lead: outcome.lead, cm });
-      store.set(i, outcome.lead);
+      store.set(i, outcome.lead, top);
       scored.push(i);
     }
     summary.leadsRead = leadRows;

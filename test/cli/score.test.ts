@@ -59,7 +59,19 @@ describe('leadscore score on the bundled sample', () => {
     expect(s.counts.scored).toBe(readCsv(join(out, 'scored.csv')).length);
     const bandTotal = s.bands.reduce((a: number, b: { count: number }) => a + b.count, 0);
     expect(bandTotal).toBe(s.counts.scored);
-    for (const b of s.bands) expect(Object.keys(b)).toEqual(expect.arrayContaining(['name', 'min', 'count', 'share']));
+    for (const b of s.bands) {
+      expect(Object.keys(b)).toEqual(expect.arrayContaining(['name', 'min', 'count', 'share', 'top_reasons']));
+      expect(b.top_reasons.length).toBeLessThanOrEqual(5);
+      const counts = b.top_reasons.map((r: { leads: number }) => r.leads);
+      expect(counts).toEqual([...counts].sort((x: number, y: number) => y - x));
+      for (const n of counts) expect(n).toBeLessThanOrEqual(b.count);
+    }
+    // the reasons column agrees with the per-band tally
+    const rows = readCsv(join(out, 'scored.csv'));
+    const sql = s.bands.find((b: { name: string }) => b.name === 'SQL');
+    const tally = (id: string) => rows.filter((r) => r.band === 'SQL' && r.reasons!.split('; ').some((x) => x.startsWith(id + ' '))).length;
+    for (const r of sql.top_reasons) expect(r.leads).toBe(tally(r.id));
+    expect(s.interests.map((i: { name: string }) => i.name)).toEqual(['events', 'buying']);
     expect(Object.values(s.grades as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(s.counts.scored);
     expect(s.data_quality.duplicate_ids).toBe(2);
     expect(s.data_quality.unknown_activity_types.chat_started).toBeGreaterThan(0);

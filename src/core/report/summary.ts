@@ -1,7 +1,7 @@
 // The threshold summary report (PRODUCT.md §3): a fold over scored leads and rejects, then JSON and
 // Markdown renderings of the same object. Pure: run facts (paths, sizes, hashes, times) come in.
 import type { CompiledModel } from '../score/compiled.js';
-import type { ScoredLead } from '../score/score-lead.js';
+import type { Contribution, ScoredLead } from '../score/score-lead.js';
 import { round2 } from '../value.js';
 import type { ChangesSummary } from './changes.js';
 
@@ -52,7 +52,16 @@ export interface Summary {
     activities_ignored: { after_as_of: number; outside_window: number; orphan: number };
     activities_rejected: number;
   };
-  bands: { name: string; min: number | null; count: number; share: number; score_min: number | null; score_max: number | null }[];
+  bands: {
+    name: string;
+    min: number | null;
+    count: number;
+    share: number;
+    score_min: number | null;
+    score_max: number | null;
+    /** The rules most often among the reasons of this band's leads (at most 5), with how many leads. */
+    top_reasons: { id: string; leads: number }[];
+  }[];
   grades: Record<string, number>;
   grade_matrix?: { fit: string[]; activity: string[]; counts: number[][] };
   histogram: { from: number; to: number; count: number }[];
@@ -82,6 +91,8 @@ export class SummaryBuilder {
   private readonly fired: number[];
   private readonly points: number[];
   private readonly interestLeads: number[];
+  /** Per band, per rule slot: leads of the band with the rule among their reasons. */
+  private readonly reasonCounts: Uint32Array[];
   private readonly interestTotal: number[];
   private scored = 0;
   readonly rejectedByReason = new Map<string, number>();
@@ -97,12 +108,16 @@ export class SummaryBuilder {
     this.fired = new Array<number>(cm.rules.length).fill(0);
     this.points = new Array<number>(cm.rules.length).fill(0);
     this.interestLeads = new Array<number>(cm.interests.length).fill(0);
+    this.reasonCounts = cm.model.bands.map(() => new Uint32Array(cm.rules.length));
     this.interestTotal = new Array<number>(cm.interests.length).fill(0);
   }
 
-  addScored(l: ScoredLead): void {
+  /** A scored lead and its reasons (topContributions). */
+  addScored(l: ScoredLead, reasons: readonly Contribution[] = []): void {
     this.scored++;
     if (l.band >= 0) {
+      const rc = this.reasonCounts[l.band]!;
+      for (const c of reasons) rc[c.slot]!++;
       this.bandCount[l.band]!++;
       if (l.score < this.bandMin[l.band]!) this.bandMin[l.band] = l.score;
       if (l.score > this.bandMax[l.band]!) this.bandMax[l.band] = l.score;
@@ -140,6 +155,7 @@ export class SummaryBuilder {
       share: share(this.bandCount[i]!),
       score_min: this.bandCount[i] ? round2(this.bandMin[i]!) : null,
       score_max: this.bandCount[i] ? round2(this.bandMax[i]!) : null,
+      top_reasons: topSlots(this.reasonCounts[i]!, 5).map((slot) => ({ id: cm.rules[slot]!.id, leads: this.reasonCounts[i]![slot]! })),
     }));
     const grades: Record<string, number> = {};
     for (const k of [...this.grades.keys()].sort()) grades[k] = this.grades.get(k)!;
@@ -188,6 +204,14 @@ export class SummaryBuilder {
   }
 }
 
+/** The slots with the highest counts (ties: rule order), leaving out zeros. */
+function topSlots(counts: Uint32Array, n: number): number[] {
+  const slots: number[] = [];
+  for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) slots.push(i);
+  slots.sort((a, b) => counts[b]! - counts[a]! || a - b);
+  return slots.slice(0, n);
+}
+
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const bar = (n: number, max: number, width = 30) => '█'.repeat(max ? Math.round((n / max) * width) : 0);
 
@@ -229,7 +253,7 @@ export function summaryToMarkdown(s: Summary): string {
   const maxBand = Math.max(0, ...s.bands.map((b) => b.count));
   out.push(
     table(
-      ['band', 'min', 'leads', 'share', 'score range', ''],
+      ['band', 'min', 'leads', 'share', 'score range', '', 'top reasons (leads)'],
       s.bands.map((b) => [
         b.name,
         b.min ?? '—',
@@ -237,8 +261,9 @@ export function summaryToMarkdown(s: Summary): string {
         pct(b.share),
         b.score_min === null ? '—' : `${b.score_min.toFixed(2)}–${b.score_max!.toFixed(2)}`,
         bar(b.count, maxBand),
+        b.top_reasons.map((r) => `${r.id} (${r.leads})`).join(', '),
       ]),
-      ['l', 'r', 'r', 'r', 'r', 'l'],
+      ['l', 'r', 'r', 'r', 'r', 'l', 'l'],
     ),
     '',
   );

@@ -1,7 +1,7 @@
 // Scored leads kept for ranking in compact form: typed arrays, no object or string per lead, so that
 // memory grows slowly with the number of leads and the garbage collector has little to trace.
 import type { CompiledModel } from './compiled.js';
-import { topContributions, type ScoredLead } from './score-lead.js';
+import type { Contribution, ScoredLead } from './score-lead.js';
 import { formatFixed2, formatPoints } from '../value.js';
 
 export const MAX_REASONS = 5;
@@ -46,14 +46,14 @@ export class ScoredStore {
     return id;
   }
 
-  set(i: number, l: ScoredLead): void {
+  /** Keep lead `i`; `top` = its reasons (topContributions of its contributions). */
+  set(i: number, l: ScoredLead, top: readonly Contribution[]): void {
     this.score[i] = l.score;
     this.fit[i] = l.fit;
     this.engagement[i] = l.engagement;
     this.band[i] = l.band;
     this.grade[i] = this.intern(l.grade, this.grades, this.gradeIds);
     this.flags[i] = l.flags.length ? this.intern(l.flags.join(';'), this.flagSets, this.flagIds) : 0;
-    const top = topContributions(l.contributions, MAX_REASONS);
     for (let k = 0; k < top.length; k++) {
       this.reasonSlot[i * MAX_REASONS + k] = top[k]!.slot;
       this.reasonPoints[i * MAX_REASONS + k] = top[k]!.points;
