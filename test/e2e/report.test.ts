@@ -140,6 +140,33 @@ describe.runIf(RUN)(`summary.html in headless chromium (${CHROMIUM})`, () => {
     expect(existsSync(join(SHOTS, 'summary.png'))).toBe(true);
   });
 
+  it('renders the band transition matrix of a run with --previous', async () => {
+    const dir = tempDir();
+    await sampleRun(dir, { asOf: '2026-10-01' });
+    const night2 = (await sampleRun(undefined, { previous: join(dir, 'scored.csv') })).summary;
+    const file2 = join(dir, 'summary-previous.html');
+    writeFileSync(file2, await renderSummaryHtml(night2));
+    const url2 = pathToFileURL(file2).href;
+    await ctx.route(url2, (route) => route.continue());
+    const p2 = await ctx.newPage();
+    p2.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    p2.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await p2.goto(url2, { waitUntil: 'load' });
+    const facts = await chartFacts(p2);
+    expect(facts.map((f) => f.id)).toEqual(['bands', 'histogram', 'grades', 'rules', 'transitions']);
+    const t = facts.find((f) => f.id === 'transitions')!;
+    const ch = night2.changes!;
+    const rows = ch.transitions.from.filter((f) => f !== 'new' || ch.new > 0).length;
+    expect(t.visibleMarks).toBe(rows * ch.transitions.to.length);
+    expect(await p2.$$eval('#movers tbody tr', (trs) => trs.length)).toBe(ch.movers.up.length + ch.movers.down.length);
+    await p2.screenshot({ path: join(SHOTS, 'summary-previous.png'), fullPage: true });
+    await p2.close();
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
   it('prints on A4: every chart shrinks to the page width', async () => {
     await page.setViewportSize({ width: 718, height: 1000 }); // 190 mm at 96 dpi
     await page.emulateMedia({ media: 'print' });

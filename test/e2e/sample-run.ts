@@ -8,8 +8,11 @@ import { parseTimestamp } from '../../src/core/value.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Scores samples/leads.csv + samples/activities.csv with models/b2b-saas.yaml as of 2026-11-01. */
-export async function sampleRun(outDir?: string): Promise<ScoreRunResult> {
+/**
+ * Scores samples/leads.csv + samples/activities.csv with models/b2b-saas.yaml as of 2026-11-01 (or
+ * `asOf`), against a previous run's scored.csv when given.
+ */
+export async function sampleRun(outDir?: string, o: { asOf?: string; previous?: string } = {}): Promise<ScoreRunResult> {
   const modelPath = join(ROOT, 'models/b2b-saas.yaml');
   const loaded = await loadModelFile(modelPath);
   if (!loaded.result.value) throw new Error(`the sample model does not load: ${loaded.result.errors.map((e) => e.code).join(', ')}`);
@@ -20,8 +23,9 @@ export async function sampleRun(outDir?: string): Promise<ScoreRunResult> {
     leads: join(ROOT, 'samples/leads.csv'),
     activities: [join(ROOT, 'samples/activities.csv')],
     ...(outDir ? { outDir } : {}),
-    asOfMs: parseTimestamp('2026-11-01'),
+    asOfMs: parseTimestamp(o.asOf ?? '2026-11-01'),
     version: '0.1.0',
+    ...(o.previous ? { previous: o.previous } : {}),
   });
 }
 

@@ -273,7 +273,7 @@ export function normaliseMovers(m: unknown): { up: Mover[]; down: Mover[] } {
   const one = (r: Record<string, unknown>): Mover | null => {
     if (!isNum(r.score)) return null;
     const prev = isNum(r.previous_score) ? r.previous_score : null;
-    const change = isNum(r.change) ? r.change : prev !== null ? r.score - prev : null;
+    const change = isNum(r.delta) ? r.delta : isNum(r.change) ? r.change : prev !== null ? r.score - prev : null;
     return { id: str(r.lead_id ?? r.id) ?? '', previousScore: prev, score: r.score, previousBand: str(r.previous_band), band: str(r.band), change };
   };
   const list = (x: unknown) => (Array.isArray(x) ? x.filter(isObj).map(one).filter((v): v is Mover => v !== null) : []);
@@ -306,7 +306,10 @@ export function normaliseTopReasons(t: unknown): ReasonRow[] {
 
 function transitionsSpec(cells: TransitionInput[], bandOrder: string[]): TopLevelSpec {
   const name = (b: string | null, none: string) => (b === null || b === '' ? none : b);
-  const values = cells.map((c) => ({ from: name(c.from, 'new'), to: name(c.to, 'gone'), count: c.count, label: int(c.count) }));
+  const all = cells.map((c) => ({ from: name(c.from, 'new'), to: name(c.to, 'gone'), count: c.count, label: int(c.count) }));
+  // A "new" row (or "gone" column) with no lead in it says nothing: leave it out.
+  const empty = (key: 'from' | 'to', v: string) => all.filter((x) => x[key] === v).every((x) => x.count === 0);
+  const values = all.filter((x) => !(x.from === 'new' && empty('from', 'new')) && !(x.to === 'gone' && empty('to', 'gone')));
   const order = (extra: string, seen: string[]) => {
     const known = bandOrder.filter((b) => seen.includes(b));
     const other = seen.filter((b) => !bandOrder.includes(b) && b !== extra);
@@ -366,6 +369,9 @@ export async function renderSummaryHtml(summary: Summary, opts: SummaryHtmlOptio
     const n = top.reduce((a, b) => a + b.count, 0);
     tiles.push([int(n), `leads in ${top.map((b) => b.name).join(' + ')} (${c.scored ? pct(n / c.scored) : '0.0%'})`]);
   }
+  if (s.changes?.handoff_band) {
+    tiles.push([int(s.changes.crossed), `entered ${s.changes.handoff_band} or higher since the previous run`]);
+  }
   parts.push(`<div class="tiles">${tiles.map(([v, l]) => `<div class="tile"><b>${esc(v)}</b><span>${esc(l)}</span></div>`).join('')}</div>`);
 
   const grid: string[] = [];
@@ -421,18 +427,20 @@ export async function renderSummaryHtml(summary: Summary, opts: SummaryHtmlOptio
     );
   }
 
-  const transitions = normaliseTransitions(s.transitions);
+  const ch = s.changes;
+  const transitions = normaliseTransitions(ch?.transitions ?? s.transitions);
   if (transitions.length) {
     grid.push(
       figure(
         'transitions',
         'Band transitions since the previous run',
         await chart(transitionsSpec(transitions, s.bands.map((b) => b.name)), 'transitions', 'Band transition matrix'),
-        `${transitionNote(transitions, s.bands.map((b) => b.name))} Outlined cells: leads that stayed in their band. “new”: not in the previous run.`,
+        `${ch ? changesNote(ch) : transitionNote(transitions, s.bands.map((b) => b.name))} ` +
+          `Outlined cells: leads that stayed in their band. “new”: not in the previous run.`,
       ),
     );
   }
-  const movers = normaliseMovers(s.movers);
+  const movers = normaliseMovers(ch?.movers ?? s.movers);
   if (movers.up.length || movers.down.length) grid.push(section('movers', 'Largest movers', moversTables(movers, opts.maxMovers ?? 15)));
 
   const reasons = normaliseTopReasons(s.top_reasons ?? s.reasons_by_band);
@@ -511,6 +519,14 @@ function transitionNote(cells: TransitionInput[], bandOrder: string[]): string {
     else same += t.count;
   }
   return `${int(up)} leads moved to a hotter band, ${int(down)} to a colder one, ${int(same)} stayed, ${int(added)} are new.`;
+}
+
+function changesNote(ch: NonNullable<Summary['changes']>): string {
+  return (
+    `Against <code>${esc(ch.path)}</code> (${esc(int(ch.previous_leads))} leads): ${esc(int(ch.up))} moved to a hotter band, ` +
+    `${esc(int(ch.down))} to a colder one, ${esc(int(ch.same))} stayed, ${esc(int(ch.new))} are new, ${esc(int(ch.gone))} are gone` +
+    (ch.handoff_band ? `; ${esc(int(ch.crossed))} entered ${esc(ch.handoff_band)} or higher (<code>crossed.csv</code>).` : '.')
+  );
 }
 
 function moversTables(m: { up: Mover[]; down: Mover[] }, max: number): string {

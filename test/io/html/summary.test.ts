@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderSummaryHtml, normaliseTransitions, normaliseMovers, bandLabels } from '../../../src/io/html/summary.js';
 import type { Summary } from '../../../src/core/report/summary.js';
-import { sampleRun } from '../../e2e/sample-run.js';
+import { join } from 'node:path';
+import { sampleRun, tempDir } from '../../e2e/sample-run.js';
 
 let sample: Summary;
 let html: string;
@@ -103,50 +104,55 @@ describe('summary.html content', () => {
   });
 });
 
-describe('optional parts (from --previous and reasons per band)', () => {
-  const withPrevious = () => ({
-    ...sample,
-    transitions: [
-      { from: 'MQL', to: 'SQL', count: 3 },
-      { from: 'SQL', to: 'SQL', count: 7 },
-      { from: 'IQL', to: 'MQL', count: 11 },
-      { from: 'MQL', to: 'MQL', count: 20 },
-      { from: 'MQL', to: 'IQL', count: 1 },
-      { from: null, to: 'cold', count: 9 },
-      { from: 'cold', to: 'cold', count: 248 },
-    ],
-    movers: [
-      { lead_id: 'L00042', previous_score: 48.5, score: 81.25, previous_band: 'IQL', band: 'SQL', change: 32.75 },
-      { lead_id: 'L00007', previous_score: 66, score: 41, previous_band: 'MQL', band: 'IQL', change: -25 },
-    ],
-    top_reasons: { SQL: [{ rule: 'demo_request', leads: 9, points: 250.5 }], MQL: [{ rule: 'pricing_visit', leads: 20 }] },
+describe('optional parts: --previous (band transitions, movers) and reasons per band', () => {
+  let night2: Summary;
+  let out: string;
+  beforeAll(async () => {
+    const dir = tempDir();
+    await sampleRun(dir, { asOf: '2026-10-01' });
+    night2 = (await sampleRun(undefined, { previous: join(dir, 'scored.csv') })).summary;
+    out = await renderSummaryHtml(night2);
   });
 
-  it('draws the band transition matrix with counts in the cells and a plain-words tally', async () => {
-    const out = await renderSummaryHtml(withPrevious() as Summary);
+  it('draws the band transition matrix of summary.changes with the counts in the cells', () => {
+    const ch = night2.changes!;
+    expect(ch.up + ch.down).toBeGreaterThan(0);
     const fig = figures(out).find((f) => f.id === 'transitions');
     expect(fig).toBeDefined();
     const texts = svgTexts(fig!.body);
-    for (const n of ['3', '7', '11', '20', '1', '9', '248']) expect(texts).toContain(n);
-    expect(texts).toContain('new');
-    expect(fig!.body).toContain('14 leads moved to a hotter band, 1 to a colder one, 275 stayed, 9 are new.');
+    ch.transitions.from.forEach((f, i) => {
+      if (f === 'new' && ch.new === 0) return; // an empty "new" row is left out
+      expect(texts).toContain(f);
+      ch.transitions.counts[i]!.forEach((n) => expect(texts).toContain(String(n)));
+    });
+    if (ch.new === 0) expect(texts).not.toContain('new');
+    expect(fig!.body).toContain(`${ch.up} moved to a hotter band, ${ch.down} to a colder one, ${ch.same} stayed`);
+    expect(out).toContain(`<b>${ch.crossed}</b><span>entered ${ch.handoff_band} or higher since the previous run</span>`);
   });
 
-  it('lists the movers up and down, and the top reasons per band', async () => {
-    const out = await renderSummaryHtml(withPrevious() as Summary);
+  it('lists the largest movers up, then down, in the order of summary.changes', () => {
+    const ch = night2.changes!;
     const movers = out.slice(out.indexOf('id="movers"'));
-    expect(movers.indexOf('L00042')).toBeLessThan(movers.indexOf('Down'));
-    expect(movers.indexOf('L00007')).toBeGreaterThan(movers.indexOf('Down'));
-    expect(movers).toContain('+32.75');
-    expect(movers).toContain('−25.00');
-    const reasons = out.slice(out.indexOf('id="reasons"'));
+    const at = (id: string) => movers.indexOf(`<code>${id}</code>`);
+    const ups = ch.movers.up.map((m) => at(m.id));
+    const downs = ch.movers.down.map((m) => at(m.id));
+    expect(ups.every((x) => x > 0)).toBe(true);
+    expect([...ups].sort((a, b) => a - b)).toEqual(ups);
+    expect(Math.max(...ups)).toBeLessThan(Math.min(...downs));
+    expect(movers).toContain(`+${ch.movers.up[0]!.delta.toFixed(2)}`);
+  });
+
+  it('shows top reasons per band when the summary has them', async () => {
+    const s = { ...sample, top_reasons: { SQL: [{ rule: 'demo_request', leads: 9, points: 250.5 }], MQL: [{ rule: 'pricing_visit', leads: 20 }] } };
+    const html2 = await renderSummaryHtml(s as Summary);
+    const reasons = html2.slice(html2.indexOf('id="reasons"'));
     expect(reasons).toContain('<code>demo_request</code> (9 leads, +250.50 pts)');
     expect(reasons).toContain('<code>pricing_visit</code> (20 leads)');
   });
 
-  it('accepts the transition matrix as rows × columns too', () => {
-    const list = normaliseTransitions({ from: ['SQL', 'new'], to: ['SQL', 'MQL'], counts: [[5, 1], [2, 0]] });
-    expect(list).toEqual([
+  it('reads transitions given as a list or a nested object too', () => {
+    expect(normaliseTransitions([{ from: null, to: 'SQL', count: 2 }])).toEqual([{ from: null, to: 'SQL', count: 2 }]);
+    expect(normaliseTransitions({ from: ['SQL', 'new'], to: ['SQL', 'MQL'], counts: [[5, 1], [2, 0]] })).toEqual([
       { from: 'SQL', to: 'SQL', count: 5 },
       { from: 'SQL', to: 'MQL', count: 1 },
       { from: 'new', to: 'SQL', count: 2 },
@@ -159,7 +165,7 @@ describe('optional parts (from --previous and reasons per band)', () => {
   it('splits a flat movers list by the sign of the change', () => {
     const m = normaliseMovers([
       { id: 'a', previous_score: 10, score: 30 },
-      { id: 'b', previous_score: 50, score: 20 },
+      { id: 'b', previous_score: 50, score: 20, delta: -30 },
       { id: 'c', previous_score: null, score: 60 },
     ]);
     expect(m.up.map((x) => [x.id, x.change])).toEqual([['a', 20], ['c', null]]);
