@@ -298,7 +298,9 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     if (o.holdoutOut) {
       const f = await fileFor(o.holdoutOut);
       if (f) {
-        await f.write(csvLine(leads.header, false));
+        // the header in the file's own delimiter, so that the raw rows below read back as they were
+        const q = (h: string) => (/["\r\n]/.test(h) || h.includes(leads.delimiter) ? `"${h.replace(/"/g, '""')}"` : h);
+        await f.write(leads.header.map(q).join(leads.delimiter) + '\n');
         for (const i of r.holdout) await f.write(raws[i]! + '\n');
       }
     }

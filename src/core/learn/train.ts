@@ -224,8 +224,9 @@ function scorecard(r: TrainResult, columns: readonly TrainColumn[], y: Uint8Arra
       const p = plan as CategoricalPlan;
       const kept = new Set(p.levels);
       for (const l of f.levels) options.push({ term: l.coefficient, test: (i) => p.keys[i] === l.level, rule: (points) => ({ kind: 'value', key: l.level, points }) });
-      options.push({ term: f.other, test: (i) => p.keys[i] !== undefined && !kept.has(p.keys[i] as string), rule: (points) => ({ kind: 'if', id: 'other', condition: { notIn: p.levels }, points }) });
-      options.push({ term: f.missing, test: (i) => p.keys[i] === undefined, rule: (points) => ({ kind: 'if', id: 'missing', condition: 'missing', points }) });
+      // options only for what training saw: a new level or a missing value later gets the lowest points (0)
+      if (p.hasOther) options.push({ term: f.other, test: (i) => p.keys[i] !== undefined && !kept.has(p.keys[i] as string), rule: (points) => ({ kind: 'if', id: 'other', condition: { notIn: p.levels }, points }) });
+      if (p.hasMissing) options.push({ term: f.missing, test: (i) => p.keys[i] === undefined, rule: (points) => ({ kind: 'if', id: 'missing', condition: 'missing', points }) });
     } else {
       const p = plan as NumericPlan;
       const trainValues: number[] = [];
@@ -254,7 +255,7 @@ function scorecard(r: TrainResult, columns: readonly TrainColumn[], y: Uint8Arra
           rule: (points) => (low === -Infinity ? { kind: 'range', points } : { kind: 'range', min: low, points }),
         });
       });
-      options.push({ term: f.missing, test: (i) => !Number.isFinite(p.values[i]!), rule: (points) => ({ kind: 'if', id: 'missing', condition: 'missing', points }) });
+      if (p.hasMissing) options.push({ term: f.missing, test: (i) => !Number.isFinite(p.values[i]!), rule: (points) => ({ kind: 'if', id: 'missing', condition: 'missing', points }) });
     }
     features.push({ name: f.name, options });
   });
