@@ -134,6 +134,15 @@ function ruleInfos(cm: CompiledModel): RuleInfo[] {
   return cm.rules.map((r, s) => ({ id: r.id, section: r.section, path: r.path, levels: levels.has(s) }));
 }
 
+/** Calibration applies when the score is 100 × the predicted probability (a predictive section, weight 1). */
+function calibrationFacts(model: Model): { predictive: boolean; notProbability?: string } {
+  const p = (model as { predictive?: { weight?: number } }).predictive;
+  if (!p) return { predictive: false };
+  const w = p.weight ?? 1;
+  if (w === 1) return { predictive: true };
+  return { predictive: false, notProbability: `the score blends rule points with 100 × the predicted probability (predictive weight ${w}), so score / 100 is not a probability` };
+}
+
 async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<string, string> | undefined, isPositive: (v: string) => boolean): Promise<Collected> {
   const ids: string[] = [];
   const scores = new Grow(new Float64Array(1024), (n) => new Float64Array(n));
@@ -222,7 +231,7 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<str
     sha256: lm.sha256,
     bands: lm.model.bands,
     rules: cmSeen ? ruleInfos(cmSeen) : [],
-    predictive: (lm.model as { predictive?: unknown }).predictive !== undefined,
+    ...calibrationFacts(lm.model),
   };
   return {
     sample: {

@@ -32,6 +32,8 @@ export interface ModelFacts {
   rules: readonly RuleInfo[];
   /** The score is 100 × a predicted probability (a `predictive` section): calibration applies. */
   predictive: boolean;
+  /** Why calibration does not apply, when predictive is false (default: a points model). */
+  notProbability?: string;
 }
 
 export interface EvaluateOptions {
@@ -148,7 +150,7 @@ export function evaluateModel(facts: ModelFacts, s: EvaluationSample, opts: Eval
     const p = s.scores.map((x) => Math.min(1, Math.max(0, x / 100)));
     cal = { applies: true, ...calibration(p, s.labels) };
   } else {
-    cal = { applies: false, reason: 'the model has no predictive section: its score is points, not 100 × a probability' };
+    cal = { applies: false, reason: facts.notProbability ?? 'the model has no predictive section: its score is points, not 100 × a probability' };
   }
   return {
     name: facts.name,

@@ -7,6 +7,7 @@ import {
   logisticSlope, rank, rocAuc, rocCurve,
 } from '../../../src/core/learn/metrics.js';
 import { atThreshold, suggestThreshold, thresholdCurve } from '../../../src/core/learn/thresholds.js';
+import { evaluateModel } from '../../../src/core/report/evaluation.js';
 
 /** The definition itself: every (positive, negative) pair, 1 when the positive scores higher, ½ on a tie. */
 function bruteAuc(scores: number[], labels: number[]): number | null {
@@ -209,5 +210,28 @@ describe('ROC curve, conversion per group, thresholds, calibration', () => {
     expect(f.intercept).toBeCloseTo(Math.log(1 / 3), 8);
     expect(f.slope).toBeCloseTo(2 * Math.log(3), 8);
     expect(logisticSlope(Float64Array.from([0, 1]), Uint8Array.from([1, 1]))).toBeNull();
+  });
+});
+
+describe('evaluateModel: calibration only for probability scores', () => {
+  const sample = {
+    ids: ['a', 'b', 'c', 'd'],
+    scores: Float64Array.from([80, 60, 30, 10]),
+    labels: Uint8Array.from([1, 0, 1, 0]),
+    bands: Int32Array.from([0, 0, 1, 1]),
+    grades: Int32Array.from([-1, -1, -1, -1]),
+    gradeNames: [],
+    firings: { offsets: [0, 0, 0, 0, 0], slots: [], points: [] },
+  };
+  const facts = { name: 'm', path: 'm.yaml', sha256: 'x', bands: [{ name: 'hot', min: 50 }, { name: 'cold' }], rules: [], predictive: false };
+  it('says it does not apply to a points model, and computes Brier on score / 100 for a predictive one', () => {
+    const points = evaluateModel(facts, sample, { bootstrap: 0, seed: 1 });
+    expect(points.calibration.applies).toBe(false);
+    expect(points.auc).toBe(0.75);
+    expect(points.bands[0]).toMatchObject({ name: 'hot', leads: 2, positives: 1, at_or_above: { leads: 2, precision: 0.5, recall: 0.5 } });
+    expect(points.bands[1]!.at_or_above).toBeNull();
+    const prob = evaluateModel({ ...facts, predictive: true }, sample, { bootstrap: 0, seed: 1 });
+    expect(prob.calibration.applies).toBe(true);
+    if (prob.calibration.applies) expect(prob.calibration.brier).toBeCloseTo((0.04 + 0.36 + 0.49 + 0.01) / 4, 12);
   });
 });
