@@ -296,6 +296,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       ...leadsFile.header,
       'rank', 'score', 'band', 'grade', 'fit', 'engagement', 'flags', 'reasons',
       ...cm.interests.map((x) => `interest_${x}`),
+      ...(model.segments?.length ? ['segment'] : []),
       ...(changes ? ['previous_score', 'previous_band', 'change'] : []),
     ];
     const headerLine = csvLine(header, false);

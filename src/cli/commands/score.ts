@@ -21,6 +21,8 @@ interface ScoreOptions {
   quiet?: boolean;
   json?: boolean;
   logFormat: LogFormat;
+  previous?: string;
+  handoffBand?: string;
 }
 
 export const register: Register = (program: Command, setExit) => {
@@ -36,6 +38,8 @@ export const register: Register = (program: Command, setExit) => {
     .option('--encoding <NAME>', 'input encoding, e.g. windows-1254, iso-8859-2, utf-16le (default utf-8)')
     .option('--strict', 'exit 3 when any row is rejected')
     .addOption(new Option('--max-reject-rate <R>', 'exit 3 when more than this share (0..1) of a file\'s rows is rejected').argParser(parseRate))
+    .option('--previous <SCORED>', "the previous run's scored.csv: adds previous_score, previous_band, change, crossed.csv and band transitions")
+    .option('--handoff-band <BAND>', 'with --previous, crossed.csv holds leads that entered this band or higher (default: MQL when the model has it, else the top band)')
     .option('--no-formula-guard', 'write cells starting with = + - @ as they are (default: neutralised for spreadsheets)')
     .option('-q, --quiet', 'print nothing on success')
     .option('--json', 'print the summary as JSON on stdout')
@@ -93,6 +97,9 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
       ...(opts.maxRejectRate !== undefined ? { maxRejectRate: opts.maxRejectRate } : {}),
       formulaGuard: opts.formulaGuard,
       onProgress: (p) => log.progress(p),
+      ...(opts.previous !== undefined ? { previous: opts.previous } : {}),
+      ...(opts.handoffBand !== undefined ? { handoffBand: opts.handoffBand } : {}),
+      command: commandLine(),
     });
     const s = res.summary;
     const outDir = opts.out.replace(/\/$/, '');
@@ -136,4 +143,8 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
     }
     throw e;
   }
+}
+/** The command line as typed (for the run record), arguments quoted where needed. */
+function commandLine(): string {
+  return ['leadscore', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

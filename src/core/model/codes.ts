@@ -25,6 +25,9 @@ export const DIAGNOSTIC_CODES = {
   LS021: { severity: 'warning', meaning: 'rule id is not snake_case' },
   LS022: { severity: 'error', meaning: 'interest or flag name is not snake_case' },
   LS023: { severity: 'error', meaning: 'duplicate band name' },
+  LS024: { severity: 'error', meaning: 'segment sets a band that is not a band of the model (or the catch-all)' },
+  LS025: { severity: 'error', meaning: 'segment sets points of a rule that is not in the model' },
+  LS026: { severity: 'error', meaning: 'segment points do not fit the rule (a number for points, values or ranges for those fit rules)' },
   // Bands and grades
   LS030: { severity: 'error', meaning: 'bands are not in descending min order' },
   LS031: { severity: 'error', meaning: 'more than one catch-all band, or a catch-all band that is not last' },
@@ -58,6 +61,9 @@ export const DIAGNOSTIC_CODES = {
   LS081: { severity: 'error', meaning: 'predictive.weight is not between 0 and 1' },
   LS082: { severity: 'error', meaning: 'duplicate predictive feature' },
   LS083: { severity: 'warning', meaning: 'predictive section has no features' },
+  // Accounts section (docs/model.md#accounts)
+  LS086: { severity: 'error', meaning: 'accounts option does not apply to the score method (top without top_mean, cap without sum)' },
+  LS087: { severity: 'error', meaning: 'accounts number out of range (top and min_leads: positive integers; cap: greater than 0)' },
   // Columns (validate -l / -a)
   LS090: { severity: 'error', meaning: 'field is not a column of the leads file' },
   LS091: { severity: 'error', meaning: 'field is not a column of the activities file' },

@@ -122,6 +122,10 @@ export interface Model {
   grade?: { fit: GradeScale; activity: GradeScale };
   /** A logistic-regression section (written by `leadscore train`, hand-editable): see docs/train.md. */
   predictive?: PredictiveSection;
+  /** Account scoring: leads grouped by a column or by their email's domain (docs/model.md#accounts). */
+  accounts?: AccountsSection;
+  /** Per-segment overrides of band thresholds and rule points; the first segment whose condition holds applies. */
+  segments?: Segment[];
 }
 
 /** A numeric predictive feature: x = (transform(value) - mean) / sd; term = coefficient * x. */
@@ -165,6 +169,23 @@ export interface PredictiveSection {
 /** Names of the activity aggregates a predictive feature may use (the type of `activity.count.<type>` is free). */
 export const ACTIVITY_FEATURE = /^activity\.(count|count_7d|count_30d|days_since_last|count\.(.+))$/;
 
+/** A new points value for one rule in a segment: a number, or new `values` / `ranges` for such rules. */
+export interface PointsOverride {
+  ruleId: string;
+  points?: number;
+  values?: { key: string; points: number }[];
+  ranges?: { min?: number; max?: number; points: number }[];
+  path: string;
+}
+
+export interface Segment extends RuleBase {
+  /** A condition on lead columns. */
+  condition: Condition;
+  /** New `min` per band name (the band list and its order stay the model's). */
+  bands: { name: string; min: number }[];
+  points: PointsOverride[];
+}
+
 export const DEFAULT_NULL_VALUES = ['', 'NA', 'N/A', 'null'];
 
 /** Fields that signals see per lead besides the lead's own columns (PRODUCT.md §2). */
@@ -191,4 +212,22 @@ export interface Result<T> {
   value?: T;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+}
+
+/** `accounts:` — how leads group into accounts and how an account is scored (docs/model.md#accounts). */
+export interface AccountsSection {
+  /** `email_domain`: the exact domain after the last @ of the field, lower-cased; `column`: the value, trimmed and case-folded. */
+  by: { kind: 'email_domain' | 'column'; field: string };
+  /** max: the best lead score; sum: the sum of lead scores capped at `cap`; top_mean: mean of the `top` best lead scores. */
+  score: 'max' | 'sum' | 'top_mean';
+  /** With top_mean only: how many of the best lead scores are averaged (a positive integer). */
+  top?: number;
+  /** With sum: the cap of the summed lead scores (default 100). */
+  cap: number;
+  /** Accounts with fewer scored leads are left out (default 1). */
+  minLeads: number;
+  /** Account-level fit rules, evaluated on the account's best lead (same forms and semantics as fit rules). */
+  fit: { rules: FitRule[] };
+  /** Account bands; absent: the model's bands. */
+  bands?: Band[];
 }

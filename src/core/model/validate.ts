@@ -11,6 +11,7 @@ import { formatPath, type ModelPath, parsePath } from './paths.js';
 import { checkRegexSafety } from './regex-safety.js';
 import { readPredictive } from './predictive-section.js';
 import {
+  type AccountsSection,
   ACTIVITY_FEATURE,
   type Band,
   type Condition,
@@ -25,8 +26,10 @@ import {
   type Operator,
   type OperatorName,
   OPERATORS,
+  type PointsOverride,
   type QualityRule,
   type Result,
+  type Segment,
   type Signal,
   SIGNAL_FIELDS,
 } from './types.js';
@@ -585,6 +588,76 @@ class ModelReader extends Reader {
     };
   }
 
+  segment(raw: unknown, path: ModelPath): Segment | undefined {
+    const o = this.object(raw, path, ['id', 'if'], ['label', 'bands', 'points'], 'a segment');
+    if (!o) return undefined;
+    const id = this.id(o, path);
+    const label = this.label(o);
+    const condition = o.has('if') ? this.condition(o.get('if')!.value, [...path, 'if']) : undefined;
+    let ok = true;
+    const bands: Segment['bands'] = [];
+    const be = o.get('bands');
+    if (be) {
+      const entries = entriesOf(be.value);
+      if (!entries) {
+        this.d.add('LS011', be.path, `${at(be.path)} should be a mapping of band name: min, found ${describe(be.value)}`, 'write e.g. bands: { MQL: 60, SQL: 85 }');
+        ok = false;
+      } else {
+        for (const [name, v] of entries) {
+          const min = this.number(v, [...be.path, name], `the min of band "${name}"`);
+          if (min === undefined) ok = false;
+          else bands.push({ name, min });
+        }
+      }
+    }
+    const points: PointsOverride[] = [];
+    const pe = o.get('points');
+    if (pe) {
+      const entries = entriesOf(pe.value);
+      if (!entries) {
+        this.d.add('LS011', pe.path, `${at(pe.path)} should be a mapping of rule id: points, found ${describe(pe.value)}`, 'write e.g. points: { c_level: 20, department: { IT: 25 } }');
+        ok = false;
+      } else {
+        for (const [ruleId, v] of entries) {
+          const vp = [...pe.path, ruleId];
+          const where = formatPath(vp);
+          if (typeof v === 'number') {
+            points.push({ ruleId, points: v, path: where });
+            continue;
+          }
+          if (Array.isArray(v)) {
+            const ranges: NonNullable<PointsOverride['ranges']> = [];
+            v.forEach((r, i) => {
+              const ro = this.object(r, [...vp, i], ['points'], ['min', 'max'], 'a range');
+              const min = ro && this.optNumber(ro, 'min', 'the lower bound, included');
+              const max = ro && this.optNumber(ro, 'max', 'the upper bound, included');
+              const pts = ro && this.optNumber(ro, 'points', 'points');
+              if (!ro || pts === undefined || (ro.has('min') && min === undefined) || (ro.has('max') && max === undefined)) ok = false;
+              else ranges.push({ ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), points: pts });
+            });
+            points.push({ ruleId, ranges, path: where });
+            continue;
+          }
+          const ve = entriesOf(v);
+          if (ve) {
+            const values: NonNullable<PointsOverride['values']> = [];
+            for (const [k, x] of ve) {
+              const n = this.number(x, [...vp, k], `the points for "${k}"`);
+              if (n === undefined) ok = false;
+              else values.push({ key: k, points: n });
+            }
+            points.push({ ruleId, values, path: where });
+            continue;
+          }
+          this.d.add('LS011', vp, `${where} should be points (a number), values ({ value: points }) or ranges ([{ min, max, points }]), found ${describe(v)}`, 'see "Segments" in docs/model.md');
+          ok = false;
+        }
+      }
+    }
+    if (!ok || id === undefined || !condition) return undefined;
+    return { id, ...(label !== undefined ? { label } : {}), path: formatPath(path), condition, bands, points };
+  }
+
   band(raw: unknown, path: ModelPath): Band | undefined {
     const o = this.object(raw, path, ['name'], ['min'], 'a band');
     if (!o) return undefined;
@@ -642,6 +715,7 @@ function eachCondition(c: Condition, fn: (leaf: LeafCondition) => void): void {
 }
 
 interface Parts {
+  segments?: Segment[];
   fit: { max?: number; rules: FitRule[] };
   engagement: { halfLifeDays?: number; windowDays?: number; max?: number; rules: EngagementRule[]; signals: Signal[] };
   quality: QualityRule[];
@@ -657,6 +731,7 @@ function allConditions(parts: Parts): Condition[] {
   for (const r of parts.engagement.rules) if (r.condition) out.push(r.condition);
   for (const s of parts.engagement.signals) out.push(s.condition);
   for (const q of parts.quality) if (q.condition) out.push(q.condition);
+  for (const g of parts.segments ?? []) out.push(g.condition);
   return out;
 }
 
@@ -815,7 +890,7 @@ function covered(intervals: [number, number][], lo: number, hi: number): boolean
   return start !== undefined && start <= lo && hi <= reach;
 }
 
-function checkBands(d: DiagnosticSink, parts: Parts): void {
+function checkBands(d: DiagnosticSink, parts: Parts, base: ModelPath = ['bands']): void {
   const bands = parts.bands;
   if (bands.length === 0) {
     if (!parts.bandsPresent) d.add('LS034', [], 'the model has no bands: leads get a score but no band', 'add e.g. bands: [ { name: hot, min: 70 }, { name: warm, min: 40 }, { name: cold } ]');
@@ -826,7 +901,7 @@ function checkBands(d: DiagnosticSink, parts: Parts): void {
   let prevMin: { min: number; i: number } | undefined;
   let floorAt: number | undefined; // first band with min <= 0: every score reaches it
   bands.forEach((b, i) => {
-    const p: ModelPath = ['bands', i];
+    const p: ModelPath = [...base, i];
     const firstIdx = names.get(foldName(b.name));
     if (firstIdx !== undefined) {
       d.add('LS023', [...p, 'name'], `duplicate band name "${b.name}" (bands[${firstIdx}] has it too)`, 'give every band its own name: each gets its own band-<name>.csv');
@@ -857,7 +932,58 @@ function checkBands(d: DiagnosticSink, parts: Parts): void {
   });
   if (catchAll === undefined && floorAt === undefined) {
     const lowest = Math.min(...bands.map((b) => b.min ?? 0));
-    d.add('LS033', ['bands'], `no catch-all band: leads scoring below ${lowest} get no band`, 'add a last band without min, e.g. { name: cold }');
+    d.add('LS033', base, `no catch-all band: leads scoring below ${lowest} get no band`, 'add a last band without min, e.g. { name: cold }');
+  }
+}
+
+/**
+ * Segments may only change what exists: band names of the model (keeping the bands in descending min
+ * order), and the points of rules of the model, in the rule's own form (a number for if-rules,
+ * engagement rules, signals and quality rules; values or ranges for those fit rules).
+ */
+function checkSegments(d: DiagnosticSink, parts: Parts, segments: Segment[]): void {
+  const rules = new Map<string, string>();
+  for (const r of parts.fit.rules) rules.set(r.id, r.kind === 'if' ? 'points' : r.kind);
+  for (const r of parts.engagement.rules) rules.set(r.id, 'points');
+  for (const r of parts.engagement.signals) rules.set(r.id, 'points');
+  for (const r of parts.quality) rules.set(r.id, 'points');
+  const names = parts.bands.map((b) => b.name);
+  for (const seg of segments) {
+    const path = parsePath(seg.path);
+    const mins = new Map(seg.bands.map((b) => [b.name.toLowerCase(), b.min]));
+    for (const b of seg.bands) {
+      const band = parts.bands.find((x) => x.name.toLowerCase() === b.name.toLowerCase());
+      if (!band) {
+        const near = closest(b.name, names, 1)[0];
+        d.add('LS024', [...path, 'bands', b.name], `segment "${seg.id}" sets band "${b.name}", which is not a band of the model${near ? ` (did you mean "${near}"?)` : ''}`, `bands are: ${names.join(', ')}`, 'key');
+      } else if (band.min === undefined) {
+        d.add('LS024', [...path, 'bands', b.name], `segment "${seg.id}" sets a min for the catch-all band "${band.name}"`, 'the catch-all band takes every score left; give mins to the other bands', 'key');
+      }
+    }
+    let prev = Infinity;
+    for (const b of parts.bands) {
+      if (b.min === undefined) continue;
+      const min = mins.get(b.name.toLowerCase()) ?? b.min;
+      if (min >= prev) {
+        d.add('LS030', [...path, 'bands'], `in segment "${seg.id}", band "${b.name}" (min ${min}) is not below the band before it (min ${prev})`, 'keep the bands in descending min order in every segment');
+        break;
+      }
+      prev = min;
+    }
+    for (const o of seg.points) {
+      const form = rules.get(o.ruleId);
+      const opath = parsePath(o.path);
+      if (form === undefined) {
+        const near = closest(o.ruleId, [...rules.keys()], 1)[0];
+        d.add('LS025', opath, `segment "${seg.id}" sets points of "${o.ruleId}", which is not a rule of the model${near ? ` (did you mean "${near}"?)` : ''}`, 'name a rule id of fit, engagement, signals or quality', 'key');
+        continue;
+      }
+      const given = o.points !== undefined ? 'points' : o.values ? 'values' : 'ranges';
+      if (given !== form) {
+        d.add('LS026', opath, `segment "${seg.id}" gives ${given === 'points' ? 'a number' : given} for "${o.ruleId}", a rule with ${form === 'points' ? 'points' : form}`,
+          form === 'points' ? `write ${o.ruleId}: <points>` : form === 'values' ? `write ${o.ruleId}: { <value>: <points>, ... }` : `write ${o.ruleId}: [ { min, max, points }, ... ]`);
+      }
+    }
   }
 }
 
@@ -875,6 +1001,109 @@ function checkGrade(d: DiagnosticSink, parts: Parts): void {
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// accounts: leads grouped into accounts, an account score from their lead scores (docs/model.md#accounts)
+
+const ACCOUNT_METHODS = ['max', 'sum', 'top_mean'] as const;
+const ACCOUNT_METHOD_ALIASES: Record<string, (typeof ACCOUNT_METHODS)[number]> = {
+  mean: 'top_mean', avg: 'top_mean', average: 'top_mean', top: 'top_mean', top_n: 'top_mean', total: 'sum', best: 'max', highest: 'max',
+};
+const ACCOUNT_METHOD_HINT = 'score: max (the best lead score), sum (the lead scores added, capped at cap, default 100) or top_mean (with top: N, the mean of the N best lead scores)';
+
+function readAccounts(r: ModelReader, raw: unknown, path: ModelPath): AccountsSection | undefined {
+  const d = r.d;
+  const o = r.object(raw, path, ['by'], ['score', 'top', 'cap', 'min_leads', 'fit', 'bands'], 'accounts');
+  if (!o) return undefined;
+  let ok = true;
+  const keyPath = (k: string): ModelPath => [...path, k];
+
+  let by: AccountsSection['by'] | undefined;
+  const be = o.get('by');
+  const bo = be && r.object(be.value, be.path, [], ['email_domain', 'column'], 'accounts.by');
+  if (be && bo) {
+    const kinds = (['email_domain', 'column'] as const).filter((k) => bo.has(k));
+    if (kinds.length === 1) {
+      const kind = kinds[0] as 'email_domain' | 'column';
+      const field = r.optString(bo, kind, kind === 'email_domain' ? 'the email column' : 'the column that names the account');
+      if (field !== undefined) by = { kind, field: field.trim() };
+    } else if (kinds.length === 2 || !bo.suggested?.size) {
+      d.add('LS017', be.path, kinds.length === 2 ? 'accounts.by has both "email_domain" and "column"' : 'accounts.by names no grouping',
+        'write by: { email_domain: email } (the domain of an email column) or by: { column: company } (one of the two)');
+    }
+  }
+  if (!by) ok = false;
+
+  let score: AccountsSection['score'] | undefined = 'max';
+  const se = o.get('score');
+  if (se) {
+    score = undefined;
+    const s = r.string(se.value, se.path, 'max, sum or top_mean');
+    const t = s?.trim().toLowerCase();
+    if (t !== undefined && (ACCOUNT_METHODS as readonly string[]).includes(t)) score = t as AccountsSection['score'];
+    else if (s !== undefined && t !== undefined) {
+      const guess = ACCOUNT_METHOD_ALIASES[t] ?? didYouMean(t, ACCOUNT_METHODS);
+      d.add('LS014', se.path, `unknown account score method "${s}" in accounts${guess ? ` (did you mean "${guess}"?)` : ''}`, ACCOUNT_METHOD_HINT);
+    }
+  }
+  if (!score) ok = false;
+
+  const top = r.optNumber(o, 'top', 'how many of the best lead scores top_mean averages');
+  const cap = r.optNumber(o, 'cap', 'the cap of the summed lead scores');
+  const minLeads = r.optNumber(o, 'min_leads', 'the fewest scored leads an account needs');
+  if ((o.has('top') && top === undefined) || (o.has('cap') && cap === undefined) || (o.has('min_leads') && minLeads === undefined)) ok = false;
+  if (score === 'top_mean' && !o.has('top') && !o.suggested?.has('top')) {
+    d.add('LS013', keyPath('top'), 'missing required key "top" in accounts: score: top_mean averages the N best lead scores', 'add e.g. "top: 3"');
+    ok = false;
+  }
+  if (score && score !== 'top_mean' && o.has('top')) {
+    d.add('LS086', keyPath('top'), `accounts.top applies to score: top_mean only (score is ${score})`, 'remove top, or write score: top_mean', 'key');
+    ok = false;
+  }
+  if (score && score !== 'sum' && o.has('cap')) {
+    d.add('LS086', keyPath('cap'), `accounts.cap applies to score: sum only (score is ${score}; max and top_mean never exceed 100)`, 'remove cap, or write score: sum', 'key');
+    ok = false;
+  }
+  if (top !== undefined && !(Number.isInteger(top) && top >= 1)) {
+    d.add('LS087', keyPath('top'), `accounts.top is ${top}; it must be a positive integer`, 'give how many of the best lead scores to average, e.g. top: 3');
+    ok = false;
+  }
+  if (minLeads !== undefined && !(Number.isInteger(minLeads) && minLeads >= 1)) {
+    d.add('LS087', keyPath('min_leads'), `accounts.min_leads is ${minLeads}; it must be a positive integer`, 'give the fewest scored leads an account needs to be listed, e.g. min_leads: 2 (default 1)');
+    ok = false;
+  }
+  if (cap !== undefined && !(cap > 0)) {
+    d.add('LS087', keyPath('cap'), `accounts.cap is ${cap}; it must be greater than 0`, 'give the most an account can score from its summed leads, e.g. cap: 100 (the default)');
+    ok = false;
+  }
+
+  const fe = o.get('fit');
+  const fo = fe && fe.value !== null ? r.object(fe.value, fe.path, ['rules'], [], 'accounts.fit') : undefined;
+  if (fe && fe.value !== null && !fo) ok = false;
+  const rules = r.items(fo, 'rules', 'account fit rules', (x, p) => r.fitRule(x, p));
+  const bands = r.items(o, 'bands', 'bands { name, min }', (x, p) => r.band(x, p));
+  if (!rules.ok || !bands.ok) ok = false;
+  if (bands.present && bands.ok && bands.list.length === 0) {
+    d.add('LS018', keyPath('bands'), 'accounts.bands is empty', "leave bands out to use the model's bands, or list at least one band");
+    ok = false;
+  }
+  // the semantic checks of fit rules and bands, on the account's own
+  const parts: Parts = { fit: { rules: rules.list }, engagement: { rules: [], signals: [] }, quality: [], bands: bands.list, bandsPresent: true, ids: [] };
+  checkConditions(d, parts);
+  checkRanges(d, parts);
+  if (bands.list.length > 0) checkBands(d, parts, keyPath('bands'));
+
+  if (!ok || !by || !score) return undefined;
+  return {
+    by,
+    score,
+    ...(score === 'top_mean' && top !== undefined ? { top } : {}),
+    cap: cap ?? 100,
+    minLeads: minLeads ?? 1,
+    fit: { rules: rules.list },
+    ...(bands.present ? { bands: bands.list } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -927,7 +1156,7 @@ function formatGuess(key: (typeof FORMAT_KEYS)[number], v: string): string | und
   return undefined;
 }
 
-const TOP_KEYS = ['description', 'fit', 'engagement', 'quality', 'bands', 'grade', 'predictive'] as const;
+const TOP_KEYS = ['description', 'fit', 'engagement', 'quality', 'bands', 'grade', 'predictive', 'segments', 'accounts'] as const;
 
 export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<Model> {
   const d = new DiagnosticSink(opts);
@@ -1040,6 +1269,11 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
 
   const pe = top.get('predictive');
   const predictive = pe ? readPredictive(d, pe.value, pe.path) : undefined;
+  const ace = top.get('accounts');
+  const accounts = ace ? readAccounts(r, ace.value, ace.path) : undefined;
+
+  // segments
+  const segments = r.items(top, 'segments', 'segments { id, if, bands, points }', (x, p) => r.segment(x, p));
 
   // semantic checks, over whatever could be normalised
   const parts: Parts = {
@@ -1056,6 +1290,7 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
     bandsPresent: bands.present,
     ...(grade ? { grade } : {}),
     ids: r.ids,
+    segments: segments.list,
   };
   checkIds(d, parts);
   checkConditions(d, parts);
@@ -1065,8 +1300,9 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
   checkBands(d, parts);
   checkGrade(d, parts);
   checkEffects(d, parts, rawQuality, pe !== undefined);
+  checkSegments(d, parts, segments.list);
 
-  if (d.errors.length > 0 || !input || name === undefined || !gradeOk || (pe && !predictive)) return done();
+  if (d.errors.length > 0 || !input || name === undefined || !gradeOk || (pe && !predictive) || (ace && !accounts)) return done();
   const model: Model = {
     version: 1,
     name,
@@ -1078,6 +1314,8 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
     bands: parts.bands,
     ...(grade?.fit && grade.activity ? { grade: { fit: grade.fit, activity: grade.activity } } : {}),
     ...(predictive ? { predictive } : {}),
+    ...(accounts ? { accounts } : {}),
+    ...(segments.list.length ? { segments: segments.list } : {}),
   };
   return done(model);
 }
@@ -1123,6 +1361,7 @@ export function checkColumns(model: Model, headers: { leads?: string[]; activiti
       if (q.field !== undefined) lead(q.field, [...parsePath(q.path), 'field']);
       if (q.condition) fieldsOf(q.condition, lead);
     }
+    for (const g of model.segments ?? []) fieldsOf(g.condition, lead);
     for (const s of model.engagement.signals) {
       fieldsOf(s.condition, (field, path) => {
         if (!(SIGNAL_FIELDS as readonly string[]).includes(field.trim().toLowerCase())) lead(field, path);
@@ -1132,6 +1371,14 @@ export function checkColumns(model: Model, headers: { leads?: string[]; activiti
     model.predictive?.features.forEach((f, i) => {
       if (!ACTIVITY_FEATURE.test(f.name) || columnMatcherOf(h, f.name)) lead(f.name, ['predictive', 'features', i, 'name']);
     });
+    // accounts: the grouping column and the account fit rules read leads columns
+    if (model.accounts) {
+      lead(model.accounts.by.field, ['accounts', 'by', model.accounts.by.kind]);
+      for (const r of model.accounts.fit.rules) {
+        if (r.kind === 'if') fieldsOf(r.condition, lead);
+        else lead(r.field, [...parsePath(r.path), 'field']);
+      }
+    }
   }
   if (headers.activities) {
     const h = headers.activities;

@@ -75,6 +75,8 @@ export interface Summary {
     unparsable_values: Record<string, number>;
     blank_lines: number;
   };
+  /** With segments: leads per band in each segment (`""` = no segment matched). */
+  segments?: { id: string; leads: number; bands: Record<string, number> }[];
   /** With --previous: what changed since that run. */
   changes?: ChangesSummary;
 }
@@ -93,6 +95,8 @@ export class SummaryBuilder {
   private readonly interestLeads: number[];
   /** Per band, per rule slot: leads of the band with the rule among their reasons. */
   private readonly reasonCounts: Uint32Array[];
+  /** Per segment (last: none), per band: leads. */
+  private readonly segmentBands: Uint32Array[];
   private readonly interestTotal: number[];
   private scored = 0;
   readonly rejectedByReason = new Map<string, number>();
@@ -109,12 +113,15 @@ export class SummaryBuilder {
     this.points = new Array<number>(cm.rules.length).fill(0);
     this.interestLeads = new Array<number>(cm.interests.length).fill(0);
     this.reasonCounts = cm.model.bands.map(() => new Uint32Array(cm.rules.length));
+    this.segmentBands = [...(cm.model.segments ?? []), null].map(() => new Uint32Array(nb + 1));
     this.interestTotal = new Array<number>(cm.interests.length).fill(0);
   }
 
   /** A scored lead and its reasons (topContributions). */
   addScored(l: ScoredLead, reasons: readonly Contribution[] = []): void {
     this.scored++;
+    const sb = this.segmentBands[l.segment >= 0 ? l.segment : this.segmentBands.length - 1]!;
+    sb[l.band >= 0 ? l.band : sb.length - 1]!++;
     if (l.band >= 0) {
       const rc = this.reasonCounts[l.band]!;
       for (const c of reasons) rc[c.slot]!++;
@@ -199,6 +206,15 @@ export class SummaryBuilder {
         unparsable_values: sorted(cm.unparsable),
         blank_lines: this.blankLines,
       },
+      ...(model.segments?.length
+        ? {
+            segments: this.segmentBands.map((counts, i) => ({
+              id: model.segments![i]?.id ?? '',
+              leads: counts.reduce((a, b) => a + b, 0),
+              bands: Object.fromEntries(model.bands.map((b, k) => [b.name, counts[k]!])),
+            })),
+          }
+        : {}),
       ...(changes ? { changes } : {}),
     };
   }
@@ -290,6 +306,11 @@ export function summaryToMarkdown(s: Summary): string {
   if (s.interests.length) {
     out.push('## Interests', '');
     out.push(table(['interest', 'leads', 'total points'], s.interests.map((i) => [i.name, i.leads, i.total.toFixed(2)])), '');
+  }
+  if (s.segments) {
+    out.push('## Segments', '');
+    const names = s.bands.map((b) => b.name);
+    out.push(table(['segment', 'leads', ...names], s.segments.map((g) => [g.id || '(none)', g.leads, ...names.map((n) => g.bands[n] ?? 0)])), '');
   }
   if (s.changes) {
     const ch = s.changes;

@@ -1,6 +1,6 @@
 // A model bound to a run: conditions compiled against the leads header, as-of fixed, rules indexed.
 import { compileCondition, type BindContext, type CompiledCondition } from '../model/compile.js';
-import type { EngagementRule, FitRule, Model, QualityRule, Signal } from '../model/types.js';
+import type { EngagementRule, FitRule, Model, QualityRule, Segment, Signal } from '../model/types.js';
 import { SIGNAL_FIELDS } from '../model/types.js';
 import { type DateFormat, makeNulls, type Nulls, type NumberFormat, parseNumber } from '../value.js';
 import { columnMatcher } from '../columns.js';
@@ -57,6 +57,43 @@ export interface CompiledModel {
   interestOf: Int32Array;
   /** Unparsable values met by numeric/date operators, per field. */
   unparsable: Map<string, number>;
+  /** The model's segments, each with its condition and the model as the segment changes it. */
+  segments: CompiledSegment[];
+}
+
+export interface CompiledSegment {
+  segment: Segment;
+  test: CompiledCondition;
+  cm: CompiledModel;
+}
+
+/** The model as a segment changes it: band thresholds and rule points replaced, nothing else. */
+export function applySegment(model: Model, seg: Segment): Model {
+  const over = new Map(seg.points.map((p) => [p.ruleId, p]));
+  const mins = new Map(seg.bands.map((b) => [b.name.toLowerCase(), b.min]));
+  const fit = model.fit.rules.map((r): FitRule => {
+    const o = over.get(r.id);
+    if (!o) return r;
+    if (r.kind === 'if' && o.points !== undefined) return { ...r, points: o.points };
+    if (r.kind === 'values' && o.values) {
+      const keys = new Set(o.values.map((v) => v.key.trim().toLowerCase()));
+      return { ...r, values: [...o.values, ...r.values.filter((v) => !keys.has(v.key.trim().toLowerCase()))] };
+    }
+    if (r.kind === 'ranges' && o.ranges) return { ...r, ranges: o.ranges };
+    return r;
+  });
+  const pts = <T extends { id: string; points: number }>(r: T): T => {
+    const o = over.get(r.id);
+    return o?.points !== undefined ? { ...r, points: o.points } : r;
+  };
+  return {
+    ...model,
+    fit: { ...model.fit, rules: fit },
+    engagement: { ...model.engagement, rules: model.engagement.rules.map(pts), signals: model.engagement.signals.map(pts) },
+    quality: model.quality.map(pts),
+    bands: model.bands.map((b) => (b.min !== undefined && mins.has(b.name.toLowerCase()) ? { ...b, min: mins.get(b.name.toLowerCase())! } : b)),
+    segments: [],
+  };
 }
 
 const EMAIL = /^[^\s@"(),:;<>[\]\\]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$/i;
@@ -87,13 +124,15 @@ export interface CompileOptions {
   leadHeader: string[];
   asOfMs: number;
   env: ScoringEnv;
+  /** Shared by a model and its segments' variants. */
+  unparsable?: Map<string, number>;
 }
 
 export function compileModel(model: Model, opts: CompileOptions): CompiledModel {
   const nulls = makeNulls(model.input.leads.nullValues);
   const numberFormat: NumberFormat = model.input.leads.numberFormat ?? 'point';
   const dateFormat: DateFormat = model.input.leads.dateFormat ?? 'iso';
-  const unparsable = new Map<string, number>();
+  const unparsable = opts.unparsable ?? new Map<string, number>();
   const onUnparsable = (field: string): void => {
     unparsable.set(field, (unparsable.get(field) ?? 0) + 1);
   };
@@ -194,5 +233,10 @@ export function compileModel(model: Model, opts: CompileOptions): CompiledModel 
     interests,
     interestOf,
     unparsable,
+    segments: (model.segments ?? []).map((segment) => ({
+      segment,
+      test: compileCondition(segment.condition, leadCtx),
+      cm: compileModel(applySegment(model, segment), { ...opts, unparsable }),
+    })),
   };
 }

@@ -7,9 +7,10 @@ import { type Cell, DAY_MS } from '../value.js';
 import type { CompiledModel } from './compiled.js';
 
 /**
- * Per-activity points are accumulated as integers in units of 1e-9 points: integer sums below 2^53 are
- * exact in a double, so a lead's totals do not depend on the order its activities were read in (the
- * rank stays the same for any row order). The quantisation error is at most 5e-10 points per activity.
+ * Per-activity decay factors (and, for the 7/30-day fields, points) are accumulated as integers in
+ * units of 1e-9: integer sums below 2^53 are exact in a double, so a lead's totals do not depend on the
+ * order its activities were read in (the rank stays the same for any row order). The quantisation error
+ * is at most 5e-10 per activity.
  */
 const SCALE = 1e9;
 
@@ -253,7 +254,7 @@ export class EngagementFold {
           if (decay < 0) decay = Math.exp(-this.lnHalf * age);
           f = decay;
         }
-        totals[lead]! += Math.round(r.points * f * SCALE);
+        totals[lead]! += Math.round(f * SCALE);
       } else {
         this.keepRecent(m.k, lead, t);
       }
@@ -261,23 +262,27 @@ export class EngagementFold {
     return 'used';
   }
 
-  /** The total of engagement rule `k` for a lead: decayed, max_count applied, then max_points. */
-  ruleTotal(k: number, lead: number): number {
+  /**
+   * The total of engagement rule `k` for a lead: decayed, max_count applied, then max_points. The fold
+   * keeps the decayed count of matching activities (each counts 1 × its decay factor), so the points
+   * (the model's, or a segment's) multiply in here.
+   */
+  ruleTotal(k: number, lead: number, points = this.rules[k]!.points): number {
     const r = this.rules[k]!;
     const st = this.state;
-    let total = 0;
+    let units = 0;
     const totals = st.totals[k];
-    if (totals) total = totals[lead]! / SCALE;
+    if (totals) units = totals[lead]!;
     else {
       const n = r.maxCount;
       const filled = st.filled[k]![lead]!;
       const recent = st.recent[k]!;
       for (let j = 0; j < filled; j++) {
         const age = (this.cm.asOfMs - recent[lead * n + j]!) / DAY_MS;
-        total += Math.round(r.points * (r.decays ? Math.exp(-this.lnHalf * age) : 1) * SCALE);
+        units += Math.round((r.decays ? Math.exp(-this.lnHalf * age) : 1) * SCALE);
       }
-      total /= SCALE;
     }
+    let total = (points * units) / SCALE;
     const cap = this.cm.model.engagement.rules[k]!.maxPoints;
     if (cap !== undefined) total = Math.max(-cap, Math.min(cap, total));
     return total;

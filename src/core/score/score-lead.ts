@@ -28,6 +28,8 @@ export interface ScoredLead {
   /** Slots of every rule that matched, also those worth 0 points (flag-only signals and checks). */
   fired: number[];
   interests: number[];
+  /** Index into model.segments of the segment that applied, or -1. */
+  segment: number;
   /** Fit before `fit.max`, engagement before `engagement.max`, sum before the clamp (for explain). */
   fitUncapped: number;
   engagementUncapped: number;
@@ -85,8 +87,16 @@ export class LeadScorer {
     this.signalRow = new Array<Cell>(SIGNAL_FIELDS.length + cm.leadHeader.length);
   }
 
+  /** The index of the first segment whose condition holds for the lead, or -1. */
+  segmentOf(row: readonly (string | undefined)[]): number {
+    const segs = this.cm.segments;
+    for (let i = 0; i < segs.length; i++) if (segs[i]!.test.test(row)) return i;
+    return -1;
+  }
+
   score(row: readonly (string | undefined)[], lead: number): LeadOutcome {
-    const cm = this.cm;
+    const segment = this.cm.segments.length ? this.segmentOf(row) : -1;
+    const cm = segment >= 0 ? this.cm.segments[segment]!.cm : this.cm;
     const model = cm.model;
     // Quality checks that reject come first: a rejected lead is not scored.
     let adjustments = 0;
@@ -117,7 +127,7 @@ export class LeadScorer {
     const fold = this.fold;
     if (fold) {
       for (let k = 0; k < cm.engagement.length; k++) {
-        const total = fold.ruleTotal(k, lead);
+        const total = fold.ruleTotal(k, lead, model.engagement.rules[k]!.points);
         if (total !== 0) {
           fired.push(cm.engagement[k]!.slot);
           engagementUncapped += total;
@@ -170,7 +180,7 @@ export class LeadScorer {
     const grade = model.grade ? gradeLetter(model.grade.fit, fit) + gradeLetter(model.grade.activity, engagement) : '';
     return {
       kind: 'scored',
-      lead: { score, fit, engagement, band, grade, flags, contributions, fired, interests, fitUncapped, engagementUncapped, adjustments, unclamped },
+      lead: { score, fit, engagement, band, grade, flags, contributions, fired, interests, segment, fitUncapped, engagementUncapped, adjustments, unclamped },
     };
   }
 }

@@ -12,6 +12,7 @@ export class ScoredStore {
   readonly fit: Float64Array;
   readonly engagement: Float64Array;
   readonly band: Int16Array;
+  readonly segment: Int16Array;
   private readonly grade: Uint16Array;
   private readonly flags: Uint16Array;
   private readonly reasonSlot: Uint16Array;
@@ -30,6 +31,7 @@ export class ScoredStore {
     this.fit = new Float64Array(n);
     this.engagement = new Float64Array(n);
     this.band = new Int16Array(n);
+    this.segment = new Int16Array(n);
     this.grade = new Uint16Array(n);
     this.flags = new Uint16Array(n);
     this.reasonSlot = new Uint16Array(n * MAX_REASONS).fill(NONE);
@@ -52,6 +54,7 @@ export class ScoredStore {
     this.fit[i] = l.fit;
     this.engagement[i] = l.engagement;
     this.band[i] = l.band;
+    this.segment[i] = l.segment;
     this.grade[i] = this.intern(l.grade, this.grades, this.gradeIds);
     this.flags[i] = l.flags.length ? this.intern(l.flags.join(';'), this.flagSets, this.flagIds) : 0;
     for (let k = 0; k < top.length; k++) {
@@ -72,7 +75,10 @@ export class ScoredStore {
     return out;
   }
 
-  /** The cells scored.csv adds after the lead's own columns, for lead `i` at rank `rank`. */
+  /**
+   * The cells scored.csv adds after the lead's own columns, for lead `i` at rank `rank`: rank, score,
+   * band, grade, fit, engagement, flags, reasons, interest_*, and segment when the model has segments.
+   */
   cells(i: number, rank: number, cm: CompiledModel, out: string[]): string[] {
     const b = this.band[i]!;
     out[0] = String(rank);
@@ -84,6 +90,11 @@ export class ScoredStore {
     out[6] = this.flagSets[this.flags[i]!]!;
     out[7] = this.reasons(i, cm);
     for (let k = 0; k < this.nInterests; k++) out[8 + k] = formatFixed2(this.interests[i * this.nInterests + k]!);
+    const segs = cm.model.segments;
+    if (segs?.length) {
+      const g = this.segment[i]!;
+      out[8 + this.nInterests] = g >= 0 ? segs[g]!.id : '';
+    }
     return out;
   }
 }
