@@ -43,6 +43,7 @@ describe('parallel activity folding', () => {
       const s = JSON.parse(readFileSync(p, 'utf8'));
       delete s.started_at;
       delete s.duration_ms;
+      delete s.command; // names the output folder
       return s;
     };
     const s = strip(join(two, 'summary.json'));
