@@ -1,6 +1,7 @@
 // Charts for the HTML reports: a Vega-Lite spec is compiled to Vega and rendered to SVG in Node
 // (view.toSVG() needs neither a browser nor a canvas). The SVG is inlined in the page, so a report is one
 // self-contained file with no script at all.
+import * as vega from 'vega';
 import { View, parse, type Spec } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -43,6 +44,43 @@ const CONFIG = {
   bar: { color: BAR },
   rect: { color: BAR },
 } as const;
+
+// Text widths. Without a canvas Vega estimates every character at 0.8 em, which pads each chart with
+// room its labels never use (a long axis title makes a chart half again as wide). The advance widths
+// of Helvetica/Arial (per 1000 em, ASCII 32-126; Liberation Sans and Arimo share them) measure labels
+// to a few per cent, with a margin for wider fallback fonts (DejaVu Sans, Segoe UI).
+// prettier-ignore
+const ARIAL = [
+  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556,
+  556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667,
+  556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556,
+  556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722,
+  500, 500, 500, 334, 260, 334, 584,
+];
+const MARGIN = 1.08;
+
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  let w = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    w += c >= 32 && c <= 126 ? ARIAL[c - 32]! : c >= 0x2e80 ? 1000 : 600;
+  }
+  return (w / 1000) * fontSize * (bold ? 1.07 : 1) * MARGIN;
+}
+
+interface TextItem {
+  fontSize?: number;
+  fontWeight?: string | number;
+  limit?: number;
+}
+const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics;
+metrics.width = (item, text) => {
+  const t = text === null || text === undefined ? '' : String(text).trim();
+  const size = item.fontSize !== undefined && item.fontSize !== null ? Number(item.fontSize) || 0 : 11;
+  const bold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
+  const w = textWidth(t, size, bold);
+  return item.limit && item.limit > 0 ? Math.min(w, item.limit) : w;
+};
 
 type Logger = {
   level(): number;
