@@ -100,7 +100,7 @@ async function run(): Promise<void> {
   const st = folder.fold.state;
   const transfer = [
     st.activityCount, st.future, st.outsideWindow, st.lastActivity, st.engagement7d, st.engagement30d,
-    ...st.totals, ...st.recent, ...st.filled,
+    ...st.totals, ...st.recent, ...st.filled, st.counters,
   ].filter((a): a is NonNullable<typeof a> => a !== null).map((a) => a.buffer as ArrayBuffer);
   post(
     {

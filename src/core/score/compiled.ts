@@ -1,7 +1,8 @@
 // A model bound to a run: conditions compiled against the leads header, as-of fixed, rules indexed.
 import { compileCondition, type BindContext, type CompiledCondition } from '../model/compile.js';
 import type { EngagementRule, FitRule, Model, QualityRule, Segment, Signal } from '../model/types.js';
-import { SIGNAL_FIELDS } from '../model/types.js';
+import { ACTIVITY_FEATURE, SIGNAL_FIELDS } from '../model/types.js';
+import { compilePredictive, type PredictiveScorer } from './predictive.js';
 import { type DateFormat, makeNulls, type Nulls, type NumberFormat, parseNumber } from '../value.js';
 import { columnMatcher } from '../columns.js';
 
@@ -10,7 +11,7 @@ export interface ScoringEnv {
   isDisposableDomain(domain: string): boolean;
 }
 
-export type RuleSection = 'fit' | 'engagement' | 'signal' | 'quality';
+export type RuleSection = 'fit' | 'engagement' | 'signal' | 'quality' | 'predictive';
 
 export interface RuleRef {
   id: string;
@@ -59,6 +60,23 @@ export interface CompiledModel {
   unparsable: Map<string, number>;
   /** The model's segments, each with its condition and the model as the segment changes it. */
   segments: CompiledSegment[];
+  /** A predictive section: the scorer, its weight, and the rule slot of each feature (for reasons). */
+  predictive?: { scorer: PredictiveScorer; weight: number; slotOf: Map<string, number> };
+  /** Activity types (lower case) whose per-lead counts predictive features read; undefined: none kept. */
+  countedTypes?: string[];
+}
+
+/** The activity counters a predictive section needs (from feature names only, so every thread agrees). */
+function countedTypesOf(model: Model): string[] | undefined {
+  const features = model.predictive?.features ?? [];
+  if (!features.some((f) => ACTIVITY_FEATURE.test(f.name))) return undefined;
+  const types: string[] = [];
+  for (const f of features) {
+    const m = ACTIVITY_FEATURE.exec(f.name);
+    const t = m?.[2]?.trim().toLowerCase();
+    if (t && !types.includes(t)) types.push(t);
+  }
+  return types;
 }
 
 export interface CompiledSegment {
@@ -216,6 +234,16 @@ export function compileModel(model: Model, opts: CompileOptions): CompiledModel 
     interestOf[i] = k;
   });
 
+  let predictive: CompiledModel['predictive'];
+  if (model.predictive) {
+    const slotOf = new Map<string, number>();
+    for (const f of model.predictive.features) {
+      if (!slotOf.has(f.name)) slotOf.set(f.name, slot({ id: f.name, path: `predictive.features[${model.predictive.features.indexOf(f)}]` }, 'predictive'));
+    }
+    predictive = { scorer: compilePredictive(model.predictive, opts.leadHeader, nulls, numberFormat), weight: model.predictive.weight, slotOf };
+  }
+  const countedTypes = countedTypesOf(model);
+
   const idCol = model.input.leads.id;
   return {
     model,
@@ -233,6 +261,8 @@ export function compileModel(model: Model, opts: CompileOptions): CompiledModel 
     interests,
     interestOf,
     unparsable,
+    ...(predictive ? { predictive } : {}),
+    ...(countedTypes ? { countedTypes } : {}),
     segments: (model.segments ?? []).map((segment) => ({
       segment,
       test: compileCondition(segment.condition, leadCtx),

@@ -34,6 +34,11 @@ export interface FoldState {
   recent: (Float64Array | null)[];
   filled: (Uint16Array | null)[];
   unknownTypes: Map<string, number>;
+  /**
+   * For predictive models with activity features: per slot, `counterWidth` counts — activities in the
+   * last 7 days, in the last 30 days, then one per activity type the model counts (cm.countedTypes).
+   */
+  counters: Uint32Array | null;
 }
 
 function newState(cm: CompiledModel, capacity: number): FoldState {
@@ -50,6 +55,7 @@ function newState(cm: CompiledModel, capacity: number): FoldState {
     recent: rules.map((r) => (r.maxCount ? new Float64Array(capacity * r.maxCount) : null)),
     filled: rules.map((r) => (r.maxCount ? new Uint16Array(capacity) : null)),
     unknownTypes: new Map(),
+    counters: cm.countedTypes ? new Uint32Array(capacity * (2 + cm.countedTypes.length)) : null,
   };
 }
 
@@ -84,6 +90,9 @@ export class EngagementFold {
   private readonly rules: RuleState[];
   private readonly lnHalf: number;
   private readonly windowDays: number;
+  /** Width of a slot's counters (0: none kept), and type (lower case) -> counter index. */
+  private readonly counterWidth: number;
+  private readonly typeCounter = new Map<string, number>();
 
   constructor(
     private readonly cm: CompiledModel,
@@ -97,6 +106,18 @@ export class EngagementFold {
     this.lnHalf = e.halfLifeDays ? Math.LN2 / e.halfLifeDays : 0;
     this.windowDays = e.windowDays ?? Infinity;
     this.rules = e.rules.map((r) => ({ points: r.points, decays: r.decay && this.lnHalf > 0, maxCount: r.maxCount ?? 0 }));
+    this.counterWidth = cm.countedTypes ? 2 + cm.countedTypes.length : 0;
+    cm.countedTypes?.forEach((t, i) => this.typeCounter.set(t, 2 + i));
+  }
+
+  /** Activity counts for predictive features: last 7 / 30 days and per counted type. */
+  activityCounts(lead: number): { count7d: number; count30d: number; byType: Map<string, number> } {
+    const c = this.state.counters;
+    const w = this.counterWidth;
+    const byType = new Map<string, number>();
+    if (!c || w === 0) return { count7d: 0, count30d: 0, byType };
+    for (const [t, k] of this.typeCounter) byType.set(t, c[lead * w + k]!);
+    return { count7d: c[lead * w]!, count30d: c[lead * w + 1]!, byType };
   }
 
   get size(): number {
@@ -122,6 +143,7 @@ export class EngagementFold {
       st.totals = st.totals.map((t) => (t ? grown(t, c) : null));
       st.recent = st.recent.map((t, k) => (t ? grown(t, c * this.rules[k]!.maxCount) : null));
       st.filled = st.filled.map((t) => (t ? grown(t, c) : null));
+      if (st.counters) st.counters = grown(st.counters, c * this.counterWidth);
       this.capacity = c;
     }
     if (size > st.size) st.size = size;
@@ -149,6 +171,10 @@ export class EngagementFold {
       if (from.lastActivity[j]! > st.lastActivity[i]!) st.lastActivity[i] = from.lastActivity[j]!;
       st.engagement7d[i]! += from.engagement7d[j]!;
       st.engagement30d[i]! += from.engagement30d[j]!;
+      if (st.counters && from.counters) {
+        const w = this.counterWidth;
+        for (let q = 0; q < w; q++) st.counters[i * w + q]! += from.counters[j * w + q]!;
+      }
       for (let k = 0; k < this.rules.length; k++) {
         const t = from.totals[k];
         if (t) {
@@ -231,6 +257,7 @@ export class EngagementFold {
     }
     st.activityCount[lead]!++;
     if (t > st.lastActivity[lead]!) st.lastActivity[lead] = t;
+    if (st.counters) this.count(lead, age, type);
     const matches = binding.rulesFor(type);
     if (matches === undefined) {
       const key = type.trim();
@@ -260,6 +287,17 @@ export class EngagementFold {
       }
     }
     return 'used';
+  }
+
+  private count(lead: number, age: number, type: string): void {
+    const c = this.state.counters!;
+    const base = lead * this.counterWidth;
+    if (age <= 30) {
+      c[base + 1]!++;
+      if (age <= 7) c[base]!++;
+    }
+    const k = this.typeCounter.get(type.trim().toLowerCase());
+    if (k !== undefined) c[base + k]!++;
   }
 
   /**

@@ -5,6 +5,7 @@ import { SIGNAL_FIELDS } from '../model/types.js';
 import { type Cell, formatPoints, parseNumber, present, round2 } from '../value.js';
 import type { CompiledModel } from './compiled.js';
 import type { EngagementFold } from './engagement.js';
+import type { ActivityAggregates } from './predictive.js';
 
 export interface Contribution {
   slot: number;
@@ -28,6 +29,8 @@ export interface ScoredLead {
   /** Slots of every rule that matched, also those worth 0 points (flag-only signals and checks). */
   fired: number[];
   interests: number[];
+  /** With a predictive section: the predicted conversion probability. */
+  probability?: number;
   /** Index into model.segments of the segment that applied, or -1. */
   segment: number;
   /** Fit before `fit.max`, engagement before `engagement.max`, sum before the clamp (for explain). */
@@ -85,6 +88,11 @@ export class LeadScorer {
     readonly fold: EngagementFold | undefined,
   ) {
     this.signalRow = new Array<Cell>(SIGNAL_FIELDS.length + cm.leadHeader.length);
+  }
+
+  private activityAggregates(fold: EngagementFold, lead: number): ActivityAggregates {
+    const days = fold.daysSinceLast(lead);
+    return { count: fold.activityCount(lead), ...fold.activityCounts(lead), daysSinceLast: Number.isNaN(days) ? undefined : days };
   }
 
   /** The index of the first segment whose condition holds for the lead, or -1. */
@@ -174,13 +182,30 @@ export class LeadScorer {
       addFlag(q.rule.flag);
     }
 
-    const unclamped = fit + engagement + adjustments;
+    let unclamped = fit + engagement + adjustments;
+    let probability: number | undefined;
+    const pred = cm.predictive;
+    if (pred) {
+      // score = weight × 100·p + (1 − weight) × the rule points; reasons scale the same way.
+      const activity = fold && pred.scorer.needsActivities ? this.activityAggregates(fold, lead) : undefined;
+      const r = pred.scorer(row, activity);
+      probability = r.probability;
+      const w = pred.weight;
+      unclamped = w * 100 * r.probability + (1 - w) * unclamped;
+      if (w !== 1) for (const c of contributions) c.points *= 1 - w;
+      else contributions.length = 0;
+      for (const c of r.contributions) {
+        const slot = pred.slotOf.get(c.feature)!;
+        fired.push(slot);
+        contributions.push({ slot, points: w * c.points });
+      }
+    }
     const score = Math.min(100, Math.max(0, unclamped));
     const band = bandOf(model.bands, score);
     const grade = model.grade ? gradeLetter(model.grade.fit, fit) + gradeLetter(model.grade.activity, engagement) : '';
     return {
       kind: 'scored',
-      lead: { score, fit, engagement, band, grade, flags, contributions, fired, interests, segment, fitUncapped, engagementUncapped, adjustments, unclamped },
+      lead: { score, fit, engagement, band, grade, flags, contributions, fired, interests, segment, fitUncapped, engagementUncapped, adjustments, unclamped, ...(probability !== undefined ? { probability } : {}) },
     };
   }
 }
