@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { renderSummaryHtml } from '../../src/io/html/summary.js';
 import type { Summary } from '../../src/core/report/summary.js';
-import { ROOT, sampleRun, tempDir } from './sample-run.js';
+import { renderEvaluationHtml } from '../../src/io/html/evaluation.js';
+import { ROOT, sampleEvaluation, sampleRun, tempDir } from './sample-run.js';
 
 const CHROMIUM = process.env.LEADSCORE_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -30,7 +31,7 @@ const FLAGS = [
 interface ChartFacts {
   id: string;
   svgs: number;
-  /** rect and path marks (bars, cells) whose box has a non-zero width and height */
+  /** bars, cells, points and lines whose box has a non-zero width and height */
   visibleMarks: number;
   texts: string[];
   svgWidth: number;
@@ -42,7 +43,7 @@ async function chartFacts(page: Page): Promise<ChartFacts[]> {
     figs.map((f) => {
       const svgs = f.querySelectorAll('svg');
       let visibleMarks = 0;
-      for (const el of f.querySelectorAll('g.mark-rect path, g.mark-rect rect, g.mark-area path, g.mark-symbol path')) {
+      for (const el of f.querySelectorAll('g.mark-rect path, g.mark-rect rect, g.mark-area path, g.mark-symbol path, g.mark-line path')) {
         const b = (el as unknown as { getBBox(): { width: number; height: number } }).getBBox();
         if (b.width > 0 && b.height > 0) visibleMarks++;
       }
@@ -163,6 +164,35 @@ describe.runIf(RUN)(`summary.html in headless chromium (${CHROMIUM})`, () => {
     expect(await p2.$$eval('#movers tbody tr', (trs) => trs.length)).toBe(ch.movers.up.length + ch.movers.down.length);
     await p2.screenshot({ path: join(SHOTS, 'summary-previous.png'), fullPage: true });
     await p2.close();
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  it('renders evaluation.html: every chart with visible marks, no error, no request', async () => {
+    const dir = tempDir();
+    const ev = await sampleEvaluation(dir);
+    const file3 = join(dir, 'evaluation.html');
+    writeFileSync(file3, await renderEvaluationHtml(ev));
+    const url3 = pathToFileURL(file3).href;
+    await ctx.route(url3, (route) => route.continue());
+    const p3 = await ctx.newPage();
+    p3.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    p3.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await p3.goto(url3, { waitUntil: 'load' });
+    const facts = await chartFacts(p3);
+    expect(facts.map((f) => f.id)).toEqual(['roc', 'thresholds', 'gains', 'lift', 'bands', 'grades', 'rules', 'band-changes', 'compare-bands']);
+    const by = Object.fromEntries(facts.map((f) => [f.id, f]));
+    for (const f of facts) expect(f.svgs, f.id).toBe(1);
+    expect(by.lift!.visibleMarks).toBe(ev.model.gains.filter((g) => (g.lift ?? 0) > 0).length);
+    expect(by.bands!.visibleMarks).toBe(ev.model.bands.filter((b) => (b.conversion ?? 0) > 0).length);
+    // the ROC curve and the chance diagonal, and a dot per band threshold
+    expect(by.roc!.visibleMarks).toBe(2 + ev.model.bands.filter((b) => b.at_or_above).length);
+    for (const f of facts) expect(f.visibleMarks, f.id).toBeGreaterThan(0);
+    expect(await p3.$eval('html', (h) => h.scrollWidth)).toBeLessThanOrEqual(1280);
+    await p3.screenshot({ path: join(SHOTS, 'evaluation.png'), fullPage: true });
+    await p3.close();
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
   });
