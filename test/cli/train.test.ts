@@ -54,6 +54,17 @@ describe('leadscore train on a slice of bank-full.csv', () => {
     expect(heldLines[0]).toBe(readFileSync(slice, 'utf8').split('\n')[0]!.replace(/"/g, '')); // same names and delimiter
   });
 
+  it('round-trips: evaluate on the --holdout-out rows reports the holdout AUC that train printed', () => {
+    const model = join(dir, 'rt.yaml');
+    const holdout = join(dir, 'rt-holdout.csv');
+    const t = leadscore(['train', '-l', slice, '--outcome', 'y', '--exclude', 'duration', '--holdout-out', holdout, '-o', model, '--json']);
+    expect(t.code).toBe(0);
+    const trained = JSON.parse(t.stdout).holdout_auc as number;
+    const e = leadscore(['evaluate', '-m', model, '-l', holdout, '--outcome', 'y', '--json']);
+    expect(e.code).toBe(0);
+    expect(JSON.parse(e.stdout).model.auc).toBeCloseTo(trained, 10);
+  });
+
   it('is deterministic for a seed, and another seed gives another split', () => {
     const run = (seed: string, out: string) => {
       const r = leadscore(['train', '-l', slice, '--outcome', 'y', '--exclude', 'duration', '--seed', seed, '-o', join(dir, out), '-q']);
