@@ -16,6 +16,7 @@ export function leadscore(args: string[], opts: { cwd?: string; input?: string; 
     cwd: opts.cwd ?? ROOT,
     input: opts.input,
     encoding: 'utf8',
+    maxBuffer: 256 << 20,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -1,5 +1,5 @@
 // A model bound to a run: conditions compiled against the leads header, as-of fixed, rules indexed.
-import { compileCondition, type BindContext, type CompiledCondition } from '../model/compile.js';
+import { compileCondition, type BindContext, type CompiledCondition, type CompiledNode } from '../model/compile.js';
 import type { EngagementRule, FitRule, Model, QualityRule, Segment, Signal } from '../model/types.js';
 import { ACTIVITY_FEATURE, SIGNAL_FIELDS } from '../model/types.js';
 import { compilePredictive, type PredictiveScorer } from './predictive.js';
@@ -30,6 +30,8 @@ export interface CompiledQuality {
   slot: number;
   /** Does the check fire for this lead row? */
   fires(row: readonly (string | undefined)[]): boolean;
+  /** The compiled condition of an `if` check (for explain). */
+  node?: CompiledNode;
 }
 
 export interface CompiledSignal {
@@ -207,7 +209,7 @@ export function compileModel(model: Model, opts: CompileOptions): CompiledModel 
     const s = slot(rule, 'quality');
     if (rule.condition) {
       const c = compileCondition(rule.condition, leadCtx);
-      return { rule, slot: s, fires: c.test };
+      return { rule, slot: s, fires: c.test, node: c.node };
     }
     const idx = rule.field ? leadIndex(rule.field) : -1;
     const check = rule.check;

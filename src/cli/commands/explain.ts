@@ -1,0 +1,134 @@
+// `leadscore explain`: why a lead scores what it scores.
+import type { Command } from 'commander';
+import type { Register } from '../main.js';
+import { ExitCode } from '../exit-codes.js';
+import { collect, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
+import type { Explanation } from '../../core/score/explain.js';
+
+interface ExplainOptions {
+  model: string;
+  leads: string;
+  activities: string[];
+  lead: string[];
+  asOf?: string;
+  json?: boolean;
+  delimiter?: string;
+  encoding?: string;
+}
+
+export const register: Register = (program: Command, setExit) => {
+  program
+    .command('explain')
+    .description('Show how a lead\'s score is built: every rule, activity, cap and the band, adding up to the score in scored.csv.')
+    .requiredOption('-m, --model <MODEL>', 'the YAML scoring model')
+    .requiredOption('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin)')
+    .option('-a, --activities <ACTIVITIES>', 'activities CSV; repeat for several files', collect, [])
+    .requiredOption('--lead <ID>', 'the lead id to explain; repeat for several', collect, [])
+    .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC); default now — use the as-of of the run you are explaining')
+    .option('--json', 'print the explanations as JSON')
+    .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
+    .option('--encoding <NAME>', 'input encoding (default utf-8)')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ leadscore explain -m models/b2b-saas.yaml -l samples/leads.csv -a samples/activities.csv \\
+      --as-of 2026-11-01 --lead L00304
+Exit codes: 0 ok, 2 usage or invalid model, 3 input error (e.g. the lead is not in the file).`,
+    )
+    .action(async (opts: ExplainOptions) => {
+      setExit(await run(opts));
+    });
+};
+
+async function run(opts: ExplainOptions): Promise<ExitCode> {
+  const asOfMs = parseAsOf(opts.asOf);
+  const loaded = await loadModelOrExit(opts.model);
+  if (!loaded) return ExitCode.usage;
+  const { runExplain } = await import('../../io/explain-run.js');
+  const { InputError } = await import('../../io/errors.js');
+  try {
+    const out = await runExplain({
+      model: loaded.model,
+      leads: opts.leads,
+      activities: opts.activities,
+      asOfMs,
+      ids: opts.lead.map((x) => x.trim()),
+      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+    });
+    process.stdout.write(opts.json ? JSON.stringify(out, null, 2) + '\n' : out.map(formatExplanation).join('\n'));
+    return ExitCode.ok;
+  } catch (e) {
+    if (e instanceof InputError) {
+      reportInputError(e);
+      return ExitCode.data;
+    }
+    throw e;
+  }
+}
+
+const STATUS: Record<string, string> = {
+  after_as_of: 'after as-of',
+  outside_window: 'older than the window',
+  max_count: 'beyond max_count (older)',
+  if_false: 'its condition does not hold',
+};
+
+const f2 = (x: number) => (Math.round(x * 100) / 100).toFixed(2);
+const signed = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : ' ') + f2(Math.abs(x));
+const mark = (ok: boolean) => (ok ? style.bold('✓') : '·');
+
+/** The text form: the score built up step by step, one line per rule, activity lines indented. */
+export function formatExplanation(x: Explanation): string {
+  const out: string[] = [];
+  out.push(style.bold(`lead ${x.lead}`) + ` as of ${x.as_of}` + (x.segment ? `  (segment ${x.segment})` : ''));
+  if (x.rejected) out.push(style.warn(`  rejected by quality check "${x.rejected}": not scored`));
+  out.push('', 'fit');
+  for (const r of x.fit.rules) {
+    const seen = r.value !== undefined ? `  ${r.value === null ? 'missing' : `"${r.value}"`}` : '';
+    out.push(`  ${mark(r.matched)} ${r.id.padEnd(24)} ${signed(r.points).padStart(8)}${seen}${r.detail ? ` — ${r.detail}` : ''}`);
+    for (const l of r.leaves ?? []) out.push(`      ${l.result ? 'holds' : 'fails'}: ${l.field} = ${l.value === null ? 'missing' : JSON.stringify(l.value)}; ${l.test}`);
+  }
+  out.push(`  fit ${f2(x.fit.total_before_cap)}${x.fit.max !== null ? `, capped at ${x.fit.max}` : ''} → ${style.bold(f2(x.fit.total))}`);
+  out.push('', `engagement${x.engagement.half_life_days ? ` (half-life ${x.engagement.half_life_days} days)` : ''}${x.engagement.window_days ? ` (window ${x.engagement.window_days} days)` : ''}`);
+  for (const r of x.engagement.rules) {
+    out.push(`  ${mark(r.total !== 0)} ${r.id.padEnd(24)} ${signed(r.total).padStart(8)}   (${r.points} per ${r.types.join('/')}${r.max_points !== null ? `, max_points ${r.max_points}` : ''})`);
+    for (const a of r.activities) {
+      const detail = a.status === 'counted' ? `${signed(a.points)} (age ${a.age_days?.toFixed(1)} d, decay ${a.decay?.toFixed(3)})` : `not counted: ${STATUS[a.status] ?? a.status}`;
+      out.push(`      ${a.at.padEnd(22)} ${a.type.padEnd(18)} ${detail}   ${a.file}:${a.line}`);
+    }
+    if (r.max_points !== null && Math.abs(r.total_before_max_points) > r.max_points) out.push(`      ${f2(r.total_before_max_points)} capped by max_points at ${r.max_points}`);
+  }
+  if (x.engagement.other_activities) out.push(`    ${x.engagement.other_activities} activities of types no rule names (they count for activity_count and recency)`);
+  for (const s of x.engagement.signals) {
+    const fields = Object.entries(s.fields).map(([k, v]) => `${k} = ${v === null ? 'missing' : v}`).join(', ');
+    out.push(`  ${mark(s.matched)} signal ${s.id.padEnd(17)} ${signed(s.points).padStart(8)}   ${fields}${s.flag && s.matched ? `  flag ${s.flag}` : ''}`);
+  }
+  out.push(`  engagement ${f2(x.engagement.total_before_cap)}${x.engagement.max !== null ? `, capped at ${x.engagement.max}` : ''} → ${style.bold(f2(x.engagement.total))}`);
+  if (x.quality.length) {
+    out.push('', 'quality');
+    for (const q of x.quality) {
+      out.push(`  ${mark(q.matched)} ${q.id.padEnd(24)} ${signed(q.points).padStart(8)}   ${q.check ?? 'if'}${q.value !== undefined ? ` on "${q.value ?? ''}"` : ''}${q.matched ? ` → ${q.action === 'reject' ? 'reject' : q.flag ? `flag ${q.flag}` : 'adjust'}` : ''}`);
+    }
+  }
+  if (x.predictive) {
+    out.push('', `predictive: p = ${x.predictive.probability.toFixed(4)} (weight ${x.predictive.weight})`);
+    for (const p of x.predictive.features.slice(0, 10)) out.push(`    ${p.feature.padEnd(26)} ${signed(p.points).padStart(8)}`);
+  }
+  if (!x.rejected) {
+    out.push('');
+    out.push(
+      `score = ${x.predictive ? 'blend' : `fit ${f2(x.fit.total)} + engagement ${f2(x.engagement.total)} + adjustments ${f2(x.adjustments)}`} = ${f2(x.sum)}` +
+        (x.clamped ? `, clamped to [0, 100] → ${f2(x.score)}` : ''),
+    );
+    out.push(
+      style.bold(`score ${f2(x.score)}`) +
+        `   band ${x.band ? `${x.band.name}${x.band.min !== null ? ` (min ${x.band.min})` : ''}` : '(none)'}` +
+        (x.grade ? `   grade ${x.grade.grade}` : '') +
+        (x.flags.length ? `   flags ${x.flags.join(';')}` : ''),
+    );
+    out.push(`reasons: ${x.reasons}`);
+  }
+  return out.join('\n') + '\n';
+}

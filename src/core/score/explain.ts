@@ -1,0 +1,305 @@
+// Why is this lead hot? The full breakdown of one lead's score, in the order the score is built (fit
+// rules, engagement rules with every activity they counted or skipped, signals, quality checks, caps
+// and the clamp, band, grade), computed with the same code as `score` (EngagementFold, LeadScorer), so
+// that its numbers always add up to the score in scored.csv.
+import { type LeafOutcome, traceCondition } from '../model/compile.js';
+import type { Band, GradeScale } from '../model/types.js';
+import { type Cell, DAY_MS, present } from '../value.js';
+import type { CompiledModel } from './compiled.js';
+import { EngagementFold } from './engagement.js';
+import { fitPoints, formatReasons, gradeLetter, LeadScorer } from './score-lead.js';
+
+/** One activity of the lead, as read. */
+export interface LeadActivity {
+  file: string;
+  line: number;
+  type: string;
+  /** Epoch ms, or NaN when the timestamp did not parse. */
+  t: number;
+  timestamp: string;
+  /** The activity's cells, in its file's header order. */
+  row: readonly Cell[];
+  /** Index into the headers given to explainLead. */
+  header: number;
+  /** Set when the row was rejected (missing type or timestamp, bad timestamp). */
+  rejected?: string;
+}
+
+export interface LeafTrace {
+  path: string;
+  field: string;
+  value: string | number | null;
+  test: string;
+  result: boolean;
+}
+
+export interface ActivityLine {
+  file: string;
+  line: number;
+  type: string;
+  at: string;
+  age_days: number | null;
+  decay: number | null;
+  points: number;
+  /** counted, or why not: after_as_of, outside_window, max_count, if_false, rejected:<reason>. */
+  status: string;
+}
+
+export interface Explanation {
+  lead: string;
+  as_of: string;
+  segment: string | null;
+  fit: {
+    rules: { id: string; label?: string; matched: boolean; points: number; value?: string | number | null; detail?: string; leaves?: LeafTrace[] }[];
+    total_before_cap: number;
+    max: number | null;
+    total: number;
+  };
+  engagement: {
+    half_life_days: number | null;
+    window_days: number | null;
+    rules: {
+      id: string;
+      label?: string;
+      types: string[];
+      points: number;
+      interest?: string;
+      activities: ActivityLine[];
+      total_before_max_points: number;
+      max_points: number | null;
+      total: number;
+    }[];
+    /** Activities of types no rule names (counted for activity_count and recency only). */
+    other_activities: number;
+    signals: { id: string; label?: string; fields: Record<string, number | null>; matched: boolean; points: number; flag?: string; leaves: LeafTrace[] }[];
+    total_before_cap: number;
+    max: number | null;
+    total: number;
+  };
+  quality: { id: string; check?: string; field?: string; value?: string | null; matched: boolean; action: string; points: number; flag?: string; leaves?: LeafTrace[] }[];
+  adjustments: number;
+  predictive: { probability: number; weight: number; features: { feature: string; points: number }[] } | null;
+  sum: number;
+  clamped: boolean;
+  score: number;
+  band: { name: string; min: number | null } | null;
+  grade: { grade: string; fit_letter: string; activity_digit: string } | null;
+  flags: string[];
+  reasons: string;
+  rejected: string | null;
+}
+
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+function describeOps(ops: LeafOutcome['ops']): string {
+  return ops.map((o) => `${o.op} ${JSON.stringify(o.value)}`).join(', ');
+}
+
+function leaves(out: LeafOutcome[]): LeafTrace[] {
+  return out.map((l) => ({
+    path: l.path,
+    field: l.field,
+    value: l.value === undefined ? null : typeof l.value === 'number' ? (Number.isNaN(l.value) ? null : r6(l.value)) : l.value,
+    test: describeOps(l.ops),
+    result: l.result,
+  }));
+}
+
+function bandOf(bands: readonly Band[], i: number): { name: string; min: number | null } | null {
+  const b = bands[i];
+  return b ? { name: b.name, min: b.min ?? null } : null;
+}
+
+/**
+ * Explain one lead. `headers` are the activity files' headers (a LeadActivity's `header` indexes them).
+ * The lead's activities may come in any order.
+ */
+export function explainLead(cm: CompiledModel, id: string, row: readonly (string | undefined)[], activities: readonly LeadActivity[], headers: readonly (readonly string[])[]): Explanation {
+  const fold = new EngagementFold(cm, 1);
+  const bindings = headers.map((h) => fold.bind(h));
+  for (const a of activities) if (!a.rejected) fold.add(bindings[a.header]!, 0, a.t, a.type, a.row);
+  const scorer = new LeadScorer(cm, fold);
+  const outcome = scorer.score(row, 0);
+  const segIndex = cm.segments.length ? scorer.segmentOf(row) : -1;
+  const m = segIndex >= 0 ? cm.segments[segIndex]!.cm : cm;
+  const model = m.model;
+  const asOf = new Date(cm.asOfMs).toISOString();
+
+  // fit
+  const fitRules: Explanation['fit']['rules'] = m.fit.map((f, k) => {
+    const points = fitPoints(m, k, row);
+    const base = { id: f.rule.id, ...(f.rule.label ? { label: f.rule.label } : {}), matched: points !== 0 || (f.kind === 'if' && f.test.test(row)), points };
+    if (f.kind === 'if') {
+      const out: LeafOutcome[] = [];
+      traceCondition(f.test.node, row, out);
+      return { ...base, leaves: leaves(out) };
+    }
+    const v = f.index < 0 ? undefined : present(row[f.index], m.nulls);
+    if (f.kind === 'values') return { ...base, value: v ?? null, detail: v === undefined ? 'missing' : points !== 0 ? `"${v}" is a listed value` : 'not a listed value' };
+    const range = f.ranges.find((r) => points !== 0 && r.points === points);
+    return { ...base, value: v ?? null, detail: v === undefined ? 'missing' : range ? `in [${Number.isFinite(range.min) ? range.min : '-∞'}, ${Number.isFinite(range.max) ? range.max : '∞'}]` : 'in no range' };
+  });
+
+  // engagement: every activity of the lead against every rule
+  const e = model.engagement;
+  const lnHalf = e.halfLifeDays ? Math.LN2 / e.halfLifeDays : 0;
+  const window = e.windowDays ?? Infinity;
+  const named = new Set(e.rules.flatMap((r) => r.types.map((t) => t.trim().toLowerCase())));
+  let other = 0;
+  for (const a of activities) {
+    if (a.rejected || named.has(a.type.trim().toLowerCase())) continue;
+    const age = (cm.asOfMs - a.t) / DAY_MS;
+    if (age >= 0 && age <= window) other++;
+  }
+  const engRules: Explanation['engagement']['rules'] = m.engagement.map(({ rule }, k) => {
+    const types = new Set(rule.types.map((t) => t.trim().toLowerCase()));
+    const test = bindings.map((_, h) => {
+      // the rule's condition bound to each file's header, exactly as the fold binds it
+      const match = bindings[h]!.rulesFor(rule.types[0] ?? '')?.find((x) => x.k === k);
+      return match?.test;
+    });
+    const lines: ActivityLine[] = [];
+    const counted: ActivityLine[] = [];
+    for (const a of [...activities].sort((x, y) => x.t - y.t || x.line - y.line)) {
+      if (!types.has(a.type.trim().toLowerCase())) continue;
+      const age = (cm.asOfMs - a.t) / DAY_MS;
+      const decays = rule.decay && lnHalf > 0;
+      const decay = Number.isNaN(age) ? null : decays ? Math.exp(-lnHalf * age) : 1;
+      const line: ActivityLine = {
+        file: a.file,
+        line: a.line,
+        type: a.type,
+        at: a.timestamp,
+        age_days: Number.isNaN(age) ? null : r6(age),
+        decay: decay === null ? null : r6(decay),
+        points: 0,
+        status: 'counted',
+      };
+      if (a.rejected) line.status = `rejected:${a.rejected}`;
+      else if (age < 0) line.status = 'after_as_of';
+      else if (age > window) line.status = 'outside_window';
+      else if (test[a.header] && !test[a.header]!.test(a.row)) line.status = 'if_false';
+      else {
+        line.points = rule.points * (decay ?? 0);
+        counted.push(line);
+      }
+      lines.push(line);
+    }
+    if (rule.maxCount !== undefined && counted.length > rule.maxCount) {
+      // keep the N most recent (ties: any of them, the points are equal)
+      const keep = new Set([...counted].sort((x, y) => (x.age_days ?? 0) - (y.age_days ?? 0)).slice(0, rule.maxCount));
+      for (const l of counted) if (!keep.has(l)) {
+        l.status = 'max_count';
+        l.points = 0;
+      }
+    }
+    let before = 0;
+    for (const l of lines) before += l.points;
+    for (const l of lines) l.points = r6(l.points);
+    const total = fold.ruleTotal(k, 0, rule.points);
+    return {
+      id: rule.id,
+      ...(rule.label ? { label: rule.label } : {}),
+      types: rule.types,
+      points: rule.points,
+      ...(rule.interest ? { interest: rule.interest } : {}),
+      activities: lines,
+      total_before_max_points: r6(before),
+      max_points: rule.maxPoints ?? null,
+      total,
+    };
+  });
+
+  // signals
+  const days = fold.daysSinceLast(0);
+  const fields: Record<string, number | null> = {
+    activity_count: fold.activityCount(0),
+    days_since_last_activity: Number.isNaN(days) ? null : r6(days),
+    engagement_7d: r6(fold.recentPoints(0, 7)),
+    engagement_30d: r6(fold.recentPoints(0, 30)),
+  };
+  const signalRow: Cell[] = [fold.activityCount(0), days, fold.recentPoints(0, 7), fold.recentPoints(0, 30), ...row];
+  const signals: Explanation['engagement']['signals'] = m.signals.map((s) => {
+    const out: LeafOutcome[] = [];
+    const matched = traceCondition(s.test.node, signalRow, out);
+    const used = new Set(out.map((l) => l.field.trim().toLowerCase()));
+    return {
+      id: s.rule.id,
+      ...(s.rule.label ? { label: s.rule.label } : {}),
+      fields: Object.fromEntries(Object.entries(fields).filter(([k]) => used.has(k))),
+      matched,
+      points: matched ? s.rule.points : 0,
+      ...(s.rule.flag ? { flag: s.rule.flag } : {}),
+      leaves: leaves(out),
+    };
+  });
+
+  // quality
+  const quality: Explanation['quality'] = m.quality.map((q) => {
+    const matched = q.fires(row);
+    const out: LeafOutcome[] = [];
+    if (q.node) traceCondition(q.node, row, out);
+    const idx = q.rule.field ? cm.leadHeader.findIndex((h) => h.trim().toLowerCase() === q.rule.field!.trim().toLowerCase()) : -1;
+    return {
+      id: q.rule.id,
+      ...(q.rule.check ? { check: q.rule.check } : {}),
+      ...(q.rule.field ? { field: q.rule.field, value: idx < 0 ? null : present(row[idx], m.nulls) ?? null } : {}),
+      matched,
+      action: q.rule.action,
+      points: matched && q.rule.action !== 'reject' ? q.rule.points : 0,
+      ...(q.rule.flag ? { flag: q.rule.flag } : {}),
+      ...(out.length ? { leaves: leaves(out) } : {}),
+    };
+  });
+
+  const base = {
+    lead: id,
+    as_of: asOf,
+    segment: segIndex >= 0 ? cm.segments[segIndex]!.segment.id : null,
+    fit: { rules: fitRules, total_before_cap: 0, max: model.fit.max ?? null, total: 0 },
+    engagement: {
+      half_life_days: e.halfLifeDays ?? null,
+      window_days: e.windowDays ?? null,
+      rules: engRules,
+      other_activities: other,
+      signals,
+      total_before_cap: 0,
+      max: e.max ?? null,
+      total: 0,
+    },
+    quality,
+  };
+  if (outcome.kind === 'rejected') {
+    return { ...base, adjustments: 0, predictive: null, sum: 0, clamped: false, score: 0, band: null, grade: null, flags: [], reasons: '', rejected: outcome.reason };
+  }
+  const l = outcome.lead;
+  base.fit.total_before_cap = l.fitUncapped;
+  base.fit.total = l.fit;
+  base.engagement.total_before_cap = l.engagementUncapped;
+  base.engagement.total = l.engagement;
+  let predictive: Explanation['predictive'] = null;
+  if (m.predictive && l.probability !== undefined) {
+    const features = l.contributions
+      .filter((c) => m.rules[c.slot]!.section === 'predictive')
+      .map((c) => ({ feature: m.rules[c.slot]!.id, points: r6(c.points) }));
+    predictive = { probability: r6(l.probability), weight: m.predictive.weight, features };
+  }
+  let grade: Explanation['grade'] = null;
+  if (model.grade) {
+    const g = (s: GradeScale, v: number) => gradeLetter(s, v);
+    grade = { grade: l.grade, fit_letter: g(model.grade.fit, l.fit), activity_digit: g(model.grade.activity, l.engagement) };
+  }
+  return {
+    ...base,
+    adjustments: l.adjustments,
+    predictive,
+    sum: l.unclamped,
+    clamped: l.unclamped !== l.score,
+    score: l.score,
+    band: bandOf(model.bands, l.band),
+    grade,
+    flags: l.flags,
+    reasons: formatReasons(m, l.contributions),
+    rejected: null,
+  };
+}

@@ -1,0 +1,85 @@
+// `leadscore explain`: stream the files like `score`, keep only the requested leads and their
+// activities, and explain each with the scorer's own code (src/core/score/explain.ts).
+import { CsvOpenError, type CsvFile, openCsv } from './csv-reader.js';
+import { InputError } from './errors.js';
+import { scoringEnv } from './disposable.js';
+import type { Model } from '../core/model/types.js';
+import { compileModel } from '../core/score/compiled.js';
+import { explainLead, type Explanation, type LeadActivity } from '../core/score/explain.js';
+import { columnMatcher } from '../core/columns.js';
+import { closest } from '../core/text.js';
+import { parseTimestamp, present } from '../core/value.js';
+
+export interface ExplainOptions {
+  model: Model;
+  leads: string;
+  activities: string[];
+  asOfMs: number;
+  ids: string[];
+  delimiter?: string;
+  encoding?: string;
+}
+
+async function open(path: string, role: string, o: ExplainOptions): Promise<CsvFile> {
+  try {
+    return await openCsv(path, { ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}) });
+  } catch (e) {
+    if (e instanceof CsvOpenError) throw new InputError(e.code, `${role} file: ${e.message}`, path);
+    throw e;
+  }
+}
+
+function column(file: CsvFile, name: string, what: string): number {
+  const i = columnMatcher(file.header)(name);
+  if (i >= 0) return i;
+  const near = closest(name, file.header);
+  throw new InputError('LS110', `required column "${name}" (${what}) is not in the header`, file.path, file.headerLine,
+    near.length ? `closest columns: ${near.map((n) => `"${n}"`).join(', ')}` : `columns are: ${file.header.join(', ')}`);
+}
+
+export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
+  const model = o.model;
+  const wanted = new Set(o.ids);
+  const leadsFile = await open(o.leads, 'leads', o);
+  const idName = model.input.leads.id;
+  const idIndex = idName === '$row' ? -1 : column(leadsFile, idName, 'input.leads.id');
+  const rows = new Map<string, string[]>();
+  let n = 0;
+  for await (const batch of leadsFile.batches(() => n++)) {
+    for (const r of batch) {
+      n++;
+      const id = idIndex < 0 ? String(n) : (r.fields[idIndex] ?? '').trim();
+      if (wanted.has(id) && !rows.has(id)) rows.set(id, r.fields);
+    }
+  }
+  const missing = o.ids.filter((id) => !rows.has(id));
+  if (missing.length) {
+    throw new InputError('LS150', `lead${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not found in the leads file (column "${idName}")`, o.leads, undefined,
+      'check the id and the --leads file; ids are compared exactly, after trimming');
+  }
+
+  const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
+  const ai = model.input.activities;
+  const dateFormat = ai.dateFormat ?? cm.dateFormat;
+  const headers: string[][] = [];
+  const activities = new Map<string, LeadActivity[]>(o.ids.map((id) => [id, []]));
+  for (const path of o.activities) {
+    const f = await open(path, 'activities', o);
+    const h = headers.push(f.header) - 1;
+    const li = column(f, ai.leadId, 'input.activities.lead_id');
+    const ti = column(f, ai.type, 'input.activities.type');
+    const si = column(f, ai.timestamp, 'input.activities.timestamp');
+    for await (const batch of f.batches(() => undefined)) {
+      for (const r of batch) {
+        const list = activities.get((r.fields[li] ?? '').trim());
+        if (!list) continue;
+        const type = r.fields[ti] ?? '';
+        const ts = (r.fields[si] ?? '').trim();
+        const t = ts ? parseTimestamp(ts, dateFormat) : NaN;
+        const rejected = present(type, cm.nulls) === undefined ? 'missing_type' : !ts ? 'missing_timestamp' : Number.isNaN(t) ? 'bad_timestamp' : undefined;
+        list.push({ file: path, line: r.line, type, t, timestamp: ts, row: r.fields, header: h, ...(rejected ? { rejected } : {}) });
+      }
+    }
+  }
+  return o.ids.map((id) => explainLead(cm, id, rows.get(id)!, activities.get(id)!, headers));
+}
