@@ -323,12 +323,13 @@ function calibrationSpec(m: ModelEvaluation): TopLevelSpec | null {
 }
 
 function ruleLiftSpec(m: ModelEvaluation, max: number): TopLevelSpec | null {
-  const rules = m.rule_analysis.rules.filter((r) => fin(r.lift) && r.fired > 0);
+  // A rule that fired on every lead (a predictive feature, say) has nothing to compare with: no bar.
+  const rules = m.rule_analysis.rules.filter((r) => fin(r.lift) && r.fired > 0 && r.conversion_not_fired !== null);
   if (!rules.length) return null;
   const shown = [...rules].sort((a, b) => b.fired - a.fired || (a.id < b.id ? -1 : 1)).slice(0, max);
   const keep = new Set(shown.map((r) => r.id));
   const values = m.rule_analysis.rules
-    .filter((r) => keep.has(r.id) && fin(r.lift))
+    .filter((r) => keep.has(r.id))
     .map((r) => ({
       rule: `${r.low_count ? '⚠ ' : ''}${r.id}`,
       lift: r.lift!,
