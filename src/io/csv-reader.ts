@@ -465,46 +465,64 @@ type RejectWhy = 'eof' | 'lines' | 'chars' | 'stray';
 // ---------------------------------------------------------------------------------------------------
 // Delimiter detection
 
-/** Pick the delimiter whose per-line count (outside quotes) is most consistent with the header line. */
+/**
+ * Pick the delimiter whose per-line count (outside quotes) is most consistent with the header line. On a
+ * tie: the one that leaves no stray quotes (a quote inside an unquoted field, or text right after a
+ * closing quote: what a wrong delimiter does to quoted fields), then the one with more fields.
+ */
 export function detectDelimiter(sample: string): string {
   let best: string = ',';
   let bestScore = 0;
+  let bestStray = 0;
+  let bestFirst = 0;
   for (const d of CANDIDATE_DELIMITERS) {
-    const counts = countPerRecord(sample, d);
+    const { counts, stray } = countPerRecord(sample, d);
     const first = counts[0] ?? 0;
     if (first === 0) continue;
     let score = 0;
     for (const c of counts) if (c === first) score++;
-    if (score > bestScore) {
+    const better =
+      score > bestScore || (score === bestScore && (stray < bestStray || (stray === bestStray && first > bestFirst)));
+    if (better) {
       best = d;
       bestScore = score;
+      bestStray = stray;
+      bestFirst = first;
     }
   }
   return best;
 }
 
-/** Delimiter count per complete record of the sample, outside quotes; blank lines skipped. */
-function countPerRecord(sample: string, d: string): number[] {
+/** Delimiter count per complete record of the sample, outside quotes (blank lines skipped), and the stray quotes. */
+function countPerRecord(sample: string, d: string): { counts: number[]; stray: number } {
   const code = d.charCodeAt(0);
   const counts: number[] = [];
   let inQuotes = false;
   let fieldStart = true;
   let count = 0;
   let nonEmpty = false;
+  let stray = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
     if (inQuotes) {
       if (c === QUOTE) {
         if (sample.charCodeAt(i + 1) === QUOTE) i++;
-        else inQuotes = false;
+        else {
+          inQuotes = false;
+          const next = sample.charCodeAt(i + 1);
+          if (i + 1 < sample.length && next !== code && next !== LF && next !== CR) stray++;
+        }
       }
       continue;
     }
-    if (c === QUOTE && fieldStart) {
-      inQuotes = true;
-      fieldStart = false;
-      nonEmpty = true;
-      continue;
+    if (c === QUOTE) {
+      if (fieldStart) {
+        inQuotes = true;
+        fieldStart = false;
+        nonEmpty = true;
+        continue;
+      }
+      stray++;
     }
     if (c === code) {
       count++;
@@ -524,7 +542,7 @@ function countPerRecord(sample: string, d: string): number[] {
   }
   // the last line counts only if the sample is the whole file (caller passes complete text otherwise)
   if (nonEmpty && counts.length === 0) counts.push(count);
-  return counts;
+  return { counts, stray };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -773,6 +791,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
 
   // header: the first non-blank record; the tokenizer pauses right after it
   let headerFields: string[] | null = null;
+  let headerRaw = '';
   let headerLine = 1;
   let blank = 0;
   const tok = new Tokenizer(delimiter, maxFieldChars, maxQuotedLines);
@@ -784,6 +803,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
         return;
       }
       headerFields = fields;
+      headerRaw = raw;
       headerLine = line;
       tok.pauseRequested = true;
     },
@@ -801,12 +821,18 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   }
   if (!headerFields) {
     source.close();
-    throw new CsvOpenError('LS102', `${display}: empty file (no header line)`, path);
+    const bad = preBad[0];
+    throw new CsvOpenError(
+      'LS102',
+      bad ? `${display}:${bad.line}: no header line could be read (${bad.reason}: ${bad.message})` : `${display}: empty file (no header line)`,
+      path,
+    );
   }
   let header = (headerFields as string[]).map((h) => h.trim());
   if (header[0] !== undefined && header[0].charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1).trim();
   let trailingDelimiter = false;
-  if (header.length > 1 && header[header.length - 1] === '') {
+  // a trailing delimiter leaves an unquoted empty last name (a quoted "" is a column without a name)
+  if (header.length > 1 && header[header.length - 1] === '' && endsWithDelimiter(headerRaw, delimiter)) {
     header = header.slice(0, -1);
     trailingDelimiter = true;
   }
@@ -964,6 +990,12 @@ class RecordReader {
       this.source.close();
     }
   }
+}
+
+function endsWithDelimiter(raw: string, delimiter: string): boolean {
+  let e = raw.length;
+  while (e > 0 && raw[e - 1] !== delimiter && raw[e - 1]!.trim() === '') e--;
+  return e > 0 && raw[e - 1] === delimiter;
 }
 
 /** A line of spaces or tabs only (no delimiter, no quote) is blank too, unless the file has one column. */
