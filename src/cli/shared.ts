@@ -57,3 +57,16 @@ export function reportInputError(e: InputError): void {
   if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
   process.stderr.write('leadscore: the run stopped; previous outputs were left as they were.\n');
 }
+
+export type ReportFormat = 'md' | 'json' | 'html';
+
+/** --format md,json,html: which report files to write. */
+export function parseFormats(value: string): Set<ReportFormat> {
+  const out = new Set<ReportFormat>();
+  for (const part of value.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+    if (part !== 'md' && part !== 'json' && part !== 'html') throw new InvalidArgumentError(`unknown format "${part}": use md, json and/or html, e.g. --format md,json`);
+    out.add(part);
+  }
+  if (out.size === 0) throw new InvalidArgumentError('give at least one of md, json, html');
+  return out;
+}

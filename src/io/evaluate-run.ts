@@ -46,6 +46,8 @@ export interface EvaluateRunOptions {
   seed: number;
   target?: Target;
   outDir?: string;
+  /** Which report formats to write in outDir (default all: evaluation.md, evaluation.json, evaluation.html). */
+  formats?: ReadonlySet<'md' | 'json' | 'html'>;
   delimiter?: string;
   encoding?: string;
 }
@@ -309,8 +311,14 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
   if (o.outDir !== undefined) {
     const out = await OutputSet.create(o.outDir);
     try {
-      await out.file('evaluation.json').write(JSON.stringify(evaluation, null, 2) + '\n');
-      await out.file('evaluation.md').write(markdown);
+      const formats = o.formats ?? new Set(['md', 'json', 'html']);
+      if (formats.has('json')) await out.file('evaluation.json').write(JSON.stringify(evaluation, null, 2) + '\n');
+      if (formats.has('md')) await out.file('evaluation.md').write(markdown);
+      if (formats.has('html')) {
+        const { renderEvaluationHtml } = await import('./html/evaluation.js'); // vega loads only when needed
+        await out.file('evaluation.html').write(await renderEvaluationHtml(evaluation));
+      }
+      for (const f of ['md', 'json', 'html'] as const) if (formats.has(f)) files.push(`evaluation.${f}`);
       const sc = out.file('scores.csv');
       await sc.write(csvLine(['lead_id', 'score', 'band', 'grade', 'outcome'], false));
       const s = a.sample;
@@ -324,7 +332,7 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
       await out.abort();
       throw e;
     }
-    files.push('evaluation.md', 'evaluation.json', 'scores.csv');
+    files.push('scores.csv');
   }
   return { evaluation, markdown, files };
 }

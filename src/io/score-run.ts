@@ -12,6 +12,7 @@ import { RecordStore } from './record-store.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
 import { ChangeTracker } from '../core/report/changes.js';
+import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
 import { CsvOpenError, type CsvBadRow, type CsvFile, openCsv } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
@@ -43,6 +44,8 @@ export interface ScoreRunOptions {
   strict?: boolean;
   maxRejectRate?: number;
   formulaGuard?: boolean;
+  /** Which report formats to write (default all three: summary.md, summary.json, summary.html). */
+  formats?: ReadonlySet<'md' | 'json' | 'html'>;
   /** Yesterday's scored.csv: adds previous_score, previous_band, change and crossed.csv. */
   previous?: string;
   /** The hand-off band for crossed.csv (that band or higher); default MQL when the model has it. */
@@ -61,6 +64,8 @@ export interface ScoreRunResult {
   outDir?: string;
   files: string[];
 }
+
+const ALL_FORMATS: ReadonlySet<'md' | 'json' | 'html'> = new Set(['md', 'json', 'html']);
 
 const REJECT_HEADER = ['source', 'line', 'reason', 'detail', 'row'];
 
@@ -261,6 +266,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     // 3. Score. Per lead only numbers are kept (typed arrays): the reasons as their top rule slots and
     // points, the flags as an interned set; the text is made when the row is written.
     const scorer = new LeadScorer(cm, fold);
+    const accounts = model.accounts ? new AccountBuilder(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv }) : undefined;
     const store = new ScoredStore(n, cm.interests.length);
     const scored: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -279,6 +285,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       summary.addScored(outcome.lead, top);
       o.onScored?.({ index: i, id: ids[i]!, row, lead: outcome.lead, cm });
       store.set(i, outcome.lead, top);
+      accounts?.add(i, row, ids[i]!, outcome.lead.score, outcome.lead.fit, outcome.lead.interests);
       scored.push(i);
     }
     summary.leadsRead = leadRows;
@@ -292,11 +299,13 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const { score, fit } = store;
     order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
     phase?.('sort');
+    accounts?.finish();
     const header = [
       ...leadsFile.header,
       'rank', 'score', 'band', 'grade', 'fit', 'engagement', 'flags', 'reasons',
       ...cm.interests.map((x) => `interest_${x}`),
       ...(model.segments?.length ? ['segment'] : []),
+      ...(accounts ? ['account', 'account_score'] : []),
       ...(changes ? ['previous_score', 'previous_band', 'change'] : []),
     ];
     const headerLine = csvLine(header, false);
@@ -313,6 +322,12 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       const i = order[r]!;
       const bi = store.band[i]!;
       store.cells(i, r + 1, cm, extra);
+      if (accounts) {
+        const a = accounts.accountOf(i);
+        const at = nExtra - (changes ? 5 : 2);
+        extra[at] = a?.account ?? '';
+        extra[at + 1] = a ? formatFixed2(a.score) : '';
+      }
       let crossed = false;
       if (changes) {
         const c = changes.record(ids[i]!, score[i]!, bi);
@@ -335,6 +350,15 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       }
     }
 
+    if (accounts) {
+      const out = outputs.file('accounts.csv');
+      await out.write(csvLine(accounts.header(), false));
+      for (const r of accounts.rows()) {
+        const p = out.write(csvLine(accounts.cells(r), guard));
+        if (p) await p;
+      }
+      for (const [field, k] of accounts.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
+    }
     phase?.('write');
     const leadsStat = o.leads === '-' ? undefined : await stat(o.leads).catch(() => undefined);
     if (leadsStat && inputs[0]) inputs[0].bytes = leadsStat.size;
@@ -357,11 +381,17 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       counts,
       fold.unknownTypes,
       changes?.summary(),
+      accounts?.stats(),
     );
-    await outputs.file('summary.json').write(JSON.stringify(result, null, 2) + '\n');
-    await outputs.file('summary.md').write(summaryToMarkdown(result));
+    const formats = o.formats ?? ALL_FORMATS;
+    if (formats.has('json')) await outputs.file('summary.json').write(JSON.stringify(result, null, 2) + '\n');
+    if (formats.has('md')) await outputs.file('summary.md').write(summaryToMarkdown(result));
+    if (formats.has('html') && o.outDir !== undefined) {
+      const { renderSummaryHtml } = await import('./html/summary.js'); // vega loads only when needed
+      await outputs.file('summary.html').write(await renderSummaryHtml(result));
+    }
     await outputs.commit();
-    const files = ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), ...(changes ? ['crossed.csv'] : []), 'rejects.csv', 'summary.md', 'summary.json'];
+    const files = ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), ...(accounts ? ['accounts.csv'] : []), ...(changes ? ['crossed.csv'] : []), 'rejects.csv', ...(['md', 'json', 'html'] as const).filter((f) => formats.has(f)).map((f) => `summary.${f}`)];
     return { summary: result, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), files };
   } catch (e) {
     await outputs.abort();

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
+import { collect, loadModelOrExit, parseAsOf, parseFormats, reportInputError, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import type { Target } from '../../core/learn/thresholds.js';
 
@@ -28,6 +28,7 @@ interface EvaluateOptions {
   delimiter?: string;
   encoding?: string;
   quiet?: boolean;
+  format: Set<ReportFormat>;
 }
 
 const LS_OPTION = 'LS142';
@@ -68,6 +69,7 @@ export const register: Register = (program: Command, setExit) => {
     .addOption(new Option('--seed <N>', 'seed of the bootstrap (same seed, same interval)').argParser(count(0)).default(1))
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding, e.g. windows-1254 (default utf-8)')
+    .addOption(new Option('--format <LIST>', 'with -o: report formats to write: md, json, html (comma-separated)').argParser(parseFormats).default(new Set(['md', 'json', 'html']), 'md,json,html'))
     .option('-q, --quiet', 'with -o: print nothing on success')
     .addHelpText(
       'after',
@@ -122,6 +124,7 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
       seed: opts.seed,
       ...(target ? { target } : {}),
       ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+      formats: opts.format,
       ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
       ...(opts.encoding ? { encoding: opts.encoding } : {}),
     });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { collect, parseAsOf, parseRate, reportInputError, style } from '../shared.js';
+import { collect, parseAsOf, parseFormats, parseRate, reportInputError, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import { LOG_FORMATS, type LogFormat } from '../log.js';
 
@@ -23,6 +23,7 @@ interface ScoreOptions {
   logFormat: LogFormat;
   previous?: string;
   handoffBand?: string;
+  format: Set<ReportFormat>;
 }
 
 export const register: Register = (program: Command, setExit) => {
@@ -41,6 +42,7 @@ export const register: Register = (program: Command, setExit) => {
     .option('--previous <SCORED>', "the previous run's scored.csv: adds previous_score, previous_band, change, crossed.csv and band transitions")
     .option('--handoff-band <BAND>', 'with --previous, crossed.csv holds leads that entered this band or higher (default: MQL when the model has it, else the top band)')
     .option('--no-formula-guard', 'write cells starting with = + - @ as they are (default: neutralised for spreadsheets)')
+    .addOption(new Option('--format <LIST>', 'report formats to write: md, json, html (comma-separated)').argParser(parseFormats).default(new Set(['md', 'json', 'html']), 'md,json,html'))
     .option('-q, --quiet', 'print nothing on success')
     .option('--json', 'print the summary as JSON on stdout')
     .addOption(new Option('--log-format <FORMAT>', 'stderr: text (progress bar on a TTY) or json (one event per line, for log collectors)').choices(LOG_FORMATS).default('text'))
@@ -50,7 +52,8 @@ export const register: Register = (program: Command, setExit) => {
 Example:
   $ leadscore score -m models/b2b-saas.yaml -l samples/leads.csv -a samples/activities.csv \\
       -o out --as-of 2026-11-01
-Writes out/scored.csv, out/band-<name>.csv, out/rejects.csv, out/summary.md and out/summary.json.
+Writes out/scored.csv, out/band-<name>.csv, out/rejects.csv, out/summary.md, out/summary.json and
+out/summary.html (a self-contained page with charts).
 Exit codes: 0 ok (rows may have been rejected), 2 usage or invalid model, 3 input data error, 1 bug.
 A progress bar is drawn on stderr when it is a terminal; --log-format json writes JSON events instead.`,
     )
@@ -100,6 +103,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
       ...(opts.previous !== undefined ? { previous: opts.previous } : {}),
       ...(opts.handoffBand !== undefined ? { handoffBand: opts.handoffBand } : {}),
       command: commandLine(),
+      formats: opts.format,
     });
     const s = res.summary;
     const outDir = opts.out.replace(/\/$/, '');

@@ -4,6 +4,7 @@ import type { CompiledModel } from '../score/compiled.js';
 import type { Contribution, ScoredLead } from '../score/score-lead.js';
 import { round2 } from '../value.js';
 import type { ChangesSummary } from './changes.js';
+import type { AccountStats } from '../score/accounts.js';
 
 export interface InputFacts {
   role: 'leads' | 'activities';
@@ -79,6 +80,8 @@ export interface Summary {
   segments?: { id: string; leads: number; bands: Record<string, number> }[];
   /** With --previous: what changed since that run. */
   changes?: ChangesSummary;
+  /** With an accounts section: accounts listed in accounts.csv and leads without an account. */
+  accounts?: AccountStats;
 }
 
 const BIN = 10;
@@ -151,7 +154,7 @@ export class SummaryBuilder {
     this.rejectedByReason.set(reason, (this.rejectedByReason.get(reason) ?? 0) + count);
   }
 
-  build(facts: RunFacts, activities: ActivityCounts, unknownTypes: Map<string, number>, changes?: ChangesSummary): Summary {
+  build(facts: RunFacts, activities: ActivityCounts, unknownTypes: Map<string, number>, changes?: ChangesSummary, accounts?: AccountStats): Summary {
     const cm = this.cm;
     const model = cm.model;
     const share = (n: number) => (this.scored ? Math.round((n / this.scored) * 10_000) / 10_000 : 0);
@@ -216,6 +219,7 @@ export class SummaryBuilder {
           }
         : {}),
       ...(changes ? { changes } : {}),
+      ...(accounts ? { accounts } : {}),
     };
   }
 }
@@ -311,6 +315,17 @@ export function summaryToMarkdown(s: Summary): string {
     out.push('## Segments', '');
     const names = s.bands.map((b) => b.name);
     out.push(table(['segment', 'leads', ...names], s.segments.map((g) => [g.id || '(none)', g.leads, ...names.map((n) => g.bands[n] ?? 0)])), '');
+  }
+  if (s.accounts) {
+    const a = s.accounts;
+    const none = Object.entries(a.noAccount).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k.replace('_', ' ')}`).join(', ');
+    out.push('## Accounts', '');
+    out.push(
+      `${a.accounts} accounts in accounts.csv, holding ${a.leadsInAccounts} scored leads` +
+        (a.belowMinLeads.accounts ? `; ${a.belowMinLeads.accounts} accounts (${a.belowMinLeads.leads} leads) below min_leads left out` : '') +
+        (none ? `; leads without an account: ${none}` : '') + '.',
+      '',
+    );
   }
   if (s.changes) {
     const ch = s.changes;

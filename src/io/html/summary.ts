@@ -443,7 +443,7 @@ export async function renderSummaryHtml(summary: Summary, opts: SummaryHtmlOptio
   const movers = normaliseMovers(ch?.movers ?? s.movers);
   if (movers.up.length || movers.down.length) grid.push(section('movers', 'Largest movers', moversTables(movers, opts.maxMovers ?? 15)));
 
-  const reasons = normaliseTopReasons(s.top_reasons ?? s.reasons_by_band);
+  const reasons = normaliseTopReasons(s.top_reasons ?? s.reasons_by_band ?? s.bands.map((b) => ({ band: b.name, reasons: b.top_reasons ?? [] })));
   if (reasons.length) grid.push(section('reasons', 'Top reasons per band', reasonsTable(reasons), 'wide'));
 
   if (s.interests.length) {
