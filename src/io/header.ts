@@ -1,48 +1,26 @@
-// Reads just the header line of a CSV file, for `validate -l/-a` (the full reader is csv-reader.ts).
-// Handles a UTF-8 BOM, gzip (.gz), CRLF, quoted names, and the delimiters , ; \t | (the one seen most
-// often outside quotes in the first line).
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+// Reads just the header of a CSV file, for `validate -l/-a`, with the same reader as `score`
+// (csv-reader.ts): BOMs and UTF-16, gzip (detected from the bytes), blank lines before the header, CRLF,
+// quoted names, the same delimiter detection, and a trailing delimiter dropped. splitHeader splits one
+// header line on its own (the most frequent of , ; \t | outside quotes).
+import { stat } from 'node:fs/promises';
+import { CsvOpenError, openCsv } from './csv-reader.js';
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
-const MAX_HEADER_BYTES = 1 << 20;
 
-/** The column names of the first line of a CSV file, trimmed. Rejects when the file cannot be read. */
-export async function readHeaderLine(path: string): Promise<string[]> {
-  const line = await firstLine(path);
-  return splitHeader(line);
-}
-
-async function firstLine(path: string): Promise<string> {
-  const file = createReadStream(path);
-  const stream = path.toLowerCase().endsWith('.gz') ? file.pipe(createGunzip()) : file;
-  file.on('error', (err) => stream.destroy(err));
-  const chunks: Buffer[] = [];
-  let size = 0;
+/**
+ * The column names of a CSV file's header, trimmed, as `score` reads them. Rejects when the file cannot
+ * be read (a missing file with code ENOENT), is empty, or has duplicate column names.
+ */
+export async function readHeaderLine(path: string, opts: { encoding?: string; delimiter?: string } = {}): Promise<string[]> {
+  await stat(path); // ENOENT and EACCES as they are
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      const text = Buffer.concat(chunks).toString('utf8');
-      const end = lineEnd(text);
-      if (end >= 0) return text.slice(0, end);
-      if (size > MAX_HEADER_BYTES) break;
-    }
-  } finally {
-    file.destroy();
+    const file = await openCsv(path, opts);
+    file.close();
+    return file.header;
+  } catch (e) {
+    if (e instanceof CsvOpenError) throw new Error(`${e.code} ${e.message}`);
+    throw e;
   }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Index of the first line break outside quotes, or -1. */
-function lineEnd(text: string): number {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && (c === '\n' || c === '\r')) return i;
-  }
-  return -1;
 }
 
 /** Split one header line: strip a BOM, detect the delimiter, unquote ("" is a quote), trim. */

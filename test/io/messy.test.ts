@@ -293,6 +293,25 @@ describe('messy exports: what the cells became', () => {
   });
 });
 
+describe('validate -l/-a reads headers as score does', () => {
+  it.each(['semicolon-bom.csv', 'utf16le-bom.txt', 'leads.csv.gz', 'blank-lines.csv', 'header-case-spaces.csv', 'trailing-delimiter.csv', 'pipe-delimited.csv'])(
+    '%s: every column of the model is found',
+    (file) => {
+      const r = cli(['validate', fx('model.yaml'), '-l', fx(file), '-a', fx('activities-epoch.csv'), '--json']);
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.stdout) as { errors: unknown[] }).errors).toEqual([]);
+    },
+  );
+
+  it('a missing column is LS090; an unreadable header (duplicate names) is LS092', () => {
+    const missing = cli(['validate', fx('model.yaml'), '-l', fx('missing-column.csv'), '--json']);
+    expect(missing.code).toBe(2);
+    expect((JSON.parse(missing.stdout) as { errors: { code: string }[] }).errors.map((e) => e.code)).toEqual(['LS090']);
+    const dup = cli(['validate', fx('model.yaml'), '-l', fx('duplicate-headers.csv'), '--json']);
+    expect((JSON.parse(dup.stdout) as { errors: { code: string }[] }).errors.map((e) => e.code)).toEqual(['LS092']);
+  });
+});
+
 describe('messy exports: problems that stop the run (exit 3, nothing written or replaced)', () => {
   const fatal: [string, string, string[]][] = [
     ['duplicate header names', 'duplicate-headers.csv', []],
