@@ -7,6 +7,7 @@ import type { CsvBadRow, CsvRow } from './csv-reader.js';
 import type { CompiledModel } from '../core/score/compiled.js';
 import { type ActivityBinding, EngagementFold } from '../core/score/engagement.js';
 import { columnMatcher } from '../core/columns.js';
+import { BotFilter } from '../core/score/bot-filter.js';
 import { type DateFormat, detach, parseTimestamp, present } from '../core/value.js';
 
 export interface ActivityReject {
@@ -24,6 +25,14 @@ export interface FoldCounts {
   future: number;
   outsideWindow: number;
   rejectedByReason: Map<string, number>;
+  /** Dropped by engagement.bot_filter, by reason; `unsorted`: filtered out of time order (see bot-filter.ts). */
+  botFilter: { burst: number; scanner_click: number; unsorted: number };
+}
+
+interface Held {
+  t: number;
+  type: string;
+  matched: number[] | undefined;
 }
 
 export class ActivityFolder {
@@ -35,7 +44,9 @@ export class ActivityFolder {
   private readonly ti: number;
   private readonly si: number;
   private readonly dateFormat: DateFormat;
-  readonly counts: FoldCounts = { rows: 0, rejected: 0, used: 0, future: 0, outsideWindow: 0, rejectedByReason: new Map() };
+  readonly counts: FoldCounts = { rows: 0, rejected: 0, used: 0, future: 0, outsideWindow: 0, rejectedByReason: new Map(), botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
+  private readonly bot: BotFilter<Held> | undefined;
+  private readonly matchOn: number;
 
   constructor(
     private readonly cm: CompiledModel,
@@ -50,6 +61,25 @@ export class ActivityFolder {
     this.ti = m(ai.type);
     this.si = m(ai.timestamp);
     this.dateFormat = ai.dateFormat ?? cm.dateFormat;
+    const bf = cm.model.engagement.botFilter;
+    this.matchOn = bf?.clicks?.matchOn ? m(bf.clicks.matchOn) : -1;
+    this.bot = bf
+      ? new BotFilter<Held>(bf, (slot, held, verdict) => {
+          if (verdict) this.counts.botFilter[verdict]++;
+          else {
+            this.fold.addMatched(slot, held.t, held.type, held.matched);
+            this.counts.used++;
+          }
+        })
+      : undefined;
+  }
+
+  /** The end of the file: decide the activities the bot filter still holds. */
+  finish(): void {
+    if (!this.bot) return;
+    this.bot.flush();
+    this.counts.botFilter.unsorted += this.bot.unsorted;
+    this.bot.unsorted = 0;
   }
 
   private reject(line: number, reason: string, detail: string, raw: string): void {
@@ -99,6 +129,17 @@ export class ActivityFolder {
         slots.set(kept, slot);
         ids.push(kept);
         fold.ensure(slot + 1);
+      }
+      if (this.bot) {
+        const admitted = fold.admit(slot, t);
+        if (admitted === 'future') counts.future++;
+        else if (admitted === 'outside_window') counts.outsideWindow++;
+        else {
+          // only what the fold needs is held (not the row, which would pin its chunk of the file)
+          const match = this.matchOn < 0 ? '' : (fields[this.matchOn] ?? '').trim().toLowerCase();
+          this.bot.push(slot, t, type, match, { t, type: detach(type), matched: fold.matchRules(binding, type, fields) });
+        }
+        continue;
       }
       const outcome = fold.add(binding, slot, t, type, fields);
       if (outcome === 'used') counts.used++;

@@ -92,7 +92,8 @@ export async function startParallelFolds(files: CsvFile[], o: FoldOptions): Prom
   let part = 0;
   for (const f of files) {
     const size = f.path === '-' ? 0 : (await stat(f.path)).size;
-    const eligible = f.path !== '-' && size >= PARALLEL_MIN_BYTES && ASCII_COMPATIBLE.test(f.encoding) && !(await isGzip(f.path));
+    // the bot filter looks at each lead's activities in time order: one reader per file
+    const eligible = !o.model.engagement.botFilter && f.path !== '-' && size >= PARALLEL_MIN_BYTES && ASCII_COMPATIBLE.test(f.encoding) && !(await isGzip(f.path));
     if (!eligible) {
       out.push(undefined);
       continue;
@@ -193,5 +194,6 @@ export async function foldInThread(
     const p = onReject(r);
     if (p) await p;
   }
+  folder.finish();
   return { file, ids: folder.ids, state: folder.fold.state, counts: folder.counts, unparsable: [], blankLines: file.blankLines() };
 }

@@ -91,6 +91,7 @@ async function run(): Promise<void> {
       post({ type: 'progress', bytes: file.bytesRead(), rows: folder.counts.rows });
     }
   }
+  folder.finish();
   if (spill) {
     await new Promise<void>((res, rej) => {
       spill.once('error', rej);

@@ -230,7 +230,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order.
     const n = ids.length;
     const fold = new EngagementFold(cm, n);
-    const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0 };
+    const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
     for (let fi = 0; fi < activityFiles.length; fi++) {
       const f = activityFiles[fi]!;
       let parts: FoldedPart[];
@@ -252,6 +252,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         counts.future += c.future - orphans.future;
         counts.outsideWindow += c.outsideWindow - orphans.outsideWindow;
         counts.orphan += orphans.used + orphans.future + orphans.outsideWindow;
+        counts.botFilter.burst += c.botFilter.burst;
+        counts.botFilter.scanner_click += c.botFilter.scanner_click;
+        counts.botFilter.unsorted += c.botFilter.unsorted;
         for (const [reason, k] of c.rejectedByReason) summary.addReason(reason, k);
         for (const [field, k] of part.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
         summary.blankLines += part.blankLines;

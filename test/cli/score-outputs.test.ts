@@ -65,3 +65,26 @@ describe('--format', () => {
     for (const f of ['evaluation.md', 'evaluation.json', 'evaluation.html']) expect(existsSync(join(out, f)), f).toBe(true);
   });
 });
+
+describe('bot filter', () => {
+  it('drops scanner bursts and clicks, reports them, and keeps every activity accounted for', () => {
+    const out = tempDir();
+    const r = leadscore(['score', '-m', 'models/email-engagement.yaml', '-l', 'samples/email/leads.csv', '-a', 'samples/email/activities.csv', '--as-of', '2026-11-01', '-q', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const bf = s.data_quality.bot_filter;
+    expect(bf.burst).toBeGreaterThan(0);
+    expect(bf.scanner_click).toBeGreaterThan(0);
+    expect(bf.unsorted).toBe(0);
+    const c = s.counts;
+    const ignored = c.activities_ignored;
+    expect(ignored.bot_filter).toBe(bf.burst + bf.scanner_click);
+    expect(c.activities_read).toBe(c.activities_used + ignored.after_as_of + ignored.outside_window + ignored.orphan + ignored.bot_filter + c.activities_rejected);
+    // without the filter, the scanned companies' leads would collect click points
+    const scored = readCsv(join(out, 'scored.csv'));
+    const adatum = scored.filter((x) => x.email!.endsWith('@adatum.net'));
+    expect(adatum.length).toBeGreaterThan(0);
+    for (const x of adatum) expect(x.reasons).not.toMatch(/email_click \+(2[0-9]|30)/);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('dropped by bot_filter');
+  });
+});

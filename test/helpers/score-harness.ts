@@ -4,6 +4,7 @@ import { compileModel, type ScoringEnv } from '../../src/core/score/compiled.js'
 import { EngagementFold } from '../../src/core/score/engagement.js';
 import { formatReasons, LeadScorer, type ScoredLead } from '../../src/core/score/score-lead.js';
 import { parseTimestamp } from '../../src/core/value.js';
+import { ActivityFolder, slotMap } from '../../src/io/activity-fold.js';
 import type { Model } from '../../src/core/model/types.js';
 
 export const testEnv: ScoringEnv = {
@@ -34,15 +35,13 @@ export function scoreRows(
   const cm = compileModel(m, { leadHeader, asOfMs: parseTimestamp(asOf), env: testEnv });
   const idCol = m.input.leads.id;
   const ids = leads.map((r, i) => (idCol === '$row' ? String(i + 1) : r[idCol]!));
+  // activities go through the pipeline's own folder (checks, bot filter) and are merged as score merges them
   const fold = new EngagementFold(cm, leads.length);
   const actHeader = [...new Set(activities.flatMap((r) => Object.keys(r)))];
-  const binding = fold.bind(actHeader);
-  const a = m.input.activities;
-  for (const act of activities) {
-    const lead = ids.indexOf(act[a.leadId]!);
-    if (lead < 0) continue;
-    fold.add(binding, lead, parseTimestamp(act[a.timestamp]!), act[a.type]!, actHeader.map((h) => act[h]));
-  }
+  const folder = new ActivityFolder(cm, actHeader, () => undefined);
+  folder.addBatch(activities.map((act, i) => ({ fields: actHeader.map((h) => act[h] ?? ''), line: i + 2, raw: '' })));
+  folder.finish();
+  fold.merge(folder.fold.state, slotMap(folder.ids, new Map(ids.map((id, i) => [id, i]))));
   const scorer = new LeadScorer(cm, fold);
   const byId = new Map<string, Scored>();
   const rejected = new Map<string, string>();

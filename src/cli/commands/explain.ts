@@ -73,6 +73,8 @@ const STATUS: Record<string, string> = {
   outside_window: 'older than the window',
   max_count: 'beyond max_count (older)',
   if_false: 'its condition does not hold',
+  'bot_filter:burst': 'bot filter, a burst',
+  'bot_filter:scanner_click': 'bot filter, a scanner click right after delivery/open',
 };
 
 const f2 = (x: number) => (Math.round(x * 100) / 100).toFixed(2);

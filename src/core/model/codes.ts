@@ -50,6 +50,7 @@ export const DIAGNOSTIC_CODES = {
   LS062: { severity: 'error', meaning: 'max_count must be a positive integer' },
   LS063: { severity: 'error', meaning: 'max_points must be greater than 0' },
   LS064: { severity: 'error', meaning: 'within_days / older_than_days must not be negative' },
+  LS066: { severity: 'error', meaning: 'bot_filter count or seconds is not positive (count: a positive integer)' },
   LS065: { severity: 'warning', meaning: 'a component cap (max) of 0 or less' },
   // Practitioner warnings
   LS070: { severity: 'warning', meaning: 'rule has 0 points and no flag: it has no effect' },

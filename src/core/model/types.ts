@@ -116,6 +116,8 @@ export interface Model {
     max?: number;
     rules: EngagementRule[];
     signals: Signal[];
+    /** Drops bursts and email-scanner clicks before the rules see the activities (docs/model.md). */
+    botFilter?: BotFilterConfig;
   };
   quality: QualityRule[];
   bands: Band[];
@@ -184,6 +186,13 @@ export interface Segment extends RuleBase {
   /** New `min` per band name (the band list and its order stay the model's). */
   bands: { name: string; min: number }[];
   points: PointsOverride[];
+}
+
+export interface BotFilterConfig {
+  /** More than `count` activities of one lead within `seconds`: all of them are dropped. */
+  burst?: { count: number; seconds: number };
+  /** A click at most `seconds` after a delivery/open of the same lead (and the same `match_on` value). */
+  clicks?: { types: string[]; after: string[]; seconds: number; matchOn?: string };
 }
 
 export const DEFAULT_NULL_VALUES = ['', 'NA', 'N/A', 'null'];

@@ -27,6 +27,7 @@ import {
   type OperatorName,
   OPERATORS,
   type PointsOverride,
+  type BotFilterConfig,
   type QualityRule,
   type Result,
   type Segment,
@@ -588,6 +589,51 @@ class ModelReader extends Reader {
     };
   }
 
+  botFilter(raw: unknown, path: ModelPath): BotFilterConfig | undefined {
+    const o = this.object(raw, path, [], ['burst', 'clicks'], 'engagement.bot_filter');
+    if (!o) return undefined;
+    const out: BotFilterConfig = {};
+    let ok = true;
+    const positive = (e: { value: unknown; path: ModelPath } | undefined, what: string, integer: boolean): number | undefined => {
+      if (!e) return undefined;
+      const n = this.number(e.value, e.path, what);
+      if (n === undefined) return void (ok = false);
+      if (!(n > 0) || (integer && !Number.isInteger(n))) {
+        this.d.add('LS066', e.path, `${at(e.path)} must be a positive ${integer ? 'integer' : 'number'}, found ${n}`, integer ? 'e.g. count: 5' : 'e.g. seconds: 10');
+        ok = false;
+        return undefined;
+      }
+      return n;
+    };
+    const be = o.get('burst');
+    if (be) {
+      const bo = this.object(be.value, be.path, ['count', 'seconds'], [], 'a burst { count, seconds }');
+      const count = bo && positive(bo.get('count'), 'the most activities allowed within the span', true);
+      const seconds = bo && positive(bo.get('seconds'), 'the span in seconds', false);
+      if (count !== undefined && seconds !== undefined) out.burst = { count, seconds };
+      else ok = false;
+    }
+    const ce = o.get('clicks');
+    if (ce) {
+      const co = this.object(ce.value, ce.path, ['types', 'after', 'seconds'], ['match_on'], 'clicks { types, after, seconds, match_on }');
+      const listOf = (key: string, what: string) => {
+        const e = co?.get(key);
+        if (!e) return undefined;
+        const v = typeof e.value === 'string' ? [e.value] : this.stringList(e.value, e.path, what);
+        if (v && v.length === 0) this.d.add('LS018', e.path, `${at(e.path)} is empty`, 'name at least one activity type');
+        return v && v.length ? v : undefined;
+      };
+      const types = listOf('types', 'click activity types');
+      const after = listOf('after', 'delivery/open activity types');
+      const seconds = co && positive(co.get('seconds'), 'seconds after the delivery/open', false);
+      const me = co?.get('match_on');
+      const matchOn = me && this.string(me.value, me.path, 'an activities column');
+      if (types && after && seconds !== undefined && (!me || matchOn !== undefined)) out.clicks = { types, after, seconds, ...(matchOn ? { matchOn } : {}) };
+      else ok = false;
+    }
+    return ok ? out : undefined;
+  }
+
   segment(raw: unknown, path: ModelPath): Segment | undefined {
     const o = this.object(raw, path, ['id', 'if'], ['label', 'bands', 'points'], 'a segment');
     if (!o) return undefined;
@@ -717,7 +763,7 @@ function eachCondition(c: Condition, fn: (leaf: LeafCondition) => void): void {
 interface Parts {
   segments?: Segment[];
   fit: { max?: number; rules: FitRule[] };
-  engagement: { halfLifeDays?: number; windowDays?: number; max?: number; rules: EngagementRule[]; signals: Signal[] };
+  engagement: { halfLifeDays?: number; windowDays?: number; max?: number; rules: EngagementRule[]; signals: Signal[]; botFilter?: BotFilterConfig };
   quality: QualityRule[];
   bands: Band[];
   bandsPresent: boolean;
@@ -1229,7 +1275,9 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
 
   // engagement
   const ee = top.get('engagement');
-  const eo = ee && ee.value !== null ? r.object(ee.value, ee.path, [], ['half_life_days', 'window_days', 'max', 'rules', 'signals'], 'engagement') : undefined;
+  const eo = ee && ee.value !== null ? r.object(ee.value, ee.path, [], ['half_life_days', 'window_days', 'max', 'rules', 'signals', 'bot_filter'], 'engagement') : undefined;
+  const bfe = eo?.get('bot_filter');
+  const botFilter = bfe ? r.botFilter(bfe.value, bfe.path) : undefined;
   const halfLifeDays = eo && r.optNumber(eo, 'half_life_days', 'days after which an activity counts half');
   const windowDays = eo && r.optNumber(eo, 'window_days', 'days back that activities count');
   const engMax = eo && r.optNumber(eo, 'max', 'a cap on the engagement points');
@@ -1284,6 +1332,7 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
       ...(engMax !== undefined ? { max: engMax } : {}),
       rules: engRules.list,
       signals: signals.list,
+      ...(botFilter ? { botFilter } : {}),
     },
     quality: quality.list,
     bands: bands.list,
@@ -1389,6 +1438,8 @@ export function checkColumns(model: Model, headers: { leads?: string[]; activiti
     act(a.type, ['input', 'activities', 'type']);
     act(a.timestamp, ['input', 'activities', 'timestamp']);
     for (const r of model.engagement.rules) if (r.condition) fieldsOf(r.condition, act);
+    const matchOn = model.engagement.botFilter?.clicks?.matchOn;
+    if (matchOn) act(matchOn, ['engagement', 'bot_filter', 'clicks', 'match_on']);
   }
   return [...d.errors, ...d.warnings];
 }

@@ -33,6 +33,8 @@ export interface ActivityCounts {
   outsideWindow: number;
   orphan: number;
   rejected: number;
+  /** Dropped by engagement.bot_filter, by reason, and those filtered out of time order. */
+  botFilter: { burst: number; scanner_click: number; unsorted: number };
 }
 
 export interface Summary {
@@ -50,7 +52,7 @@ export interface Summary {
     duplicates: number;
     activities_read: number;
     activities_used: number;
-    activities_ignored: { after_as_of: number; outside_window: number; orphan: number };
+    activities_ignored: { after_as_of: number; outside_window: number; orphan: number; bot_filter: number };
     activities_rejected: number;
   };
   bands: {
@@ -75,6 +77,8 @@ export interface Summary {
     unknown_activity_types: Record<string, number>;
     unparsable_values: Record<string, number>;
     blank_lines: number;
+    /** With engagement.bot_filter: activities dropped as bursts / scanner clicks, and filtered out of time order. */
+    bot_filter?: { burst: number; scanner_click: number; unsorted: number };
   };
   /** With segments: leads per band in each segment (`""` = no segment matched). */
   segments?: { id: string; leads: number; bands: Record<string, number> }[];
@@ -192,7 +196,12 @@ export class SummaryBuilder {
         duplicates,
         activities_read: activities.read,
         activities_used: activities.used,
-        activities_ignored: { after_as_of: activities.future, outside_window: activities.outsideWindow, orphan: activities.orphan },
+        activities_ignored: {
+          after_as_of: activities.future,
+          outside_window: activities.outsideWindow,
+          orphan: activities.orphan,
+          bot_filter: activities.botFilter.burst + activities.botFilter.scanner_click,
+        },
         activities_rejected: activities.rejected,
       },
       bands,
@@ -208,6 +217,7 @@ export class SummaryBuilder {
         unknown_activity_types: sorted(unknownTypes),
         unparsable_values: sorted(cm.unparsable),
         blank_lines: this.blankLines,
+        ...(model.engagement.botFilter ? { bot_filter: { ...activities.botFilter } } : {}),
       },
       ...(model.segments?.length
         ? {
@@ -359,6 +369,13 @@ export function summaryToMarkdown(s: Summary): string {
     ['activities after as-of (ignored)', c.activities_ignored.after_as_of],
     ['activities outside the window (ignored)', c.activities_ignored.outside_window],
     ['rejected activities', c.activities_rejected],
+    ...(dq.bot_filter
+      ? [
+          ['activities dropped by bot_filter: bursts', dq.bot_filter.burst],
+          ['activities dropped by bot_filter: scanner clicks', dq.bot_filter.scanner_click],
+          ['bot_filter: activities out of time order (filtered on what was left)', dq.bot_filter.unsorted],
+        ]
+      : []),
     ['blank lines (skipped)', dq.blank_lines],
   ];
   for (const [reason, n] of Object.entries(dq.rejected_by_reason)) rows.push([`rejected: ${reason}`, n]);

@@ -245,48 +245,92 @@ export class EngagementFold {
    * `row` is the activity's cells, for rule conditions.
    */
   add(binding: ActivityBinding, lead: number, t: number, type: string, row: readonly Cell[]): ActivityOutcome {
-    const st = this.state;
-    const age = (this.cm.asOfMs - t) / DAY_MS;
-    if (age < 0) {
-      st.future[lead]!++;
-      return 'future';
-    }
-    if (age > this.windowDays) {
-      st.outsideWindow[lead]!++;
-      return 'outside_window';
-    }
-    st.activityCount[lead]!++;
-    if (t > st.lastActivity[lead]!) st.lastActivity[lead] = t;
-    if (st.counters) this.count(lead, age, type);
+    const outcome = this.admit(lead, t);
+    if (outcome !== 'used') return outcome;
     const matches = binding.rulesFor(type);
-    if (matches === undefined) {
-      const key = type.trim();
-      st.unknownTypes.set(key, (st.unknownTypes.get(key) ?? 0) + 1);
-      return 'used';
-    }
-    let decay = -1;
-    for (let i = 0; i < matches.length; i++) {
-      const m = matches[i]!;
-      if (m.test && !m.test.test(row)) continue;
-      const r = this.rules[m.k]!;
-      if (age <= 30) {
-        const q = Math.round(r.points * SCALE);
-        st.engagement30d[lead]! += q;
-        if (age <= 7) st.engagement7d[lead]! += q;
-      }
-      const totals = st.totals[m.k];
-      if (totals) {
-        let f = 1;
-        if (r.decays) {
-          if (decay < 0) decay = Math.exp(-this.lnHalf * age);
-          f = decay;
-        }
-        totals[lead]! += Math.round(f * SCALE);
-      } else {
-        this.keepRecent(m.k, lead, t);
+    const age = (this.cm.asOfMs - t) / DAY_MS;
+    this.countActivity(lead, t, age, type, matches === undefined);
+    if (matches) {
+      let decay = -1;
+      for (let i = 0; i < matches.length; i++) {
+        const m = matches[i]!;
+        if (m.test && !m.test.test(row)) continue;
+        decay = this.applyRule(m.k, lead, t, age, decay);
       }
     }
     return 'used';
+  }
+
+  /** The as-of and window test of an activity; counts the activities it turns away. */
+  admit(lead: number, t: number): ActivityOutcome {
+    const age = (this.cm.asOfMs - t) / DAY_MS;
+    if (age < 0) {
+      this.state.future[lead]!++;
+      return 'future';
+    }
+    if (age > this.windowDays) {
+      this.state.outsideWindow[lead]!++;
+      return 'outside_window';
+    }
+    return 'used';
+  }
+
+  /**
+   * The engagement rules an activity matches: its type and, where a rule has one, its `if` on the row.
+   * undefined when no rule names the type.
+   */
+  matchRules(binding: ActivityBinding, type: string, row: readonly Cell[]): number[] | undefined {
+    const matches = binding.rulesFor(type);
+    if (matches === undefined) return undefined;
+    const out: number[] = [];
+    for (let i = 0; i < matches.length; i++) {
+      const m = matches[i]!;
+      if (!m.test || m.test.test(row)) out.push(m.k);
+    }
+    return out;
+  }
+
+  /** Fold an admitted activity whose matching rules are known (undefined: a type no rule names). */
+  addMatched(lead: number, t: number, type: string, matched: readonly number[] | undefined): void {
+    const age = (this.cm.asOfMs - t) / DAY_MS;
+    this.countActivity(lead, t, age, type, matched === undefined);
+    if (!matched) return;
+    let decay = -1;
+    for (let i = 0; i < matched.length; i++) decay = this.applyRule(matched[i]!, lead, t, age, decay);
+  }
+
+  private countActivity(lead: number, t: number, age: number, type: string, unknownType: boolean): void {
+    const st = this.state;
+    st.activityCount[lead]!++;
+    if (t > st.lastActivity[lead]!) st.lastActivity[lead] = t;
+    if (st.counters) this.count(lead, age, type);
+    if (unknownType) {
+      const key = type.trim();
+      st.unknownTypes.set(key, (st.unknownTypes.get(key) ?? 0) + 1);
+    }
+  }
+
+  /** Add one matching activity to rule k's aggregates; returns the decay factor (computed once per activity). */
+  private applyRule(k: number, lead: number, t: number, age: number, decay: number): number {
+    const st = this.state;
+    const r = this.rules[k]!;
+    if (age <= 30) {
+      const q = Math.round(r.points * SCALE);
+      st.engagement30d[lead]! += q;
+      if (age <= 7) st.engagement7d[lead]! += q;
+    }
+    const totals = st.totals[k];
+    if (totals) {
+      let f = 1;
+      if (r.decays) {
+        if (decay < 0) decay = Math.exp(-this.lnHalf * age);
+        f = decay;
+      }
+      totals[lead]! += Math.round(f * SCALE);
+    } else {
+      this.keepRecent(k, lead, t);
+    }
+    return decay;
   }
 
   private count(lead: number, age: number, type: string): void {

@@ -7,6 +7,7 @@ import type { Band, GradeScale } from '../model/types.js';
 import { type Cell, DAY_MS, present } from '../value.js';
 import type { CompiledModel } from './compiled.js';
 import { EngagementFold } from './engagement.js';
+import { BotFilter, type BotVerdict } from './bot-filter.js';
 import { fitPoints, formatReasons, gradeLetter, LeadScorer } from './score-lead.js';
 
 /** One activity of the lead, as read. */
@@ -41,7 +42,7 @@ export interface ActivityLine {
   age_days: number | null;
   decay: number | null;
   points: number;
-  /** counted, or why not: after_as_of, outside_window, max_count, if_false, rejected:<reason>. */
+  /** counted, or why not: after_as_of, outside_window, bot_filter:<burst|scanner_click>, max_count, if_false, rejected:<reason>. */
   status: string;
 }
 
@@ -89,6 +90,32 @@ export interface Explanation {
   rejected: string | null;
 }
 
+/**
+ * Which of the lead's activities engagement.bot_filter drops, found as `score` finds them: per file, in
+ * file order, among the activities at or before as-of and inside the window.
+ */
+function botVerdicts(cm: CompiledModel, activities: readonly LeadActivity[], headers: readonly (readonly string[])[]): Map<LeadActivity, BotVerdict> {
+  const out = new Map<LeadActivity, BotVerdict>();
+  const cfg = cm.model.engagement.botFilter;
+  if (!cfg) return out;
+  const window = cm.model.engagement.windowDays ?? Infinity;
+  headers.forEach((h, k) => {
+    const matchOn = cfg.clicks?.matchOn ? h.findIndex((c) => c.trim().toLowerCase() === cfg.clicks!.matchOn!.trim().toLowerCase()) : -1;
+    const filter = new BotFilter<LeadActivity>(cfg, (_lead, a, verdict) => {
+      if (verdict) out.set(a, verdict);
+    });
+    for (const a of activities) {
+      if (a.header !== k || a.rejected) continue;
+      const age = (cm.asOfMs - a.t) / DAY_MS;
+      if (!(age >= 0 && age <= window)) continue;
+      const cell = matchOn < 0 ? '' : a.row[matchOn];
+      filter.push(0, a.t, a.type, typeof cell === 'string' ? cell.trim().toLowerCase() : '', a);
+    }
+    filter.flush();
+  });
+  return out;
+}
+
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 function describeOps(ops: LeafOutcome['ops']): string {
@@ -117,7 +144,8 @@ function bandOf(bands: readonly Band[], i: number): { name: string; min: number 
 export function explainLead(cm: CompiledModel, id: string, row: readonly (string | undefined)[], activities: readonly LeadActivity[], headers: readonly (readonly string[])[]): Explanation {
   const fold = new EngagementFold(cm, 1);
   const bindings = headers.map((h) => fold.bind(h));
-  for (const a of activities) if (!a.rejected) fold.add(bindings[a.header]!, 0, a.t, a.type, a.row);
+  const dropped = botVerdicts(cm, activities, headers);
+  for (const a of activities) if (!a.rejected && !dropped.has(a)) fold.add(bindings[a.header]!, 0, a.t, a.type, a.row);
   const scorer = new LeadScorer(cm, fold);
   const outcome = scorer.score(row, 0);
   const segIndex = cm.segments.length ? scorer.segmentOf(row) : -1;
@@ -147,7 +175,7 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
   const named = new Set(e.rules.flatMap((r) => r.types.map((t) => t.trim().toLowerCase())));
   let other = 0;
   for (const a of activities) {
-    if (a.rejected || named.has(a.type.trim().toLowerCase())) continue;
+    if (a.rejected || dropped.has(a) || named.has(a.type.trim().toLowerCase())) continue;
     const age = (cm.asOfMs - a.t) / DAY_MS;
     if (age >= 0 && age <= window) other++;
   }
@@ -178,6 +206,7 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
       if (a.rejected) line.status = `rejected:${a.rejected}`;
       else if (age < 0) line.status = 'after_as_of';
       else if (age > window) line.status = 'outside_window';
+      else if (dropped.has(a)) line.status = `bot_filter:${dropped.get(a)}`;
       else if (test[a.header] && !test[a.header]!.test(a.row)) line.status = 'if_false';
       else {
         line.points = rule.points * (decay ?? 0);
