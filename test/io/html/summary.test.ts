@@ -97,10 +97,11 @@ describe('summary.html content', () => {
     expect(figures(out).map((f) => f.id)).toEqual(['bands', 'histogram', 'grades', 'rules']);
   });
 
-  it('leaves out transitions, movers and top reasons when the summary has none', () => {
+  it('leaves out transitions and movers when the summary has none; shows each band\'s top reasons', () => {
     expect(html).not.toContain('id="transitions"');
     expect(html).not.toContain('id="movers"');
-    expect(html).not.toContain('id="reasons"');
+    expect(html).toContain('id="reasons"');
+    for (const b of sample.bands) for (const r of b.top_reasons) expect(html).toContain(r.id);
   });
 });
 
