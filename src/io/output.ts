@@ -15,6 +15,8 @@ export interface OutputFile {
   readonly name: string;
   /** Buffers `chunk`; returns a promise only when the underlying stream needs draining. */
   write(chunk: string): Promise<void> | void;
+  /** Buffers bytes that are already UTF-8 (e.g. a record copied as it was read). */
+  writeBytes(bytes: Uint8Array): Promise<void> | void;
 }
 
 class TempFile implements OutputFile {
@@ -51,7 +53,7 @@ class TempFile implements OutputFile {
       if (chunk.length * 3 > BUFFER_BYTES) {
         const p = this.flush();
         const big = Buffer.from(chunk, 'utf8');
-        const go = () => this.writeBytes(big);
+        const go = () => this.writeOut(big);
         return p ? p.then(go) : go();
       }
       const p = this.flush();
@@ -60,15 +62,31 @@ class TempFile implements OutputFile {
     this.used += this.buf.write(chunk, this.used, 'utf8');
   }
 
+  writeBytes(bytes: Uint8Array): Promise<void> | void {
+    if (this.error) throw this.error;
+    if (this.closed) throw new Error(`output ${this.name} is already closed`);
+    if (bytes.length > this.buf.length - this.used) {
+      const p = this.flush();
+      const go = (): Promise<void> | void => {
+        if (bytes.length > this.buf.length) return this.writeOut(Buffer.from(bytes));
+        this.buf.set(bytes, this.used);
+        this.used += bytes.length;
+      };
+      return p ? p.then(go) : go();
+    }
+    this.buf.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
   private flush(): Promise<void> | void {
     if (this.used === 0) return;
     const data = this.buf.subarray(0, this.used);
     this.buf = Buffer.allocUnsafe(BUFFER_BYTES);
     this.used = 0;
-    return this.writeBytes(data);
+    return this.writeOut(data);
   }
 
-  private writeBytes(data: Buffer): Promise<void> | void {
+  private writeOut(data: Buffer): Promise<void> | void {
     if (this.stream.write(data)) return;
     return new Promise<void>((resolveDrain, reject) => {
       const onDrain = (): void => {
@@ -161,7 +179,7 @@ export class OutputSet implements Outputs {
     return {
       file: (name) => {
         let f = files.get(name);
-        if (!f) files.set(name, (f = { name, write: () => undefined }));
+        if (!f) files.set(name, (f = { name, write: () => undefined, writeBytes: () => undefined }));
         return f;
       },
       scratch: () => undefined,
@@ -346,6 +364,9 @@ export function stdoutFile(name = '-', stream: NodeJS.WritableStream = process.s
       parts.push(chunk);
       size += chunk.length;
       if (size >= BUFFER_BYTES) return flush();
+    },
+    writeBytes(bytes: Uint8Array) {
+      return this.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
     },
     async end() {
       await flush();

@@ -36,6 +36,15 @@ export class RecordStore {
     return this.count++;
   }
 
+  /** Record i's UTF-8 bytes (a view, not a copy). */
+  bytes(i: number): Buffer {
+    const k = i * 3;
+    const b = this.where[k]!;
+    const buf = b === this.blocks.length ? this.block : this.blocks[b]!;
+    const off = this.where[k + 1]!;
+    return buf.subarray(off, off + this.where[k + 2]!);
+  }
+
   get(i: number): string {
     const k = i * 3;
     const b = this.where[k]!;

@@ -339,18 +339,15 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         extra[nExtra - 1] = c.change;
         crossed = c.crossed;
       }
-      const raw = raws.get(i);
-      const line = (passThrough(raw) ? raw + ',' : csvLine(leadsFile.split(raw), guard).slice(0, -1) + ',') + csvLine(extra, guard);
-      const p = scoredOut.write(line);
+      // an unchanged record is copied as bytes; others are split and written cell by cell
+      const rawBytes = raws.bytes(i);
+      const tail = csvLine(extra, guard);
+      const pass = passThrough(rawBytes);
+      const head = pass ? undefined : csvLine(leadsFile.split(raws.get(i)), guard).slice(0, -1) + ',';
+      let p = writeRow(scoredOut, rawBytes, head, tail);
       if (p) await p;
-      if (bi >= 0) {
-        const q = bandOuts[bi]!.write(line);
-        if (q) await q;
-      }
-      if (crossed) {
-        const q = crossedOut!.write(line);
-        if (q) await q;
-      }
+      if (bi >= 0 && (p = writeRow(bandOuts[bi]!, rawBytes, head, tail))) await p;
+      if (crossed && (p = writeRow(crossedOut!, rawBytes, head, tail))) await p;
     }
 
     if (accounts) {
@@ -410,18 +407,18 @@ export function bandFileName(name: string): string {
 }
 
 /**
- * Whether a lead's raw record can be written to scored.csv as it was read: comma-delimited, no quotes,
- * exactly the header's number of fields, and (with the formula guard) no field starting like a formula.
- * Otherwise the record is split and written cell by cell.
+ * Whether a lead's record can be copied to scored.csv as it was read (its UTF-8 bytes): a
+ * comma-delimited file, no quotes or line breaks, exactly the header's number of fields, and (with the
+ * formula guard) no field starting like a formula. Otherwise it is split and written cell by cell.
  */
-function rawPassThrough(file: CsvFile, guard: boolean): (raw: string) => boolean {
+function rawPassThrough(file: CsvFile, guard: boolean): (raw: Uint8Array) => boolean {
   if (file.delimiter !== ',') return () => false;
   const commas = file.header.length - 1;
   return (raw) => {
     let n = 0;
     let start = true;
     for (let k = 0; k < raw.length; k++) {
-      const c = raw.charCodeAt(k);
+      const c = raw[k]!;
       if (c === 44) {
         n++;
         start = true;
@@ -436,6 +433,14 @@ function rawPassThrough(file: CsvFile, guard: boolean): (raw: string) => boolean
     }
     return n === commas;
   };
+}
+
+/** One row of scored.csv (or a band or crossed file): the record's bytes or its re-written cells, then the score cells. */
+function writeRow(out: OutputFile, raw: Uint8Array, head: string | undefined, tail: string): Promise<void> | void {
+  if (head !== undefined) return out.write(head + tail);
+  const p = out.writeBytes(raw);
+  if (p) return p.then(() => out.write(',' + tail));
+  return out.write(',' + tail);
 }
 
 /** Copy a spill file (rejects.csv lines written by a worker) into an output, in order. */
