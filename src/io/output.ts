@@ -2,7 +2,7 @@
 // filesystem), fsynced, and renamed into place only on commit(). On abort(), an error, SIGINT or SIGTERM
 // the temporaries are removed and the previous outputs stay byte-identical.
 import { createWriteStream, closeSync, fsync, close, unlinkSync, type WriteStream } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 
@@ -200,6 +200,7 @@ export class OutputSet implements Outputs {
   static async create(outDir: string): Promise<OutputSet> {
     const dir = resolve(outDir);
     await mkdir(dir, { recursive: true });
+    await removeStaleTemporaries(dir);
     const set = new OutputSet(dir);
     process.on('SIGINT', set.onSigint);
     process.on('SIGTERM', set.onSigterm);
@@ -297,6 +298,44 @@ export class OutputSet implements Outputs {
     process.off('SIGTERM', this.onSigterm);
     process.off('exit', this.onExit);
   }
+}
+
+const TEMPORARY = /^\.leadscore-(\d+)-[0-9a-f]+-.+\.tmp$/;
+
+/**
+ * Temporaries left by a run that was killed outright (SIGKILL, power loss) are removed by the next run
+ * in the same folder: those whose process is gone. A run still going (its pid alive) keeps its own.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = TEMPORARY.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    if (alive) continue;
+    try {
+      await unlink(join(dir, name));
+      removed.push(name);
+    } catch {
+      /* gone already */
+    }
+  }
+  return removed;
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -47,6 +47,24 @@ describe('OutputSet', () => {
     expect(readFileSync(join(dir, 'scored.csv')).equals(before)).toBe(true);
   });
 
+  it('removes temporaries a killed run left behind, but not those of a run still going', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ls-stale-'));
+    // a finished child's pid is a process that no longer exists
+    const child = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => child.on('exit', r));
+    const dead = `.leadscore-${child.pid}-0a1b2c3d-scored.csv.tmp`;
+    const mine = `.leadscore-${process.pid}-0a1b2c3d-scored.csv.tmp`;
+    writeFileSync(join(dir, dead), 'half a file');
+    writeFileSync(join(dir, mine), 'in progress');
+    writeFileSync(join(dir, 'scored.csv'), 'yesterday');
+    const set = await OutputSet.create(dir);
+    const left = readdirSync(dir);
+    expect(left).not.toContain(dead);
+    expect(left).toContain(mine);
+    expect(readFileSync(join(dir, 'scored.csv'), 'utf8')).toBe('yesterday');
+    await set.abort();
+  });
+
   it('rejects names with path separators', async () => {
     const set = await OutputSet.create(freshDir());
     expect(() => set.file('../x.csv')).toThrow();
