@@ -1,18 +1,10 @@
 // Seeded, stratified splits (holdout, k folds) and the choice of the L2 penalty by cross-validation.
 // Deterministic: the same rows, outcomes and seed give the same split, folds and penalty.
 import { type Design, fitLogistic, linearPredictor, logLoss, sigmoid } from './logistic.js';
+import { mulberry32 } from './metrics.js';
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of the metrics (mulberry32): floats in [0, 1). */
+export const rng = mulberry32;
 
 /** Fisher-Yates shuffle in place with the given random source. */
 export function shuffle<T>(a: T[], random: () => number): T[] {

@@ -8,26 +8,14 @@
 //       - { name: job, type: categorical, levels: { management: 0.1, student: 0.4 }, other: 0, missing: 0 }
 //
 // Called by validateModel(); reports through the same DiagnosticSink (codes LS010-LS018, LS080-LS083).
+import { describe, entriesOf } from './raw-values.js';
 import { didYouMean } from '../text.js';
 import { formatPath, type ModelPath } from './paths.js';
 import type { PredictiveFeature, PredictiveSection } from './types.js';
 import type { DiagnosticSink } from './validate.js';
 
-type Entries = [string, unknown][];
 
-function entriesOf(raw: unknown): Entries | undefined {
-  if (raw instanceof Map) return [...raw.entries()].map(([k, v]) => [String(k), v]);
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) return Object.entries(raw);
-  return undefined;
-}
 
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing (null)';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 37) + '...' : v)}`;
-  return `${typeof v} ${String(v)}`;
-}
 
 const FEATURE_KEYS = {
   numeric: ['name', 'type', 'encoding', 'coefficient', 'missing'],

@@ -5,6 +5,7 @@
 //   2. semantic checks over the normalised parts: each pushes diagnostics and never stops the others.
 // User mistakes never throw: they come back as diagnostics in Result.errors / Result.warnings, and
 // Result.value is set only when there is no error.
+import { describe, entriesOf } from './raw-values.js';
 import { closest, didYouMean, foldName, isSnakeCase, quoteList, toSnakeCase } from '../text.js';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes.js';
 import { formatPath, type ModelPath, parsePath } from './paths.js';
@@ -73,23 +74,8 @@ export class DiagnosticSink {
 // Raw YAML helpers: the loader hands Maps (to keep key order, e.g. grade "4", "3", ...); tests may
 // hand plain objects.
 
-type Entries = [string, unknown][];
 
-function entriesOf(raw: unknown): Entries | undefined {
-  if (raw instanceof Map) return [...raw.entries()].map(([k, v]) => [String(k), v]);
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) return Object.entries(raw);
-  return undefined;
-}
 
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing (null)';
-  if (Array.isArray(v)) return 'a list';
-  if (v instanceof Map || typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 37) + '...' : v)}`;
-  if (typeof v === 'number') return `the number ${v}`;
-  if (typeof v === 'boolean') return `${v}`;
-  return typeof v;
-}
 
 const at = (path: ModelPath) => formatPath(path) || 'the model';
 
