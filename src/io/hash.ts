@@ -22,7 +22,13 @@ export async function hashFile(path: string): Promise<string | undefined> {
   if (path === '-') return undefined;
   const size = await stat(path).then((s) => s.size, () => undefined);
   if (size === undefined) return undefined;
-  if (size < SMALL) return createHash('sha256').update(await readFile(path)).digest('hex');
+  if (size < SMALL) {
+    try {
+      return createHash('sha256').update(await readFile(path)).digest('hex');
+    } catch {
+      return undefined;
+    }
+  }
   return new Promise((resolve) => {
     const w = new Worker(CODE, { eval: true, workerData: path });
     w.once('message', (m: { sha256?: string }) => {

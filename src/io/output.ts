@@ -119,9 +119,18 @@ class TempFile implements OutputFile {
     if (fd !== null && fd !== undefined) {
       await new Promise<void>((res, rej) => fsync(fd, (e) => (e ? rej(e) : res())));
       await new Promise<void>((res, rej) => close(fd, (e) => (e ? rej(e) : res())));
+      this.forgetStreamFd();
     }
     this.fd = null;
     this.closed = true;
+  }
+
+  /**
+   * The descriptor was closed here: the stream must not close it again later (destroy() closes its
+   * fd whatever autoClose says), since by then the number may belong to another open file.
+   */
+  private forgetStreamFd(): void {
+    (this.stream as unknown as { fd: number | null }).fd = null;
   }
 
   /** Synchronous cleanup for signal/exit handlers: close the descriptor and unlink the temporary. */
@@ -135,6 +144,7 @@ class TempFile implements OutputFile {
         /* already closed */
       }
       this.fd = null;
+      this.forgetStreamFd();
     }
     this.stream.destroy();
     try {

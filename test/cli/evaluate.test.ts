@@ -1,12 +1,12 @@
 // End-to-end tests of `leadscore evaluate`: the real bin on the bank-marketing data and on the samples.
+import { BANK_FULL } from '../helpers/data.js';
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { leadscore, readCsv, ROOT, tempDir } from '../helpers/cli.js';
 
-const BANK = join(ROOT, '../shared/data/bank-marketing/bank-full.csv');
+const BANK = BANK_FULL;
 const BANK_MODEL = 'models/bank-marketing.yaml';
-const hasBank = existsSync(BANK);
 
 interface Ev {
   outcome: { evaluated: number; scored: number; positives: number; negatives: number; missing_outcome: number; not_in_outcomes: number };
@@ -19,7 +19,7 @@ interface Ev {
   compare?: { leads: number; a: { auc: number }; b: { auc: number }; auc_difference: number; band_changes: { counts: number[][]; changed: number } };
 }
 
-describe.runIf(hasBank)('evaluate on bank-full.csv', () => {
+describe('evaluate on bank-full.csv', () => {
   it('writes evaluation.md, evaluation.json and scores.csv with sane figures', () => {
     const out = tempDir();
     const r = leadscore(['evaluate', '-m', BANK_MODEL, '-l', BANK, '--outcome', 'y', '--positive', 'yes', '-o', out, '--capacity', '5000', '--bootstrap', '50']);

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leadscore, readCsv, tempDir } from '../helpers/cli.js';
+import { BANK_FULL, gunzipText } from '../helpers/data.js';
 
 interface X {
   lead: string;
@@ -69,7 +70,7 @@ describe('explain adds up to scored.csv', () => {
 
   it('a trained predictive model on bank data ($row ids)', () => {
     const dir = tempDir();
-    const lines = readFileSync('../shared/data/bank-marketing/bank-full.csv', 'utf8').split('\n').slice(0, 1201);
+    const lines = gunzipText(BANK_FULL).split('\n').slice(0, 1201);
     const leads = join(dir, 'bank.csv');
     writeFileSync(leads, lines.join('\n') + '\n');
     const model = join(dir, 'm.yaml');

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leadscore, readCsv, tempDir } from '../helpers/cli.js';
+import { BANK_FULL } from '../helpers/data.js';
 
 const SAMPLE = ['-l', 'samples/leads.csv', '-a', 'samples/activities.csv', '--as-of', '2026-11-01', '-q'];
 
@@ -60,7 +61,7 @@ describe('--format', () => {
 
   it('evaluate writes evaluation.html beside evaluation.md and .json', () => {
     const out = tempDir();
-    const r = leadscore(['evaluate', '-m', 'models/bank-marketing.yaml', '-l', '../shared/data/bank-marketing/bank-full.csv', '--outcome', 'y', '-o', out, '-q', '--bootstrap', '20']);
+    const r = leadscore(['evaluate', '-m', 'models/bank-marketing.yaml', '-l', BANK_FULL, '--outcome', 'y', '-o', out, '-q', '--bootstrap', '20']);
     expect(r.code, r.stderr).toBe(0);
     for (const f of ['evaluation.md', 'evaluation.json', 'evaluation.html']) expect(existsSync(join(out, f)), f).toBe(true);
   });

@@ -1,19 +1,20 @@
 // End-to-end: the real bin/leadscore train on a slice of the bank-marketing data and on synthetic
 // leads with activities; the written model must pass `leadscore validate` (exit 0).
+import { BANK_FULL, gunzipText } from '../helpers/data.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { leadscore, readCsv, ROOT, tempDir } from '../helpers/cli.js';
 
-const BANK = join(ROOT, '../shared/data/bank-marketing/bank-full.csv');
+const BANK = BANK_FULL;
 
 describe('leadscore train on a slice of bank-full.csv', () => {
   const dir = tempDir('leadscore-train-');
   const slice = join(dir, 'bank-slice.csv');
   beforeAll(() => {
     // every 9th row: ~5000 leads spread over the whole campaign (the first rows are all from May)
-    const lines = readFileSync(BANK, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = gunzipText(BANK).split('\n').filter((l) => l.trim() !== '');
     writeFileSync(slice, [lines[0], ...lines.slice(1).filter((_, i) => i % 9 === 0)].join('\n') + '\n');
   });
 

@@ -1,4 +1,4 @@
-// The bundled UCI bank-marketing exports (../shared/data/bank-marketing/) read as they are by the real
+// The UCI bank-marketing exports (gzipped copies in test/fixtures/bank-marketing/) read as they are by the real
 // bin/leadscore: ';'-delimited, every text cell quoted, no id column (the model uses id: $row), LF in
 // bank-full.csv and CRLF in bank-additional-full.csv. Every row is read and scored, none is rejected,
 // and the cells are read right: the "subscribed" band holds exactly the rows whose y is "yes".
@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leadscore, ROOT, tempDir } from '../helpers/cli.js';
+import { gunzipText } from '../helpers/data.js';
 
-const DATA = join(ROOT, '../shared/data/bank-marketing');
+const DATA = join(ROOT, 'test/fixtures/bank-marketing');
 const MODEL = join(ROOT, 'test/fixtures/messy/bank-model.yaml');
 
 /** Rows and "yes" outcomes counted straight from the file's lines (independently of the reader). */
 function countLines(path: string): { rows: number; yes: number; longCalls: number } {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+  const lines = gunzipText(path).split(/\r?\n/).filter((l) => l !== '');
   const header = lines[0]!.split(';').map((h) => h.replace(/"/g, ''));
   const d = header.indexOf('duration');
   let yes = 0;
@@ -27,8 +28,8 @@ function countLines(path: string): { rows: number; yes: number; longCalls: numbe
 
 describe('bank-marketing exports, read as they are', () => {
   it.each([
-    ['bank-full.csv', 45211],
-    ['bank-additional-full.csv', 41188],
+    ['bank-full.csv.gz', 45211],
+    ['bank-additional-full.csv.gz', 41188],
   ])('%s: %i rows read and scored, none rejected', (file, rows) => {
     const path = join(DATA, file);
     const expected = countLines(path);
