@@ -135,6 +135,8 @@ class TempFile implements OutputFile {
 
   /** Synchronous cleanup for signal/exit handlers: close the descriptor and unlink the temporary. */
   discardSync(): void {
+    if (this.discarded) return;
+    this.discarded = true;
     this.closed = true;
     const fd = this.fd ?? (this.stream as unknown as { fd: number | null }).fd;
     if (fd !== null && fd !== undefined) {
@@ -154,7 +156,10 @@ class TempFile implements OutputFile {
     }
   }
 
+  private discarded = false;
+
   async discard(): Promise<void> {
+    if (this.discarded) return;
     this.closed = true;
     // wait for the open (if pending) so that the file can be removed after it exists
     if (this.fd === null && !this.error && this.stream.pending) {
