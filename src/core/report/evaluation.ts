@@ -109,6 +109,8 @@ export interface Comparison {
 export interface ComparedModel {
   name: string;
   path: string;
+  /** The ROC curve on the leads both models evaluated (downsampled), for drawing both on one chart. */
+  roc: RocPoint[] | null;
   auc: number | null;
   gini: number | null;
   ks: number | null;
@@ -212,9 +214,11 @@ export function compareModels(
   const side = (f: ModelFacts, r: Ranked, bands: Int32Array): ComparedModel => {
     const auc = rocAuc(r).value;
     const ks = ksStatistic(r).value;
+    const roc = rocCurve(r);
     return {
       name: f.name,
       path: f.path,
+      roc: roc ? downsample(roc, 101) : null,
       auc,
       gini: giniOf(auc),
       ks: ks ? ks.ks : null,

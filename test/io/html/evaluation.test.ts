@@ -34,10 +34,19 @@ describe('evaluation.html', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('with --compare draws both models on the ROC chart', () => {
+    expect(ev.compare!.b.roc!.length).toBeGreaterThan(1);
+    const roc = figures(html).find((f) => f.id === 'roc')!;
+    expect(roc.body).toContain('ROC curves of both models');
+    const texts = svgTexts(roc.body).join(' ');
+    expect(texts).toContain(ev.compare!.a.name);
+    expect(texts).toContain(ev.compare!.b.name);
+  });
+
   it('writes the figures of evaluation.json on the marks', () => {
     const m = ev.model;
     const by = Object.fromEntries(figures(html).map((f) => [f.id, svgTexts(f.body)]));
-    expect(by.roc!.some((t) => t.startsWith(`AUC ${m.auc!.toFixed(3)}`))).toBe(true);
+    expect(by.roc!.some((t) => t.includes(`AUC ${m.auc!.toFixed(3)}`))).toBe(true);
     for (const g of m.gains) if (g.lift !== null) expect(by.lift).toContain(`${g.lift.toFixed(2)}×`);
     for (const b of m.bands) if (b.conversion !== null) expect(by.bands!.some((t) => t.startsWith(`${pct(b.conversion!)} (${b.positives} of ${b.leads})`)), b.name).toBe(true);
     const bc = ev.compare!.band_changes;
