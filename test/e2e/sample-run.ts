@@ -14,8 +14,8 @@ export const ROOT = resolve(import.meta.dirname, '../..');
  * Scores samples/leads.csv + samples/activities.csv with models/b2b-saas.yaml as of 2026-11-01 (or
  * `asOf`), against a previous run's scored.csv when given.
  */
-export async function sampleRun(outDir?: string, o: { asOf?: string; previous?: string } = {}): Promise<ScoreRunResult> {
-  const modelPath = join(ROOT, 'models/b2b-saas.yaml');
+export async function sampleRun(outDir?: string, o: { asOf?: string; previous?: string; model?: string } = {}): Promise<ScoreRunResult> {
+  const modelPath = join(ROOT, o.model ?? 'models/b2b-saas.yaml');
   const loaded = await loadModelFile(modelPath);
   if (!loaded.result.value) throw new Error(`the sample model does not load: ${loaded.result.errors.map((e) => e.code).join(', ')}`);
   return runScore({

@@ -458,6 +458,33 @@ export async function renderSummaryHtml(summary: Summary, opts: SummaryHtmlOptio
       ),
     );
   }
+  if (s.segments?.length) {
+    const names = s.bands.map((b) => b.name);
+    grid.push(
+      section(
+        'segments',
+        'Leads per band in each segment',
+        table(['segment', 'leads', ...names], s.segments.map((g) => [g.id || '(no segment)', { text: int(g.leads), cls: 'n' }, ...names.map((n) => ({ text: int(g.bands[n] ?? 0), cls: 'n' }))])),
+        'wide',
+      ),
+    );
+  }
+  if (s.accounts) {
+    const a = s.accounts;
+    const none = Object.entries(a.noAccount).filter(([, n]) => n > 0);
+    grid.push(
+      section(
+        'accounts',
+        'Accounts',
+        table(['accounts', 'count'], [
+          ['accounts in accounts.csv', { text: int(a.accounts), cls: 'n' }],
+          ['scored leads in them', { text: int(a.leadsInAccounts), cls: 'n' }],
+          ['accounts below min_leads (left out)', { text: int(a.belowMinLeads.accounts), cls: 'n' }],
+          ...none.map(([k, n]): Cell[] => [`leads without an account: ${k.replace('_', ' ')}`, { text: int(n), cls: 'n' }]),
+        ]),
+      ),
+    );
+  }
   grid.push(section('run', 'Run', runTable(s), 'wide'));
   parts.push(`<div class="grid">${grid.join('\n')}</div>`);
   parts.push(`<footer>Written by leadscore ${esc(s.leadscore_version)} from the same data as summary.json and summary.md.</footer>`);

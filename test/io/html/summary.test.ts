@@ -177,3 +177,19 @@ describe('optional parts: --previous (band transitions, movers) and reasons per 
     expect(bandLabels(sample.bands)).toEqual(['SQL ≥ 80', 'MQL ≥ 50', 'IQL ≥ 20', 'cold < 20']);
   });
 });
+
+describe('optional parts: segments and accounts', () => {
+  it('shows leads per band in each segment, and the account counts', async () => {
+    const seg = (await sampleRun(undefined, { model: 'models/b2b-segments.yaml' })).summary;
+    const segHtml = await renderSummaryHtml(seg);
+    const part = segHtml.slice(segHtml.indexOf('id="segments"'));
+    for (const g of seg.segments!) expect(part).toContain(g.id || '(no segment)');
+    expect(part).toContain(`>${seg.segments![0]!.leads}<`);
+    expect(html).not.toContain('id="segments"');
+    const acc = (await sampleRun(undefined, { model: 'models/b2b-accounts.yaml' })).summary;
+    const accHtml = await renderSummaryHtml(acc);
+    expect(accHtml).toContain('id="accounts"');
+    expect(accHtml).toContain(`>${acc.accounts!.accounts}<`);
+    expect(html).not.toContain('id="accounts"');
+  });
+});
