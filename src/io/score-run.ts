@@ -147,8 +147,6 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     await outputs.file('rejects.csv').write(csvLine(REJECT_HEADER, false));
     const inputs: InputFacts[] = [];
 
-    // Inputs are hashed for the run record on worker threads, alongside the run.
-    const hashes = [o.leads, ...o.activities].map((p) => hashFile(p));
     let changes: ChangeTracker | undefined;
     if (o.previous !== undefined) {
       if (idName === '$row') {
@@ -266,6 +264,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
     }
     phase?.('activities');
+    // The inputs' sha256 for the run record: large files on worker threads, started now so that they
+    // use the core the folding threads have just freed while this thread scores and writes.
+    const hashes = [o.leads, ...o.activities].map((p) => hashFile(p));
     // 3. Score. Per lead only numbers are kept (typed arrays): the reasons as their top rule slots and
     // points, the flags as an interned set; the text is made when the row is written.
     const scorer = new LeadScorer(cm, fold);
