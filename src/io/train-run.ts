@@ -117,7 +117,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   const idIdx = idColumn === '$row' ? -1 : requireColumn(leads, idColumn, '--id');
   const match = columnMatcher(header);
   for (const name of [...(o.features ?? []), ...(o.exclude ?? [])]) {
-    if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude', 'LS143');
+    if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude', 'LS146');
   }
   const excluded = new Set([outcomeIdx, idIdx, ...(o.exclude ?? []).map((n) => match(n))]);
   const wanted = o.features ? new Set(o.features.map((n) => match(n)).filter((i) => i >= 0)) : undefined;
@@ -154,7 +154,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     }
   }
   const n = outcomes.length;
-  if (n === 0) throw new InputError('LS141', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
+  if (n === 0) throw new InputError('LS144', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
 
   // --- outcome
   const labels = new Map<string, { label: string; count: number }>();
@@ -168,13 +168,13 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   if (o.positive !== undefined) {
     positiveKey = o.positive.trim().toLowerCase();
     if (!labels.has(positiveKey)) {
-      throw new InputError('LS141', `--positive "${o.positive}" is not a value of column "${o.outcome}"`, o.leads, undefined,
+      throw new InputError('LS144', `--positive "${o.positive}" is not a value of column "${o.outcome}"`, o.leads, undefined,
         `values: ${[...labels.values()].slice(0, 10).map((l) => `"${l.label}"`).join(', ')}`);
     }
   } else {
     const found = POSITIVE_WORDS.find((w) => labels.has(w));
     if (labels.size !== 2 || !found) {
-      throw new InputError('LS141', `cannot tell which value of "${o.outcome}" is the positive outcome (${labels.size} distinct values)`, o.leads, undefined,
+      throw new InputError('LS144', `cannot tell which value of "${o.outcome}" is the positive outcome (${labels.size} distinct values)`, o.leads, undefined,
         `name it with --positive, e.g. --positive ${JSON.stringify([...labels.values()][0]?.label ?? 'won')}`);
     }
     positiveKey = found;

@@ -122,10 +122,10 @@ describe('leadscore train on a slice of bank-full.csv', () => {
     expect(a.stderr).toMatch(/LS140/);
     const b = leadscore(['train', '-l', slice, '--outcome', 'y', '--positive', 'won', '-o', join(dir, 'x.yaml')]);
     expect(b.code).toBe(3);
-    expect(b.stderr).toMatch(/LS141/);
+    expect(b.stderr).toMatch(/LS144/);
     const c = leadscore(['train', '-l', slice, '--outcome', 'job', '-o', join(dir, 'x.yaml')]);
     expect(c.code).toBe(3);
-    expect(c.stderr).toMatch(/LS141.*--positive/s);
+    expect(c.stderr).toMatch(/LS144.*--positive/s);
   });
 
   it('exits 2 on a bad --holdout', () => {

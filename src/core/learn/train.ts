@@ -93,13 +93,13 @@ export function train(columns: readonly TrainColumn[], y: Uint8Array, o: TrainOp
   let positives = 0;
   for (let i = 0; i < n; i++) positives += y[i]!;
   if (positives < k || n - positives < k) {
-    return { ok: false, code: 'LS141', message: `the outcome has ${positives} positive and ${n - positives} negative rows; training needs at least ${k} of each in the training part`, hint: 'check --outcome and --positive, or give more rows' };
+    return { ok: false, code: 'LS144', message: `the outcome has ${positives} positive and ${n - positives} negative rows; training needs at least ${k} of each in the training part`, hint: 'check --outcome and --positive, or give more rows' };
   }
   const { train: trainRows, holdout } = o.holdout > 0 ? stratifiedHoldout(y, o.holdout, o.seed) : { train: Int32Array.from({ length: n }, (_, i) => i), holdout: new Int32Array(0) };
   let trainPos = 0;
   for (const i of trainRows) trainPos += y[i]!;
   if (trainPos < k || trainRows.length - trainPos < k) {
-    return { ok: false, code: 'LS141', message: `after the holdout, the training rows have ${trainPos} positives and ${trainRows.length - trainPos} negatives; cross-validation needs at least ${k} of each`, hint: 'lower --holdout or give more rows' };
+    return { ok: false, code: 'LS144', message: `after the holdout, the training rows have ${trainPos} positives and ${trainRows.length - trainPos} negatives; cross-validation needs at least ${k} of each`, hint: 'lower --holdout or give more rows' };
   }
   const forced = new Set((o.forced ?? []).map((s) => s.trim().toLowerCase()));
   const plans: FeaturePlan[] = [];
@@ -123,7 +123,7 @@ export function train(columns: readonly TrainColumn[], y: Uint8Array, o: TrainOp
     plans.push(plan);
   }
   if (plans.length === 0) {
-    return { ok: false, code: 'LS142', message: 'no usable feature: every candidate column was left out', hint: 'see the notes above; name features with --features' };
+    return { ok: false, code: 'LS145', message: 'no usable feature: every candidate column was left out', hint: 'see the notes above; name features with --features' };
   }
   const layout = layoutOf(plans);
   const X = encodeDesign(layout, n);

@@ -129,7 +129,7 @@ describe('leakage guard', () => {
   it('reports too few positives with a code', () => {
     const r = train(columns, Uint8Array.from({ length: n }, (_, i) => (i < 3 ? 1 : 0)), { holdout: 0.2, seed: 1 });
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.code).toBe('LS141');
+    expect(!r.ok && r.code).toBe('LS144');
   });
 });
 
