@@ -297,7 +297,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     inputs.unshift({ role: 'leads', path: leadsFile.path, ...(leadsFile.totalBytes !== undefined ? { bytes: leadsFile.totalBytes } : {}), rows: leadRows, rejected: leadRejects });
 
     phase?.('score');
-    // 4. Rank and write. Bands are score thresholds, so each band file is a contiguous run of ranks.
+    // 4. Rank and write: scored.csv, and each row again in its band file (and crossed.csv).
     const order = Uint32Array.from(scored);
     const idNumber = leadIdNumbers(ids);
     const { score, fit } = store;
