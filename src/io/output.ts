@@ -2,7 +2,9 @@
 // filesystem), fsynced, and renamed into place only on commit(). On abort(), an error, SIGINT or SIGTERM
 // the temporaries are removed and the previous outputs stay byte-identical.
 import { createWriteStream, closeSync, fsync, close, unlinkSync, type WriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { InputError } from './errors.js';
 import { randomBytes } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 
@@ -214,7 +216,15 @@ export class OutputSet implements Outputs {
   /** mkdir -p outDir; installs SIGINT/SIGTERM handlers that remove this set's temporaries, then exit 130/143. */
   static async create(outDir: string): Promise<OutputSet> {
     const dir = resolve(outDir);
-    await mkdir(dir, { recursive: true });
+    try {
+      const st = await stat(dir).catch(() => undefined);
+      if (st && !st.isDirectory()) throw Object.assign(new Error('it is a file, not a folder'), { code: 'ENOTDIR' });
+      await mkdir(dir, { recursive: true });
+      await access(dir, constants.W_OK);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'it is a file, not a folder' : (e as Error).message;
+      throw new InputError('LS107', `cannot write to the output folder ${outDir}: ${why}`, outDir, undefined, 'give -o a folder you can write to (it is created when missing)');
+    }
     await removeStaleTemporaries(dir);
     const set = new OutputSet(dir);
     process.on('SIGINT', set.onSigint);

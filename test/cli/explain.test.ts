@@ -97,6 +97,12 @@ describe('explain adds up to scored.csv', () => {
     expect(rows.length).toBe(200);
   });
 
+  it('without --lead it is a usage error', () => {
+    const r = leadscore(['explain', '-m', 'models/b2b-saas.yaml', '-l', 'samples/leads.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--lead');
+  });
+
   it('an unknown lead id is an input error naming it', () => {
     const r = leadscore(['explain', '-m', 'models/b2b-saas.yaml', '-l', 'samples/leads.csv', '--lead', 'NOPE']);
     expect(r.code).toBe(3);

@@ -157,6 +157,17 @@ describe('leadscore score: runs and failures', () => {
     expect(JSON.parse(r.stdout).counts.leads_read).toBe(402);
   });
 
+  it('an output folder that is a file is an error with a code, not a crash', () => {
+    const dir = tempDir();
+    const file = join(dir, 'out');
+    writeFileSync(file, 'not a folder');
+    const r = leadscore(['score', ...SAMPLE, '-o', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('LS107');
+    expect(r.stderr).not.toContain('internal error');
+    expect(readFileSync(file, 'utf8')).toBe('not a folder');
+  });
+
   it('a bad --as-of is a usage error', () => {
     const r = leadscore(['score', ...SAMPLE.slice(0, 6), '-o', tempDir(), '--as-of', 'yesterday']);
     expect(r.code).toBe(2);

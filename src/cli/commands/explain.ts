@@ -1,7 +1,7 @@
 // `leadscore explain`: why a lead scores what it scores.
 import type { Command } from 'commander';
 import type { Register } from '../main.js';
-import { ExitCode } from '../exit-codes.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { collect, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
 import type { Explanation } from '../../core/score/explain.js';
 
@@ -42,6 +42,7 @@ Exit codes: 0 ok, 2 usage or invalid model, 3 input error (e.g. the lead is not 
 };
 
 async function run(opts: ExplainOptions): Promise<ExitCode> {
+  if (opts.lead.length === 0) throw new CliError('give the lead to explain with --lead ID (repeat it for several)', ExitCode.usage);
   const asOfMs = parseAsOf(opts.asOf);
   const loaded = await loadModelOrExit(opts.model);
   if (!loaded) return ExitCode.usage;
