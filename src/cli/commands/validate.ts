@@ -25,7 +25,7 @@ Each problem is printed as  file:line:col severity CODE message  with a hint bel
 export const register: Register = (program: Command, setExit) => {
   program
     .command('validate')
-    .description('check a scoring model, and that the columns it reads exist in the given CSV files')
+    .description('Check a scoring model, and that the columns it reads exist in the given CSV files.')
     .argument('<model>', 'the YAML model file')
     .option('-l, --leads <file>', 'leads CSV: check that every lead field of the model is one of its columns')
     .option('-a, --activities <file>', 'activities CSV: check the activity columns (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
