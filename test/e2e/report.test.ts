@@ -187,8 +187,10 @@ describe.runIf(RUN)(`summary.html in headless chromium (${CHROMIUM})`, () => {
     for (const f of facts) expect(f.svgs, f.id).toBe(1);
     expect(by.lift!.visibleMarks).toBe(ev.model.gains.filter((g) => (g.lift ?? 0) > 0).length);
     expect(by.bands!.visibleMarks).toBe(ev.model.bands.filter((b) => (b.conversion ?? 0) > 0).length);
-    // the ROC curve and the chance diagonal, and a dot per band threshold
-    expect(by.roc!.visibleMarks).toBe(2 + ev.model.bands.filter((b) => b.at_or_above).length);
+    // the chance diagonal, the ROC curve of each model (two with --compare), and a dot per band threshold
+    const curves = ev.compare?.b.roc ? 2 : 1;
+    expect(curves).toBe(2);
+    expect(by.roc!.visibleMarks).toBe(1 + curves + ev.model.bands.filter((b) => b.at_or_above).length);
     for (const f of facts) expect(f.visibleMarks, f.id).toBeGreaterThan(0);
     expect(await p3.$eval('html', (h) => h.scrollWidth)).toBeLessThanOrEqual(1280);
     await p3.screenshot({ path: join(SHOTS, 'evaluation.png'), fullPage: true });
