@@ -181,9 +181,14 @@ export function round2(x: number): number {
   return r === 0 ? 0 : r;
 }
 
-/** A score-like number as written in CSVs: fixed 2 decimals. */
+/** A score-like number as written in CSVs: fixed 2 decimals (the cents of round2, written as integers). */
 export function formatFixed2(x: number): string {
-  return round2(x).toFixed(2);
+  const cents = Math.round(Math.abs(x) * 100 + 1e-9);
+  if (!(cents < 9e15)) return round2(x).toFixed(2);
+  if (cents === 0) return '0.00';
+  const whole = Math.floor(cents / 100);
+  const frac = cents - whole * 100;
+  return (x < 0 ? '-' : '') + whole + (frac < 10 ? '.0' : '.') + frac;
 }
 
 /** A number as written in reasons: at most 2 decimals, trailing zeros dropped, with a sign. */

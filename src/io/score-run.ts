@@ -15,7 +15,7 @@ import { ChangeTracker } from '../core/report/changes.js';
 import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
 import { CsvOpenError, type CsvBadRow, type CsvFile, openCsv } from './csv-reader.js';
-import { csvLine } from './csv-writer.js';
+import { csvCell, csvLine } from './csv-writer.js';
 import { OutputSet, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
 import { scoringEnv } from './disposable.js';
@@ -63,6 +63,18 @@ export interface ScoreRunResult {
   summary: Summary;
   outDir?: string;
   files: string[];
+}
+
+const NUMERIC_COLUMNS = new Set(['rank', 'score', 'fit', 'engagement', 'account_score', 'previous_score']);
+
+/** The score cells of a scored.csv row, as csvLine writes them, without scanning the numbers. */
+function scoreCells(cells: readonly string[], numeric: readonly boolean[], guard: boolean): string {
+  let out = '';
+  for (let i = 0; i < cells.length; i++) {
+    if (i > 0) out += ',';
+    out += numeric[i] ? cells[i]! : csvCell(cells[i]!, guard);
+  }
+  return out + '\n';
 }
 
 const ALL_FORMATS: ReadonlySet<'md' | 'json' | 'html'> = new Set(['md', 'json', 'html']);
@@ -320,6 +332,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const crossedOut = changes ? outputs.file('crossed.csv') : undefined;
     if (crossedOut) await crossedOut.write(headerLine);
     const extra = new Array<string>(header.length - leadsFile.header.length);
+    // cells that are always plain numbers (rank, score, fit, engagement, interests, account_score,
+    // previous_score) need no quoting and no formula guard
+    const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
     const nExtra = extra.length;
     const passThrough = rawPassThrough(leadsFile, guard);
     for (let r = 0; r < order.length; r++) {
@@ -342,7 +357,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       }
       // an unchanged record is copied as bytes; others are split and written cell by cell
       const rawBytes = raws.bytes(i);
-      const tail = csvLine(extra, guard);
+      const tail = scoreCells(extra, numeric, guard);
       const pass = passThrough(rawBytes);
       const head = pass ? undefined : csvLine(leadsFile.split(raws.get(i)), guard).slice(0, -1) + ',';
       let p = writeRow(scoredOut, rawBytes, head, tail);
