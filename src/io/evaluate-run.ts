@@ -5,7 +5,6 @@
 import type { Model } from '../core/model/types.js';
 import type { CompiledModel } from '../core/score/compiled.js';
 import { columnMatcher } from '../core/columns.js';
-import { closest } from '../core/text.js';
 import { present } from '../core/value.js';
 import type { Target } from '../core/learn/thresholds.js';
 import type { RuleInfo } from '../core/learn/rule-analysis.js';
@@ -13,9 +12,9 @@ import {
   type Evaluation, type EvaluationSample, type ModelFacts, type OutcomeFacts,
   compareModels, evaluateModel, evaluationToMarkdown,
 } from '../core/report/evaluation.js';
-import { CsvOpenError, type CsvFile, openCsv } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { InputError } from './errors.js';
+import { missingColumn, openInput } from './inputs.js';
 import { OutputSet } from './output.js';
 import { runScore } from './score-run.js';
 
@@ -61,29 +60,11 @@ export interface EvaluateRunResult {
 const LS_OUTCOME_COLUMN = 'LS140';
 const LS_OUTCOMES_ID = 'LS141';
 
-function missingColumn(name: string, header: readonly string[], file: string, what: string, code: string, line = 1): InputError {
-  const near = closest(name, header);
-  return new InputError(
-    code,
-    `${what} column "${name}" is not in the header`,
-    file,
-    line,
-    near.length ? `closest columns: ${near.map((n) => `"${n}"`).join(', ')}` : `columns are: ${header.join(', ')}`,
-  );
-}
 
-async function open(path: string, role: string, o: EvaluateRunOptions): Promise<CsvFile> {
-  try {
-    return await openCsv(path, { ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}) });
-  } catch (e) {
-    if (e instanceof CsvOpenError) throw new InputError(e.code, `${role} file: ${e.message}`, path);
-    throw e;
-  }
-}
 
 /** The outcomes file as id -> outcome cell (the first row of an id wins). */
 async function readOutcomes(o: EvaluateRunOptions, idColumn: string): Promise<Map<string, string>> {
-  const f = await open(o.outcomesFile!, 'outcomes', o);
+  const f = await openInput(o.outcomesFile!, 'outcomes', o);
   const m = columnMatcher(f.header);
   const ii = m(idColumn);
   if (ii < 0) {
@@ -264,7 +245,7 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
     const idName = o.model.model.input.leads.id;
     outcomes = await readOutcomes(o, o.outcomesId ?? (idName === '$row' ? 'row' : idName));
   } else if (o.leads !== '-') {
-    const f = await open(o.leads, 'leads', o);
+    const f = await openInput(o.leads, 'leads', o);
     f.close();
     if (columnMatcher(f.header)(o.outcome) < 0) throw missingColumn(o.outcome, f.header, f.path, 'outcome (--outcome)', LS_OUTCOME_COLUMN, f.headerLine);
   }

@@ -1,13 +1,11 @@
 // `leadscore explain`: stream the files like `score`, keep only the requested leads and their
 // activities, and explain each with the scorer's own code (src/core/score/explain.ts).
-import { CsvOpenError, type CsvFile, openCsv } from './csv-reader.js';
 import { InputError } from './errors.js';
+import { openInput, requireColumn } from './inputs.js';
 import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel } from '../core/score/compiled.js';
 import { explainLead, type Explanation, type LeadActivity } from '../core/score/explain.js';
-import { columnMatcher } from '../core/columns.js';
-import { closest } from '../core/text.js';
 import { parseTimestamp, present } from '../core/value.js';
 
 export interface ExplainOptions {
@@ -20,29 +18,14 @@ export interface ExplainOptions {
   encoding?: string;
 }
 
-async function open(path: string, role: string, o: ExplainOptions): Promise<CsvFile> {
-  try {
-    return await openCsv(path, { ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}) });
-  } catch (e) {
-    if (e instanceof CsvOpenError) throw new InputError(e.code, `${role} file: ${e.message}`, path);
-    throw e;
-  }
-}
 
-function column(file: CsvFile, name: string, what: string): number {
-  const i = columnMatcher(file.header)(name);
-  if (i >= 0) return i;
-  const near = closest(name, file.header);
-  throw new InputError('LS110', `required column "${name}" (${what}) is not in the header`, file.path, file.headerLine,
-    near.length ? `closest columns: ${near.map((n) => `"${n}"`).join(', ')}` : `columns are: ${file.header.join(', ')}`);
-}
 
 export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   const model = o.model;
   const wanted = new Set(o.ids);
-  const leadsFile = await open(o.leads, 'leads', o);
+  const leadsFile = await openInput(o.leads, 'leads', o);
   const idName = model.input.leads.id;
-  const idIndex = idName === '$row' ? -1 : column(leadsFile, idName, 'input.leads.id');
+  const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id');
   const rows = new Map<string, string[]>();
   let n = 0;
   for await (const batch of leadsFile.batches(() => n++)) {
@@ -64,11 +47,11 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   const headers: string[][] = [];
   const activities = new Map<string, LeadActivity[]>(o.ids.map((id) => [id, []]));
   for (const path of o.activities) {
-    const f = await open(path, 'activities', o);
+    const f = await openInput(path, 'activities', o);
     const h = headers.push(f.header) - 1;
-    const li = column(f, ai.leadId, 'input.activities.lead_id');
-    const ti = column(f, ai.type, 'input.activities.type');
-    const si = column(f, ai.timestamp, 'input.activities.timestamp');
+    const li = requireColumn(f, ai.leadId, 'input.activities.lead_id');
+    const ti = requireColumn(f, ai.type, 'input.activities.type');
+    const si = requireColumn(f, ai.timestamp, 'input.activities.timestamp');
     for await (const batch of f.batches(() => undefined)) {
       for (const r of batch) {
         const list = activities.get((r.fields[li] ?? '').trim());

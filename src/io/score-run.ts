@@ -14,10 +14,11 @@ import { readPrevious } from './previous.js';
 import { ChangeTracker } from '../core/report/changes.js';
 import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
-import { CsvOpenError, type CsvBadRow, type CsvFile, openCsv } from './csv-reader.js';
+import { type CsvBadRow, type CsvFile } from './csv-reader.js';
 import { csvCell, csvLine } from './csv-writer.js';
 import { OutputSet, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
+import { openInput, requireColumn } from './inputs.js';
 import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel, type CompiledModel } from '../core/score/compiled.js';
@@ -25,8 +26,6 @@ import { EngagementFold } from '../core/score/engagement.js';
 import { LeadScorer, leadIdNumbers, compareIds, topContributions, type ScoredLead } from '../core/score/score-lead.js';
 import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
 import { type ActivityCounts, type InputFacts, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
-import { columnMatcher } from '../core/columns.js';
-import { closest } from '../core/text.js';
 
 export interface ScoreRunOptions {
   model: Model;
@@ -77,34 +76,14 @@ function scoreCells(cells: readonly string[], numeric: readonly boolean[], guard
   return out + '\n';
 }
 
+/** What to do about a missing column of the model's `input` section. */
+const IN_MODEL = "; set it in the model's input section";
+
 const ALL_FORMATS: ReadonlySet<'md' | 'json' | 'html'> = new Set(['md', 'json', 'html']);
 
 const REJECT_HEADER = ['source', 'line', 'reason', 'detail', 'row'];
 
-async function open(path: string, role: string, o: ScoreRunOptions): Promise<CsvFile> {
-  try {
-    return await openCsv(path, {
-      ...(o.delimiter ? { delimiter: o.delimiter } : {}),
-      ...(o.encoding ? { encoding: o.encoding } : {}),
-    });
-  } catch (e) {
-    if (e instanceof CsvOpenError) throw new InputError(e.code, `${role} file: ${e.message}`, path);
-    throw e;
-  }
-}
 
-function requireColumn(file: CsvFile, name: string, what: string): number {
-  const i = columnMatcher(file.header)(name);
-  if (i >= 0) return i;
-  const near = closest(name, file.header);
-  throw new InputError(
-    'LS110',
-    `required column "${name}" (${what}) is not in the header`,
-    file.path,
-    file.headerLine,
-    near.length ? `closest columns: ${near.map((n) => `"${n}"`).join(', ')}; set it in the model's input section` : `columns are: ${file.header.join(', ')}`,
-  );
-}
 
 /** Collects rejects into rejects.csv as they happen and counts them per file. */
 class Rejects {
@@ -138,16 +117,16 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const started = Date.now();
   const guard = o.formulaGuard ?? true;
   const model = o.model;
-  const leadsFile = await open(o.leads, 'leads', o);
+  const leadsFile = await openInput(o.leads, 'leads', o);
   const idName = model.input.leads.id;
-  const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id');
+  const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id', 'LS110', IN_MODEL);
   const activityFiles: CsvFile[] = [];
   for (const a of o.activities) {
-    const f = await open(a, 'activities', o);
+    const f = await openInput(a, 'activities', o);
     const ai = model.input.activities;
-    requireColumn(f, ai.leadId, 'input.activities.lead_id');
-    requireColumn(f, ai.type, 'input.activities.type');
-    requireColumn(f, ai.timestamp, 'input.activities.timestamp');
+    requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', IN_MODEL);
+    requireColumn(f, ai.type, 'input.activities.type', 'LS110', IN_MODEL);
+    requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', IN_MODEL);
     activityFiles.push(f);
   }
 

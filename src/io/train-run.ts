@@ -3,12 +3,12 @@
 // of the training facts), and on request the split and the holdout rows. Outputs are atomic.
 import { basename, dirname } from 'node:path';
 import { Document, isMap, isSeq, Scalar, visit, type YAMLMap, type YAMLSeq } from 'yaml';
-import { CsvOpenError, type CsvFile, openCsv } from './csv-reader.js';
+import { type CsvFile } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { InputError } from './errors.js';
+import { openInput, requireColumn } from './inputs.js';
 import { OutputSet, stdoutFile, type OutputFile } from './output.js';
 import { columnMatcher } from '../core/columns.js';
-import { closest } from '../core/text.js';
 import { makeNulls, type NumberFormat, parseTimestamp, present } from '../core/value.js';
 import { DEFAULT_NULL_VALUES, type Band, type FitRule, type PredictiveSection } from '../core/model/types.js';
 import type { TrainColumn } from '../core/learn/encode.js';
@@ -61,22 +61,7 @@ export interface TrainRunResult {
 
 const POSITIVE_WORDS = ['yes', 'y', 'true', '1', 'won', 'converted', 'success', 'positive', 'closed won', 'closed_won'];
 
-async function open(path: string, role: string, o: TrainRunOptions): Promise<CsvFile> {
-  try {
-    return await openCsv(path, { ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}) });
-  } catch (e) {
-    if (e instanceof CsvOpenError) throw new InputError(e.code, `${role} file: ${e.message}`, path);
-    throw e;
-  }
-}
 
-function requireColumn(file: CsvFile, name: string, what: string, code = 'LS110'): number {
-  const i = columnMatcher(file.header)(name);
-  if (i >= 0) return i;
-  const near = closest(name, file.header);
-  throw new InputError(code, `column "${name}" (${what}) is not in the header`, file.path, file.headerLine,
-    near.length ? `closest columns: ${near.map((n) => `"${n}"`).join(', ')}` : `columns are: ${file.header.join(', ')}`);
-}
 
 function firstColumn(file: CsvFile, names: readonly string[]): string | undefined {
   const m = columnMatcher(file.header);
@@ -110,7 +95,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   const note = o.onNote ?? (() => undefined);
   const nullValues = o.nullValues ?? [...DEFAULT_NULL_VALUES];
   const nulls = makeNulls(nullValues);
-  const leads = await open(o.leads, 'leads', o);
+  const leads = await openInput(o.leads, 'leads', o);
   const header = leads.header.map((h) => h.trim());
   const outcomeIdx = requireColumn(leads, o.outcome, '--outcome', 'LS140');
   const idColumn = o.id ?? firstColumn(leads, ['lead_id', 'id']) ?? '$row';
@@ -193,7 +178,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     let orphans = 0;
     let rejected = 0;
     for (const path of o.activities) {
-      const f = await open(path, 'activities', o);
+      const f = await openInput(path, 'activities', o);
       const leadIdName = o.activityLeadId ?? firstColumn(f, ['lead_id', idColumn === '$row' ? 'lead_id' : idColumn]) ?? 'lead_id';
       const typeName = o.activityType ?? firstColumn(f, ['activity_type', 'type']) ?? 'activity_type';
       const tsName = o.activityTimestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
