@@ -51,11 +51,12 @@ export async function loadModelOrExit(path: string): Promise<{ model: Model; sha
   return { model: result.value, sha256 };
 }
 
-export function reportInputError(e: InputError): void {
+/** An input error as `file:line error CODE message`, its hint, and what became of the outputs. */
+export function reportInputError(e: InputError, outcome = 'the run stopped; previous outputs were left as they were.'): void {
   const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''} ` : '';
   process.stderr.write(`${where}${style.error('error')} ${e.code} ${e.message}\n`);
   if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
-  process.stderr.write('leadscore: the run stopped; previous outputs were left as they were.\n');
+  process.stderr.write(`leadscore: ${outcome}\n`);
 }
 
 export type ReportFormat = 'md' | 'json' | 'html';

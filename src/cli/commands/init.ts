@@ -81,10 +81,7 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
     if (opts.activities !== undefined) activities = await readSample(opts.activities, opts.sampleRows * ACTIVITY_SAMPLE_FACTOR, opts);
   } catch (e) {
     if (e instanceof InputError) {
-      const where = e.file ? `${e.file} ` : '';
-      process.stderr.write(`${where}${style.error('error')} ${e.code} ${e.message}\n`);
-      if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
-      process.stderr.write('leadscore: no model was written.\n');
+      reportInputError(e, 'no model was written.');
       return ExitCode.data;
     }
     throw e;
