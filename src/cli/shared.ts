@@ -29,11 +29,28 @@ export function parseRate(value: string): number {
 }
 
 /** --as-of: an ISO date or date-time (UTC unless an offset is given); default now. */
+/** `--as-of latest`: as-of is the newest activity timestamp of the inputs (resolveAsOf). */
+export function isLatest(value: string | undefined): boolean {
+  return value !== undefined && value.trim().toLowerCase() === 'latest';
+}
+
+/**
+ * --as-of as epoch ms: a date or date-time, now when absent, or with `latest` the newest activity
+ * timestamp of the activity files (a first pass over them: src/io/newest-activity.ts).
+ */
+export async function resolveAsOf(value: string | undefined, model: Model, activities: readonly string[], o: { delimiter?: string; encoding?: string }): Promise<number> {
+  if (!isLatest(value)) return parseAsOf(value);
+  if (activities.length === 0) throw new CliError('--as-of latest takes as-of from the activities: give them with -a', ExitCode.usage, 'LS177');
+  if (activities.includes('-')) throw new CliError('--as-of latest reads the activities twice: give files, not - (stdin)', ExitCode.usage, 'LS177');
+  const { newestActivityMs } = await import('../io/newest-activity.js');
+  return newestActivityMs(activities, model, o);
+}
+
 export function parseAsOf(value: string | undefined): number {
   if (value === undefined) return Date.now();
   const t = parseTimestamp(value.trim());
   if (Number.isNaN(t)) {
-    throw new CliError(`--as-of "${value}" is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T06:00:00Z)`, ExitCode.usage, 'LS130');
+    throw new CliError(`--as-of "${value}" is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T06:00:00Z) or latest`, ExitCode.usage, 'LS130');
   }
   return t;
 }

@@ -24,6 +24,8 @@ export interface FoldCounts {
   used: number;
   future: number;
   outsideWindow: number;
+  /** The newest timestamp of the rows read (counted or not; -Infinity when none): for LS171 and --as-of latest. */
+  newestMs: number;
   rejectedByReason: Map<string, number>;
   /** Dropped by engagement.bot_filter, by reason; `unsorted`: filtered out of time order (see bot-filter.ts). */
   botFilter: { burst: number; scanner_click: number; unsorted: number };
@@ -44,7 +46,7 @@ export class ActivityFolder {
   private readonly ti: number;
   private readonly si: number;
   private readonly dateFormat: DateFormat;
-  readonly counts: FoldCounts = { rows: 0, rejected: 0, used: 0, future: 0, outsideWindow: 0, rejectedByReason: new Map(), botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
+  readonly counts: FoldCounts = { rows: 0, rejected: 0, used: 0, future: 0, outsideWindow: 0, newestMs: -Infinity, rejectedByReason: new Map(), botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
   private readonly bot: BotFilter<Held> | undefined;
   private readonly matchOn: number;
 
@@ -122,6 +124,7 @@ export class ActivityFolder {
         this.reject(r.line, 'bad_timestamp', `timestamp "${tsCell}" in column "${ai.timestamp}" is not a date (see input.activities.date_format)`, r.raw);
         continue;
       }
+      if (t > counts.newestMs) counts.newestMs = t;
       let slot = slots.get(leadId);
       if (slot === undefined) {
         slot = ids.length;

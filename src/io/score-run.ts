@@ -11,7 +11,10 @@ import { slotMap } from './activity-fold.js';
 import { RecordStore } from './record-store.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
-import { ChangeTracker } from '../core/report/changes.js';
+import { ChangeTracker, type PreviousLead } from '../core/report/changes.js';
+import { runWarnings } from '../core/report/warnings.js';
+import { unguardPreviousIds } from '../core/formula.js';
+import { columnMatcher } from '../core/columns.js';
 import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
 import { type CsvBadRow, type CsvFile } from './csv-reader.js';
@@ -67,11 +70,11 @@ export interface ScoreRunResult {
 const NUMERIC_COLUMNS = new Set(['rank', 'score', 'fit', 'engagement', 'account_score', 'previous_score']);
 
 /** The score cells of a scored.csv row, as csvLine writes them, without scanning the numbers. */
-function scoreCells(cells: readonly string[], numeric: readonly boolean[], guard: boolean): string {
+function scoreCells(cells: readonly string[], numeric: readonly boolean[], guard: boolean, keys: readonly boolean[]): string {
   let out = '';
   for (let i = 0; i < cells.length; i++) {
     if (i > 0) out += ',';
-    out += numeric[i] ? cells[i]! : csvCell(cells[i]!, guard);
+    out += numeric[i] ? cells[i]! : csvCell(cells[i]!, guard && !keys[i]);
   }
   return out + '\n';
 }
@@ -139,6 +142,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const inputs: InputFacts[] = [];
 
     let changes: ChangeTracker | undefined;
+    let previousLeads: Map<string, PreviousLead> | undefined;
     if (o.previous !== undefined) {
       if (idName === '$row') {
         throw new InputError('LS112', '--previous needs lead ids: the model numbers rows ($row)', o.previous, undefined, 'set input.leads.id to the id column of the leads file');
@@ -146,7 +150,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       if (o.handoffBand !== undefined && !model.bands.some((b) => b.name.toLowerCase() === o.handoffBand!.toLowerCase())) {
         throw new InputError('LS113', `--handoff-band "${o.handoffBand}" is not a band of the model`, o.modelPath, undefined, `bands are: ${model.bands.map((b) => b.name).join(', ')}`);
       }
-      changes = new ChangeTracker(model.bands, await readPrevious(o.previous, idName), o.previous, o.handoffBand);
+      previousLeads = await readPrevious(o.previous, idName);
     }
 
     // Large activity files start folding on worker threads now, while this thread reads the leads.
@@ -212,6 +216,11 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     leadRows += pendingBad.length;
     leadRejects += await flushBad(leadsFile.path);
     summary.blankLines += leadsFile.blankLines();
+    if (previousLeads) {
+      // yesterday's ids as today's: `'+5i60kub` (written by a guard) is `+5i60kub` when unambiguous
+      changes = new ChangeTracker(model.bands, unguardPreviousIds(previousLeads, (id) => byId.has(id)), o.previous!, o.handoffBand);
+      previousLeads = undefined;
+    }
     // Quality rejects are added below; the reject-rate check runs once they are known.
 
     const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`) : undefined;
@@ -219,6 +228,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order.
     const n = ids.length;
     const fold = new EngagementFold(cm, n);
+    let newestActivityMs = -Infinity;
     const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
     for (let fi = 0; fi < activityFiles.length; fi++) {
       const f = activityFiles[fi]!;
@@ -235,6 +245,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       for (const part of parts) {
         const orphans = fold.merge(part.state, slotMap(part.ids, byId));
         const c = part.counts;
+        if (c.newestMs > newestActivityMs) newestActivityMs = c.newestMs;
         rows += c.rows;
         rejected += c.rejected;
         counts.used += c.used - orphans.used;
@@ -303,7 +314,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       ...(accounts ? ['account', 'account_score'] : []),
       ...(changes ? ['previous_score', 'previous_band', 'change'] : []),
     ];
-    const headerLine = csvLine(header, false);
+    // header cells are guarded like any other cell (an export's header can hold a formula too)
+    const headerLine = csvLine(header, guard);
     const scoredOut = outputs.file('scored.csv');
     await scoredOut.write(headerLine);
     const bandOuts = model.bands.map((b) => outputs.file(bandFileName(b.name)));
@@ -315,7 +327,15 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     // previous_score) need no quoting and no formula guard
     const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
     const nExtra = extra.length;
-    const passThrough = rawPassThrough(leadsFile, guard);
+    // the join keys are never changed by the formula guard (docs/input.md "Formula guard"): the lead id
+    // column, the column accounts are grouped by, and the account column
+    const leadKeys = leadsFile.header.map((_, k) => k === idIndex);
+    if (model.accounts?.by.kind === 'column') {
+      const k = columnMatcher(leadsFile.header)(model.accounts.by.field);
+      if (k >= 0) leadKeys[k] = true;
+    }
+    const extraKeys = header.slice(leadsFile.header.length).map((h) => h === 'account');
+    const passThrough = rawPassThrough(leadsFile, guard, leadKeys);
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
       const bi = store.band[i]!;
@@ -336,9 +356,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       }
       // an unchanged record is copied as bytes; others are split and written cell by cell
       const rawBytes = raws.bytes(i);
-      const tail = scoreCells(extra, numeric, guard);
+      const tail = scoreCells(extra, numeric, guard, extraKeys);
       const pass = passThrough(rawBytes);
-      const head = pass ? undefined : csvLine(leadsFile.split(raws.get(i)), guard).slice(0, -1) + ',';
+      const head = pass ? undefined : csvLine(leadsFile.split(raws.get(i)), guard, leadKeys).slice(0, -1) + ',';
       let p = writeRow(scoredOut, rawBytes, head, tail);
       if (p) await p;
       if (bi >= 0 && (p = writeRow(bandOuts[bi]!, rawBytes, head, tail))) await p;
@@ -349,7 +369,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       const out = outputs.file('accounts.csv');
       await out.write(csvLine(accounts.header(), false));
       for (const r of accounts.rows()) {
-        const p = out.write(csvLine(accounts.cells(r), guard));
+        const p = out.write(csvLine(accounts.cells(r), guard, ACCOUNT_KEYS));
         if (p) await p;
       }
       for (const [field, k] of accounts.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
@@ -378,6 +398,15 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       changes?.summary(),
       accounts?.stats(),
     );
+    result.warnings = runWarnings(result, model, {
+      activityInputs: o.activities.length,
+      newestActivityMs: Number.isFinite(newestActivityMs) ? newestActivityMs : undefined,
+      asOfMs: o.asOfMs,
+    });
+    if (o.strict && result.warnings.length) {
+      const w = result.warnings[0]!;
+      throw new InputError(w.code, `${w.message} (--strict: a run warning stops the run${result.warnings.length > 1 ? `; ${result.warnings.length - 1} more: ${result.warnings.slice(1).map((x) => x.code).join(', ')}` : ''})`, o.leads, undefined, w.hint);
+    }
     const formats = o.formats ?? ALL_FORMATS;
     if (formats.has('json')) await outputs.file('summary.json').write(JSON.stringify(result, null, 2) + '\n');
     if (formats.has('md')) await outputs.file('summary.md').write(summaryToMarkdown(result));
@@ -396,6 +425,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
 
 export type { CompiledModel };
 
+/** accounts.csv columns the formula guard never changes: `account` and `best_lead` (join keys). */
+const ACCOUNT_KEYS = [false, true, false, false, false, true];
+
 /** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
 export function bandFileName(name: string): string {
   return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
@@ -406,7 +438,7 @@ export function bandFileName(name: string): string {
  * comma-delimited file, no quotes or line breaks, exactly the header's number of fields, and (with the
  * formula guard) no field starting like a formula. Otherwise it is split and written cell by cell.
  */
-function rawPassThrough(file: CsvFile, guard: boolean): (raw: Uint8Array) => boolean {
+function rawPassThrough(file: CsvFile, guard: boolean, keys: readonly boolean[]): (raw: Uint8Array) => boolean {
   if (file.delimiter !== ',') return () => false;
   const commas = file.header.length - 1;
   return (raw) => {
@@ -421,8 +453,8 @@ function rawPassThrough(file: CsvFile, guard: boolean): (raw: Uint8Array) => boo
       }
       if (c === 34 || c === 13 || c === 10) return false;
       if (start) {
-        // = + - @ TAB: the formula guard may have to change this cell
-        if (guard && (c === 61 || c === 43 || c === 45 || c === 64 || c === 9)) return false;
+        // = + - @ TAB: the formula guard may have to change this cell (never a key's)
+        if (guard && (c === 61 || c === 43 || c === 45 || c === 64 || c === 9) && !keys[n]) return false;
         start = false;
       }
     }

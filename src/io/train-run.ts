@@ -16,11 +16,17 @@ import { ActivityFeatureFold } from '../core/learn/activity-features.js';
 import { LEAK_AUC, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
+import { readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
 import { compilePredictive } from '../core/score/predictive.js';
 
 export interface TrainRunOptions {
   leads: string;
-  outcome: string;
+  /** The outcome column (of the leads, or of outcomesFile); without it, being in outcomesFile is the outcome. */
+  outcome?: string;
+  /** A CSV of outcomes, LEFT-joined on the lead id: a lead not in it did not convert. */
+  outcomesFile?: string;
+  /** The id column of outcomesFile (default: the lead id column). */
+  outcomesId?: string;
   positive?: string;
   features?: string[];
   exclude?: string[];
@@ -58,6 +64,8 @@ export interface TrainRunResult {
   idColumn: string;
   files: string[];
   activities?: { used: number; future: number; orphans: number; rejected: number };
+  /** With --outcomes: how the file joined the leads. */
+  join?: OutcomesJoin;
 }
 
 
@@ -97,9 +105,20 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   const nulls = makeNulls(nullValues);
   const leads = await openInput(o.leads, 'leads', o);
   const header = leads.header.map((h) => h.trim());
-  const outcomeIdx = requireColumn(leads, o.outcome, '--outcome', 'LS140');
+  if (o.outcome === undefined && !o.outcomesFile) throw new InputError('LS140', 'no outcome: give --outcome COLUMN, or --outcomes FILE', o.leads);
+  const outcomeIdx = o.outcomesFile ? -1 : requireColumn(leads, o.outcome!, '--outcome', 'LS140');
   const idColumn = o.id ?? firstColumn(leads, ['lead_id', 'id']) ?? '$row';
   const idIdx = idColumn === '$row' ? -1 : requireColumn(leads, idColumn, '--id');
+  // --outcomes: read before the leads, LEFT-joined on the lead id below
+  let table: OutcomesTable | undefined;
+  if (o.outcomesFile) {
+    table = await readOutcomesTable({
+      file: o.outcomesFile, idColumn: o.outcomesId ?? (idColumn === '$row' ? 'row' : idColumn),
+      ...(o.outcome !== undefined ? { outcome: o.outcome } : {}), ...(o.positive !== undefined ? { positive: [o.positive] } : {}),
+      nulls, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}),
+    });
+  }
+  const outcomeName = o.outcome ?? basename(o.outcomesFile ?? 'outcomes');
   const match = columnMatcher(header);
   for (const name of [...(o.features ?? []), ...(o.exclude ?? [])]) {
     if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude', 'LS146');
@@ -111,6 +130,9 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   // --- read the leads: one array of present cells per candidate column
   const cells: (string | undefined)[][] = candidates.map(() => []);
   const outcomes: (string | undefined)[] = [];
+  /** With --outcomes: the row's lead is not in the outcomes file (a negative). */
+  const notInFile: boolean[] = [];
+  let matched = 0;
   const ids: string[] = [];
   const lines: number[] = [];
   const raws: string[] = [];
@@ -121,12 +143,18 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     for (const row of batch) {
       dataRow++;
       // an empty outcome is kept until the column's kind is known (a negative in a date column)
-      const y = present(row.fields[outcomeIdx], nulls);
       const id = idIdx < 0 ? String(dataRow) : present(row.fields[idIdx], nulls);
       if (id === undefined || seen.has(id)) {
         skipped.duplicateIds++;
         continue;
       }
+      let y: string | undefined;
+      if (table) {
+        const inFile = table.byId.has(id);
+        notInFile.push(!inFile);
+        if (inFile) matched++;
+        y = inFile ? (table.rule.kind === 'presence' ? 'in file' : table.byId.get(id)) : undefined;
+      } else y = present(row.fields[outcomeIdx], nulls);
       seen.add(id);
       ids.push(id);
       lines.push(dataRow);
@@ -136,26 +164,27 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     }
   }
   // --- outcome: the converted rule (core/learn/converted.ts); --positive replaces the converted words
-  const presentOutcomes = outcomes.filter((v): v is string => v !== undefined);
-  if (presentOutcomes.length === 0) throw new InputError('LS144', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
+  const presentOutcomes = outcomes.filter((v, i) => v !== undefined && !notInFile[i]) as string[];
+  const join: OutcomesJoin | undefined = table ? { matched, unmatched: outcomes.length - matched, idsNotFound: table.byId.size - matched } : undefined;
+  if (!table && presentOutcomes.length === 0) throw new InputError('LS144', `no row with an outcome in column "${outcomeName}"`, o.leads, undefined, 'check --outcome and the null values');
   const labels = new Map<string, { label: string; count: number }>();
-  for (const v of presentOutcomes) {
+  for (const v of table ? [...table.byId.values()].filter((x): x is string => x !== undefined) : presentOutcomes) {
     const k = normaliseOutcome(v);
     const e = labels.get(k);
     if (e) e.count++;
     else labels.set(k, { label: v, count: 1 });
   }
   if (o.positive !== undefined && !labels.has(normaliseOutcome(o.positive))) {
-    throw new InputError('LS144', `--positive "${o.positive}" is not a value of column "${o.outcome}"`, o.leads, undefined,
+    throw new InputError('LS144', `--positive "${o.positive}" is not a value of column "${outcomeName}"`, o.outcomesFile ?? o.leads, undefined,
       `values: ${[...labels.values()].slice(0, 10).map((l) => `"${l.label}"`).join(', ')}`);
   }
-  const rule = convertedRuleFor([...labels.values()].map((l) => l.label), o.positive !== undefined ? [o.positive] : undefined);
+  const rule = table ? table.rule : convertedRuleFor([...labels.values()].map((l) => l.label), o.positive !== undefined ? [o.positive] : undefined);
   if (rule.kind === 'words' && ![...labels.values()].some((l) => rule.converted(l.label))) {
-    throw new InputError('LS144', `cannot tell which value of "${o.outcome}" is the positive outcome: none of its ${labels.size} distinct values means converted`, o.leads, undefined,
+    throw new InputError('LS144', `cannot tell which value of "${outcomeName}" is the positive outcome: none of its ${labels.size} distinct values means converted`, o.outcomesFile ?? o.leads, undefined,
       `name it with --positive, e.g. --positive ${JSON.stringify([...labels.values()][0]?.label ?? 'won')}`);
   }
   // rows without an outcome: left out of a word column, negatives of a date column
-  const keepRow = outcomes.map((v) => v !== undefined || rule.missingIsNegative);
+  const keepRow = outcomes.map((v, i) => v !== undefined || rule.missingIsNegative || !!notInFile[i]);
   skipped.missingOutcome = keepRow.filter((k) => !k).length;
   if (skipped.missingOutcome) {
     const compact = <T>(a: T[]): void => {
@@ -166,13 +195,14 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     compact(ids);
     compact(lines);
     compact(outcomes);
+    if (table) compact(notInFile);
     if (o.holdoutOut) compact(raws);
     for (const c of cells) compact(c);
   }
   const n = outcomes.length;
   const y = new Uint8Array(n);
-  outcomes.forEach((v, i) => (y[i] = v !== undefined && rule.converted(v) ? 1 : 0));
-  const positiveLabel = rule.kind === 'dates' ? 'a date' : rule.kind === 'positive' ? labels.get(normaliseOutcome(o.positive!))!.label
+  outcomes.forEach((v, i) => (y[i] = !notInFile[i] && v !== undefined && rule.converted(v) ? 1 : 0));
+  const positiveLabel = rule.kind === 'presence' ? `in ${basename(o.outcomesFile!)}` : rule.kind === 'dates' ? 'a date' : rule.kind === 'positive' ? labels.get(normaliseOutcome(o.positive!))!.label
     : [...labels.values()].filter((l) => rule.converted(l.label)).map((l) => l.label).join(' / ');
 
   // --- activities
@@ -255,7 +285,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   for (const i of evalRows) prob[i] = scorer(rowOf(i), fold?.aggregates(i)).probability;
   const holdoutAuc = aucOf(prob, y, evalRows);
 
-  const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${o.outcome}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${outcomeName.replace(/\.csv(\.gz)?$/i, '')}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
   const yaml = modelYaml({
     o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput,
   });
@@ -301,7 +331,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     for (const s of sets) await s.abort();
     throw e;
   }
-  return { result: r, rows: n, skipped, holdoutAuc, positiveLabel, idColumn, files, ...(actFacts ? { activities: actFacts } : {}) };
+  return { result: r, rows: n, skipped, holdoutAuc, positiveLabel, idColumn, files, ...(actFacts ? { activities: actFacts } : {}), ...(join ? { join } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -342,7 +372,7 @@ export function modelYaml(x: YamlInput): string {
     ` Trained by leadscore ${o.version} on ${new Date().toISOString().slice(0, 10)}:`,
     `   ${o.command}`,
     ` rows: ${x.rows} (training ${r.train.length}, holdout ${r.holdout.length}; seed ${o.seed})`,
-    ` outcome: ${o.outcome} = ${x.positiveLabel}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
+    ` outcome: ${o.outcome ?? 'the lead'} = ${x.positiveLabel}${o.outcomesFile ? ` (${o.outcomesFile} left-joined on ${o.outcomesId ?? x.idColumn}; a lead not in it did not convert)` : ''}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
     ` features: ${usedFeatures.length} (${r.encodedColumns} encoded columns): ${usedFeatures.join(', ')}`,
     ...(left.length ? [` left out: ${left.join(', ')}`] : []),
     ` penalty: L2, C = ${r.c} (lambda = ${sig(1 / r.c, 4)}), chosen by ${r.folds}-fold cross-validation (log-loss)`,
@@ -356,8 +386,8 @@ export function modelYaml(x: YamlInput): string {
   set('version', 1);
   set('name', x.name);
   set('description', card
-    ? `Points model (scorecard) fitted by leadscore train to predict ${o.outcome} = ${x.positiveLabel}.`
-    : `Logistic regression fitted by leadscore train: score = 100 x the probability that ${o.outcome} = ${x.positiveLabel}.`);
+    ? `Points model (scorecard) fitted by leadscore train to predict ${o.outcome ?? 'the lead'} = ${x.positiveLabel}.`
+    : `Logistic regression fitted by leadscore train: score = 100 x the probability that ${o.outcome ?? 'the lead'} = ${x.positiveLabel}.`);
   set('input', {
     leads: { id: x.idColumn, null_values: x.nullValues },
     ...(x.activityInput && !card ? { activities: { lead_id: x.activityInput.leadId, type: x.activityInput.type, timestamp: x.activityInput.timestamp } } : {}),

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
+import { collect, isLatest, loadModelOrExit, parseAsOf, reportInputError, resolveAsOf, style } from '../shared.js';
 import type { Explanation } from '../../core/score/explain.js';
 
 interface ExplainOptions {
@@ -24,7 +24,7 @@ export const register: Register = (program: Command, setExit) => {
     .requiredOption('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin)')
     .option('-a, --activities <ACTIVITIES>', 'activities CSV; repeat for several files', collect, [])
     .requiredOption('--lead <ID>', 'the lead id to explain; repeat for several', collect, [])
-    .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC); default now — use the as-of of the run you are explaining')
+    .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC, or latest: the newest activity); default now — use the as-of of the run you are explaining')
     .option('--json', 'print the explanations as JSON')
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding (default utf-8)')
@@ -43,12 +43,13 @@ Exit codes: 0 ok, 2 usage or invalid model, 3 input error (e.g. the lead is not 
 
 async function run(opts: ExplainOptions): Promise<ExitCode> {
   if (opts.lead.length === 0) throw new CliError('give the lead to explain with --lead ID (repeat it for several)', ExitCode.usage);
-  const asOfMs = parseAsOf(opts.asOf);
+  if (!isLatest(opts.asOf)) parseAsOf(opts.asOf); // a bad --as-of is a usage error before the model is read
   const loaded = await loadModelOrExit(opts.model);
   if (!loaded) return ExitCode.usage;
   const { runExplain } = await import('../../io/explain-run.js');
   const { InputError } = await import('../../io/errors.js');
   try {
+    const asOfMs = await resolveAsOf(opts.asOf, loaded.model, opts.activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
     const out = await runExplain({
       model: loaded.model,
       leads: opts.leads,

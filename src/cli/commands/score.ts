@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { collect, parseAsOf, parseFormats, parseRate, reportInputError, style, type ReportFormat } from '../shared.js';
+import { collect, isLatest, parseAsOf, parseFormats, parseRate, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import { LOG_FORMATS, type LogFormat } from '../log.js';
 
@@ -34,10 +34,10 @@ export const register: Register = (program: Command, setExit) => {
     .requiredOption('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin)')
     .option('-a, --activities <ACTIVITIES>', 'activities CSV; repeat for several files', collect, [])
     .requiredOption('-o, --out <OUTDIR>', 'output folder (files are replaced only when the run succeeds)')
-    .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC) for decay and windows; default now')
+    .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC) for decay and windows, or latest: the newest activity timestamp of the inputs (reads the activities twice); default now')
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding, e.g. windows-1254, iso-8859-2, utf-16le (default utf-8)')
-    .option('--strict', 'exit 3 when any row is rejected')
+    .option('--strict', 'exit 3 when any row is rejected, or on a run warning (LS171–LS176: e.g. no activity counted, a band no lead reaches)')
     .addOption(new Option('--max-reject-rate <R>', 'exit 3 when more than this share (0..1) of a file\'s rows is rejected').argParser(parseRate))
     .option('--previous <SCORED>', "the previous run's scored.csv: adds previous_score, previous_band, change, crossed.csv and band transitions")
     .option('--handoff-band <BAND>', 'with --previous, crossed.csv holds leads that entered this band or higher (default: MQL when the model has it, else the top band)')
@@ -69,7 +69,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
   const started = Date.now();
   let asOfMs: number;
   try {
-    asOfMs = parseAsOf(opts.asOf);
+    asOfMs = isLatest(opts.asOf) ? NaN : parseAsOf(opts.asOf); // latest: resolved once the model is read
   } catch (e) {
     if (!(e instanceof CliError) || log.format === 'text') throw e;
     log.error({ ...(e.code ? { code: e.code } : {}), message: e.message, exit_code: e.exitCode });
@@ -79,6 +79,22 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
   if (!loaded) {
     log.error({ code: 'invalid_model', message: `the model ${opts.model} is not valid; nothing was written`, file: opts.model, exit_code: ExitCode.usage });
     return ExitCode.usage;
+  }
+  if (isLatest(opts.asOf)) {
+    const { InputError } = await import('../../io/errors.js');
+    try {
+      asOfMs = await resolveAsOf(opts.asOf, loaded.model, opts.activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
+    } catch (e) {
+      if (e instanceof CliError) {
+        if (log.format === 'text') throw e;
+        log.error({ ...(e.code ? { code: e.code } : {}), message: e.message, exit_code: e.exitCode });
+        return e.exitCode;
+      }
+      if (!(e instanceof InputError)) throw e;
+      if (log.format === 'json') log.error({ code: e.code, message: e.message, ...(e.file ? { file: e.file } : {}), ...(e.hint ? { hint: e.hint } : {}), exit_code: ExitCode.data });
+      else reportInputError(e);
+      return ExitCode.data;
+    }
   }
   const st = log.format === 'json' ? styleFor(process.stdout, false) : style;
   const { runScore } = await import('../../io/score-run.js');
@@ -112,6 +128,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
       activities_read: s.counts.activities_read, activities_used: s.counts.activities_used, activities_rejected: s.counts.activities_rejected,
       bands: Object.fromEntries(s.bands.map((b) => [b.name, b.count])), duration_ms: Date.now() - started,
     });
+    for (const w of s.warnings) log.runWarning(w);
     if (s.counts.rejected + s.counts.activities_rejected > 0) {
       log.rejectSummary({ rows: s.counts.rejected + s.counts.activities_rejected, leads: s.counts.rejected, activities: s.counts.activities_rejected, by_reason: s.data_quality.rejected_by_reason, file: `${outDir}/rejects.csv` });
     }

@@ -3,13 +3,15 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
-import { ExitCode } from '../exit-codes.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { collect, parseAsOf, reportInputError, style } from '../shared.js';
 import { VERSION } from '../version.js';
 
 interface TrainOptions {
   leads: string;
-  outcome: string;
+  outcome?: string;
+  outcomes?: string;
+  outcomesId?: string;
   positive?: string;
   features?: string[];
   exclude?: string[];
@@ -52,8 +54,10 @@ export const register: Register = (program: Command, setExit) => {
     .command('train')
     .description('Fit a logistic-regression model on leads with a known outcome and write it as a model YAML.')
     .requiredOption('-l, --leads <LEADS>', 'leads CSV with the outcome column (.csv, .csv.gz)')
-    .requiredOption('--outcome <COLUMN>', 'the outcome column (e.g. converted, y, stage)')
-    .option('--positive <VALUE>', 'the outcome value that counts as a conversion (default: yes/true/1/won when the column has two values)')
+    .option('--outcome <COLUMN>', 'the outcome column (e.g. converted, y, stage, won_date; of the leads, or of --outcomes)')
+    .option('--outcomes <FILE>', 'a CSV of outcomes LEFT-joined on the lead id: a lead not in it did not convert; without --outcome, being in it is the conversion')
+    .option('--outcomes-id <COLUMN>', 'the lead id column of --outcomes (default: the lead id column)')
+    .option('--positive <VALUE>', 'the outcome value that counts as a conversion (default: the converted rule: yes/true/1/won/closed won/..., a date in a date column; see docs/evaluate.md)')
     .addOption(new Option('--features <a,b,...>', 'use only these columns (also keeps a feature the leakage guard would leave out)').argParser(list).conflicts('exclude'))
     .option('--exclude <x,y,...>', 'leave these columns out', list)
     .option('-a, --activities <ACTIVITIES>', 'activities CSV: per-lead counts, recency and 7/30-day counts become candidate features; repeatable', collect, [])
@@ -84,6 +88,8 @@ Examples:
   $ leadscore train -l bank-full.csv --outcome y --exclude duration --null-values ",unknown" \\
       --holdout-out holdout.csv -o bank.yaml
   $ leadscore train -l leads.csv -a activities.csv --as-of 2026-11-01 --outcome won --as-points -o points.yaml
+  $ leadscore train -l mqls.csv --id mql_id --outcomes closed-deals.csv --outcomes-id mql_id -o model.yaml
+      (a lead in closed-deals.csv converted, every other lead did not)
 
 The model gets a header comment with the training facts (rows, positives, features, penalty, holdout
 AUC) and bands proposed from the holdout. See docs/train.md.
@@ -100,13 +106,19 @@ function commandLine(): string {
 }
 
 async function run(opts: TrainOptions): Promise<ExitCode> {
+  if (opts.outcome === undefined && !opts.outcomes) throw new CliError('give --outcome COLUMN (the outcome column of the leads), or --outcomes FILE (a file of the leads that converted)', ExitCode.usage, 'LS142');
+  if (opts.outcomesId && !opts.outcomes) throw new CliError('--outcomes-id needs --outcomes', ExitCode.usage, 'LS142');
+  if (opts.outcome === undefined && opts.positive !== undefined) throw new CliError('--positive needs --outcome: without it, being in --outcomes is the conversion', ExitCode.usage, 'LS142');
   const asOfMs = parseAsOf(opts.asOf);
   const { runTrain } = await import('../../io/train-run.js');
   const { InputError } = await import('../../io/errors.js');
   const started = Date.now();
   try {
     const res = await runTrain({
-      leads: opts.leads, outcome: opts.outcome, activities: opts.activities, asOfMs,
+      leads: opts.leads, activities: opts.activities, asOfMs,
+      ...(opts.outcome !== undefined ? { outcome: opts.outcome } : {}),
+      ...(opts.outcomes ? { outcomesFile: opts.outcomes } : {}),
+      ...(opts.outcomesId ? { outcomesId: opts.outcomesId } : {}),
       holdout: opts.holdout, seed: opts.seed, folds: opts.folds, out: opts.out,
       version: VERSION, command: commandLine(),
       ...(opts.positive !== undefined ? { positive: opts.positive } : {}),
@@ -141,10 +153,12 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
         train_auc: r.trainAuc, holdout_auc: res.holdoutAuc,
         ...(card ? { points_holdout_auc: card.holdoutAuc, points_factor: card.factor } : {}),
         bands: card ? card.bands : r.bands, skipped: res.skipped, ...(res.activities ? { activities: res.activities } : {}),
+        ...(res.join ? { outcomes: { matched: res.join.matched, not_in_outcomes: res.join.unmatched, outcome_ids_not_found: res.join.idsNotFound } } : {}),
         files: res.files, seconds,
       }, null, 2) + '\n');
     } else if (!opts.quiet && opts.out !== '-') {
       const out: string[] = [];
+      if (res.join) out.push(`outcomes: ${res.join.matched} leads matched in ${opts.outcomes}, ${res.join.unmatched} not in it (not converted); ${res.join.idsNotFound} of its ids not among the leads`);
       out.push(`${style.bold(`trained on ${r.train.length} leads`)} (${r.positives.train} positive), holdout ${r.holdout.length} (${r.positives.holdout} positive); ` +
         `${r.section.features.length} features, ${r.encodedColumns} encoded columns; C = ${r.c} by ${r.folds}-fold cross-validation`);
       out.push(`  holdout AUC ${Number.isFinite(res.holdoutAuc) ? res.holdoutAuc.toFixed(4) : 'n/a'}   (training AUC ${r.trainAuc.toFixed(4)})`);

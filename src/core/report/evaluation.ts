@@ -81,7 +81,7 @@ export interface OutcomeFacts {
    * How converted is read (core/learn/converted.ts): `words` (the converted words), `dates` (a date
    * column: a present date converts, an empty cell does not), `positive` (the --positive values).
    */
-  kind: 'words' | 'dates' | 'positive';
+  kind: 'words' | 'dates' | 'positive' | 'presence';
   positive_values: string[];
   /** The most frequent outcome values (up to 12) and whether each counts as positive. */
   values: { value: string; leads: number; positive: boolean }[];
@@ -91,8 +91,12 @@ export interface OutcomeFacts {
   evaluated: number;
   /** Scored leads whose outcome cell is empty or a null value: left out of the evaluation. */
   missing_outcome: number;
-  /** With --outcomes: scored leads whose id is not in the outcomes file (left out). */
+  /** With --outcomes (a left join): scored leads whose id is not in the outcomes file, evaluated as not converted. */
   not_in_outcomes: number;
+  /** With --outcomes: scored leads whose id is in the outcomes file. */
+  matched?: number;
+  /** With --outcomes: distinct ids of the outcomes file that are not among the scored leads. */
+  outcome_ids_not_found?: number;
   positives: number;
   negatives: number;
 }
@@ -396,9 +400,11 @@ export function evaluationToMarkdown(e: Evaluation): string {
   for (const i of e.inputs) out.push(`- ${i.role}: \`${i.path}\`: ${i.rows} rows, ${i.rejected} rejected`);
   const o = e.outcome;
   out.push(
-    `- outcome: column \`${o.column}\` from ${o.source === 'leads' ? 'the leads file' : `\`${o.source}\``}; positive = ${o.positive_values.map((v) => `\`${v}\``).join(', ')}`,
-    `- ${o.evaluated} leads evaluated of ${o.scored} scored (${o.leads_read} read, ${o.rejected} rejected); left out: ${o.missing_outcome} without an outcome` +
-      (o.source !== 'leads' ? `, ${o.not_in_outcomes} not in the outcomes file` : ''),
+    o.kind === 'presence'
+      ? `- outcome: being in \`${o.source}\` (joined on the lead id; a lead not in it did not convert)`
+      : `- outcome: column \`${o.column}\` from ${o.source === 'leads' ? 'the leads file' : `\`${o.source}\` (joined on the lead id; a lead not in it did not convert)`}; positive = ${o.positive_values.map((v) => `\`${v}\``).join(', ')}`,
+    `- ${o.evaluated} leads evaluated of ${o.scored} scored (${o.leads_read} read, ${o.rejected} rejected); left out: ${o.missing_outcome} without an outcome`,
+    ...(o.source !== 'leads' ? [`- outcomes file: ${o.matched ?? 0} scored leads matched, ${o.not_in_outcomes} not in it (not converted); ${o.outcome_ids_not_found ?? 0} of its ids not among the scored leads`] : []),
     `- ${o.positives} converted, ${o.negatives} not: base conversion ${pct(o.evaluated ? o.positives / o.evaluated : null, 2)}`,
     `- leadscore ${e.leadscore_version}, ${e.duration_ms} ms`,
     '',

@@ -1,5 +1,6 @@
 // The threshold summary report (PRODUCT.md §3): a fold over scored leads and rejects, then JSON and
 // Markdown renderings of the same object. Pure: run facts (paths, sizes, hashes, times) come in.
+import type { RunWarning } from './warnings.js';
 import type { CompiledModel } from '../score/compiled.js';
 import type { Contribution, ScoredLead } from '../score/score-lead.js';
 import { round2 } from '../value.js';
@@ -86,6 +87,8 @@ export interface Summary {
   changes?: ChangesSummary;
   /** With an accounts section: accounts listed in accounts.csv and leads without an account. */
   accounts?: AccountStats;
+  /** Run warnings (LS171–LS176): the run succeeded but may be useless (core/report/warnings.ts). */
+  warnings: RunWarning[];
 }
 
 const BIN = 10;
@@ -230,6 +233,7 @@ export class SummaryBuilder {
         : {}),
       ...(changes ? { changes } : {}),
       ...(accounts ? { accounts } : {}),
+      warnings: [],
     };
   }
 }
@@ -262,6 +266,11 @@ export function summaryToMarkdown(s: Summary): string {
       `. Activities: ${c.activities_used} used of ${c.activities_read} read.`,
     '',
   );
+  if (s.warnings?.length) {
+    out.push('## Warnings', '');
+    for (const w of s.warnings) out.push(`- **${w.code}** ${w.message}. _${w.hint}_`);
+    out.push('');
+  }
   out.push('## Run', '');
   out.push(
     table(

@@ -395,7 +395,7 @@ export async function renderEvaluationHtml(evaluation: Evaluation, opts: Evaluat
   const title = opts.title ?? `Evaluation of ${m.name}`;
   const parts: string[] = [];
   parts.push(
-    `<header><h1>${esc(title)}</h1><p>Model <b>${esc(m.name)}</b> against the outcome column <b>${esc(o.column)}</b> ` +
+    `<header><h1>${esc(title)}</h1><p>Model <b>${esc(m.name)}</b> against ${o.kind === 'presence' ? `being in <b>${esc(o.source)}</b>` : `the outcome column <b>${esc(o.column)}</b>`} ` +
       `(converted = ${o.positive_values.map((v) => `<code>${esc(v)}</code>`).join(', ')}) · as of <b>${esc(e.as_of)}</b> · leadscore ${esc(e.leadscore_version)}</p></header>`,
   );
   const ci = m.auc_ci ? `${Math.round(m.auc_ci.level * 100)}% CI ${nm(m.auc_ci.lower)}–${nm(m.auc_ci.upper)}` : (m.auc_ci_reason ?? '');
@@ -608,9 +608,11 @@ function runTable(e: Evaluation): string {
     ['outcome', { html: `column <code>${esc(o.column)}</code> from ${o.source === 'leads' ? 'the leads file' : `<code>${esc(o.source)}</code>`}` }],
     [
       'evaluated',
-      `${int(o.evaluated)} of ${int(o.scored)} scored leads (${int(o.leads_read)} read, ${int(o.rejected)} rejected); left out: ${int(o.missing_outcome)} without an outcome` +
-        (o.source !== 'leads' ? `, ${int(o.not_in_outcomes)} not in the outcomes file` : ''),
+      `${int(o.evaluated)} of ${int(o.scored)} scored leads (${int(o.leads_read)} read, ${int(o.rejected)} rejected); left out: ${int(o.missing_outcome)} without an outcome`,
     ],
+    ...(o.source !== 'leads'
+      ? [['outcomes file', `${int(o.matched ?? 0)} scored leads matched, ${int(o.not_in_outcomes)} not in it (not converted); ${int(o.outcome_ids_not_found ?? 0)} of its ids not among the scored leads`] as [string, string]]
+      : []),
     ['outcome values', o.values.map((v) => `${v.value} (${int(v.leads)}, ${v.positive ? 'converted' : 'not converted'})`).join(', ')],
     ['leadscore', e.leadscore_version],
     ['started', e.started_at],

@@ -373,6 +373,11 @@ export async function renderSummaryHtml(summary: Summary, opts: SummaryHtmlOptio
     tiles.push([int(s.changes.crossed), `entered ${s.changes.handoff_band} or higher since the previous run`]);
   }
   parts.push(`<div class="tiles">${tiles.map(([v, l]) => `<div class="tile"><b>${esc(v)}</b><span>${esc(l)}</span></div>`).join('')}</div>`);
+  if (s.warnings?.length) {
+    // run warnings first: a run that succeeded but may be useless (docs/diagnostics.md LS171–LS176)
+    parts.push(section('warnings', `Warnings (${s.warnings.length})`, table(['code', 'warning', 'what to do'],
+      s.warnings.map((w): Cell[] => [{ html: `<code>${esc(w.code)}</code>` }, w.message, w.hint])), 'wide'));
+  }
 
   const grid: string[] = [];
   const labels = bandLabels(s.bands);
