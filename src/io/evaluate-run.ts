@@ -34,7 +34,8 @@ export interface LoadedModel {
 export interface EvaluateRunOptions {
   model: LoadedModel;
   compare?: LoadedModel;
-  leads: string;
+  /** Lead files, or none (the leads are then the activities' lead ids; the outcome comes from --outcomes). */
+  leads: string | string[];
   activities: string[];
   asOfMs: number;
   version: string;
@@ -194,7 +195,7 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<str
       } else {
         if (outcomeIndex === -2) {
           outcomeIndex = columnMatcher(cm.leadHeader)(o.outcome);
-          if (outcomeIndex < 0) throw missingColumn(o.outcome, cm.leadHeader, o.leads, 'outcome (--outcome)', LS_OUTCOME_COLUMN);
+          if (outcomeIndex < 0) throw missingColumn(o.outcome, cm.leadHeader, leadPathsOf(o)[0] ?? '-', 'outcome (--outcome)', LS_OUTCOME_COLUMN);
         }
         cell = row[outcomeIndex];
       }
@@ -250,6 +251,8 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<str
     inputs: s.inputs.map((i) => ({ role: i.role, path: i.path, rows: i.rows, rejected: i.rejected })),
   };
 }
+
+const leadPathsOf = (o: EvaluateRunOptions): string[] => (typeof o.leads === 'string' ? [o.leads] : o.leads);
 
 /**
  * Labels by the converted rule, and the leads left out: an empty outcome cell is no outcome for a word
@@ -319,8 +322,11 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
   if (o.outcomesFile) {
     const idName = o.model.model.input.leads.id;
     outcomes = await readOutcomes(o, o.outcomesId ?? (idName === '$row' ? 'row' : idName), classify, fileCounts);
-  } else if (o.leads !== '-') {
-    const f = await openInput(o.leads, 'leads', o);
+  } else if (leadPathsOf(o).length === 0) {
+    throw new InputError('LS165', 'without a leads file the outcome must come from --outcomes FILE', undefined, undefined,
+      'give --outcomes with the lead ids and the outcome column, or the leads file with -l');
+  } else if (leadPathsOf(o)[0] !== '-') {
+    const f = await openInput(leadPathsOf(o)[0]!, 'leads', o);
     f.close();
     if (columnMatcher(f.header)(o.outcome) < 0) throw missingColumn(o.outcome, f.header, f.path, 'outcome (--outcome)', LS_OUTCOME_COLUMN, f.headerLine);
   }
