@@ -38,8 +38,6 @@ export interface Reporter {
   warning(fields: Record<string, unknown>): void;
   /** JSON: an error event; text: nothing (the caller prints its located message). */
   error(e: ErrorEvent): void;
-  /** A run warning (LS171–LS176): shown even with --quiet (cron mails what a quiet job prints). */
-  runWarning(w: { code: string; message: string; hint: string }): void;
   /** Remove the progress bar, before anything else is printed. */
   clear(): void;
 }
@@ -111,7 +109,6 @@ export function createReporter(o: ReporterOptions): Reporter {
       rejectSummary: (f) => !quiet && line('warn', 'reject_summary', f),
       warning: (f) => !quiet && line('warn', 'warning', f),
       error: (e) => line('error', 'error', { ...e }),
-      runWarning: (w) => line('warn', 'run_warning', { code: w.code, message: w.message, hint: w.hint }),
       clear: () => {},
     };
   }
@@ -126,11 +123,6 @@ export function createReporter(o: ReporterOptions): Reporter {
     rejectSummary: () => {},
     warning: () => {},
     error: () => bar?.clear(),
-    runWarning: (w) => {
-      bar?.clear();
-      const st = styleFor(stream, color, env);
-      stream.write(`${st.warn('warning')} ${w.code} ${w.message}\n  hint: ${w.hint}\n`);
-    },
     clear: () => bar?.clear(),
   };
 }

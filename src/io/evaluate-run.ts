@@ -36,7 +36,8 @@ export interface LoadedModel {
 export interface EvaluateRunOptions {
   model: LoadedModel;
   compare?: LoadedModel;
-  leads: string;
+  /** Lead files, or none (the leads are then the activities' lead ids; the outcome comes from --outcomes). */
+  leads: string | string[];
   activities: string[];
   asOfMs: number;
   version: string;
@@ -185,7 +186,7 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Outcome
       } else {
         if (outcomeIndex === -2) {
           outcomeIndex = columnMatcher(cm.leadHeader)(o.outcome!);
-          if (outcomeIndex < 0) throw missingColumn(o.outcome!, cm.leadHeader, o.leads, 'outcome (--outcome)', LS_OUTCOME_COLUMN);
+          if (outcomeIndex < 0) throw missingColumn(o.outcome!, cm.leadHeader, leadPathsOf(o)[0] ?? '-', 'outcome (--outcome)', LS_OUTCOME_COLUMN);
         }
         const v = present(row[outcomeIndex], cm.nulls);
         if (v === undefined) classes.push(MISSING);
@@ -239,6 +240,8 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Outcome
     inputs: s.inputs.map((i) => ({ role: i.role, path: i.path, rows: i.rows, rejected: i.rejected })),
   };
 }
+
+const leadPathsOf = (o: EvaluateRunOptions): string[] => (typeof o.leads === 'string' ? [o.leads] : o.leads);
 
 /**
  * Labels by the converted rule, and the leads left out: an empty outcome cell is no outcome for a word
@@ -312,10 +315,13 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
       nulls: makeNulls(o.model.model.input.leads.nullValues),
       ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}),
     });
+  } else if (leadPathsOf(o).length === 0) {
+    throw new InputError('LS165', 'without a leads file the outcome must come from --outcomes FILE', undefined, undefined,
+      'give --outcomes with the lead ids and the outcome column, or the leads file with -l');
   } else if (o.outcome === undefined) {
-    throw new InputError(LS_OUTCOME_COLUMN, 'no outcome: give --outcome COLUMN, or --outcomes FILE', o.leads, undefined, 'see leadscore evaluate --help');
-  } else if (o.leads !== '-') {
-    const f = await openInput(o.leads, 'leads', o);
+    throw new InputError(LS_OUTCOME_COLUMN, 'no outcome: give --outcome COLUMN, or --outcomes FILE', leadPathsOf(o)[0], undefined, 'see leadscore evaluate --help');
+  } else if (leadPathsOf(o)[0] !== '-') {
+    const f = await openInput(leadPathsOf(o)[0]!, 'leads', o);
     f.close();
     if (columnMatcher(f.header)(o.outcome) < 0) throw missingColumn(o.outcome, f.header, f.path, 'outcome (--outcome)', LS_OUTCOME_COLUMN, f.headerLine);
   }
@@ -342,13 +348,13 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
     ? ` (${join!.matched} leads matched in ${outcomes.path}, ${join!.unmatched} not in it, ${join!.idsNotFound} of its ids not among the scored leads)`
     : '';
   if (n > 0 && pos === 0) {
-    throw new InputError(LS_NO_POSITIVE, `none of the ${n} evaluated leads converted${where}: an AUC is not defined`, o.outcomesFile ?? o.leads, undefined,
+    throw new InputError(LS_NO_POSITIVE, `none of the ${n} evaluated leads converted${where}: an AUC is not defined`, o.outcomesFile ?? leadPathsOf(o)[0], undefined,
       outcomes && join!.matched === 0
         ? `no lead id is in the outcomes file: check --outcomes-id (it names the id column of ${outcomes.path}, whose values must be the leads' ${o.model.model.input.leads.id})`
         : `check --outcome${rule.kind === 'positive' ? ' and --positive' : ''}: converted means ${rule.describe}`);
   }
   if (n > 0 && pos === n) {
-    throw new InputError(LS_NO_NEGATIVE, `all ${n} evaluated leads converted${where}: an AUC is not defined`, o.outcomesFile ?? o.leads, undefined,
+    throw new InputError(LS_NO_NEGATIVE, `all ${n} evaluated leads converted${where}: an AUC is not defined`, o.outcomesFile ?? leadPathsOf(o)[0], undefined,
       outcomes && rule.kind === 'presence'
         ? 'every scored lead is in the outcomes file: give the leads that did not convert too (-l), or --outcome COLUMN to read an outcome value'
         : `check --outcome${rule.kind === 'positive' ? ' and --positive' : ''}: converted means ${rule.describe}`);

@@ -1,6 +1,5 @@
 // The threshold summary report (PRODUCT.md §3): a fold over scored leads and rejects, then JSON and
 // Markdown renderings of the same object. Pure: run facts (paths, sizes, hashes, times) come in.
-import type { RunWarning } from './warnings.js';
 import type { CompiledModel } from '../score/compiled.js';
 import type { Contribution, ScoredLead } from '../score/score-lead.js';
 import { round2 } from '../value.js';
@@ -16,6 +15,32 @@ export interface InputFacts {
   rejected: number;
 }
 
+/** A coded warning of a run: stderr and summary.json (`warnings`), shown in summary.md. */
+export interface RunWarning {
+  code: string;
+  message: string;
+  file?: string;
+  column?: string;
+  /** What to do (run warnings LS171–LS176, core/report/warnings.ts). */
+  hint?: string;
+  // facts of the run warnings (docs/diagnostics.md, run warnings)
+  /** LS171: the newest activity read, the run's as-of, and how many days before as-of it is. */
+  newest_activity?: string;
+  as_of?: string;
+  newest_activity_age_days?: number;
+  /** LS172: the rules that fired for no lead. */
+  rules?: string[];
+  /** LS173: the bands without leads. */
+  bands?: string[];
+  /** LS174: the band with 99 % or more of the leads, and its share; LS175: the top band out of reach. */
+  band?: string;
+  share?: number;
+  /** LS175: the highest score a lead can reach without activities. */
+  reachable?: number;
+  /** LS176: the activities whose lead id is no lead's. */
+  orphan_activities?: number;
+}
+
 export interface RunFacts {
   version: string;
   modelPath: string;
@@ -25,6 +50,9 @@ export interface RunFacts {
   durationMs: number;
   inputs: InputFacts[];
   command?: string;
+  /** No lead files: the leads are the activities' distinct lead ids. */
+  leadsDerived?: { idColumn: string; leads: number };
+  warnings?: RunWarning[];
 }
 
 export interface ActivityCounts {
@@ -46,6 +74,10 @@ export interface Summary {
   command?: string;
   model: { name: string; path: string; sha256: string };
   inputs: { role: string; path: string; bytes?: number; sha256?: string; rows: number; rejected: number }[];
+  /** Present when there was no leads file: the leads are the distinct lead ids of the activities. */
+  leads_derived?: { from: 'activities'; id_column: string; leads: number };
+  /** Coded warnings of the run (e.g. LS161: an activity file without a column a rule reads). */
+  warnings?: RunWarning[];
   counts: {
     leads_read: number;
     scored: number;
@@ -87,8 +119,6 @@ export interface Summary {
   changes?: ChangesSummary;
   /** With an accounts section: accounts listed in accounts.csv and leads without an account. */
   accounts?: AccountStats;
-  /** Run warnings (LS171–LS176): the run succeeded but may be useless (core/report/warnings.ts). */
-  warnings: RunWarning[];
 }
 
 const BIN = 10;
@@ -192,6 +222,8 @@ export class SummaryBuilder {
       ...(facts.command !== undefined ? { command: facts.command } : {}),
       model: { name: model.name, path: facts.modelPath, sha256: facts.modelSha256 },
       inputs: facts.inputs.map((i) => ({ ...i })),
+      ...(facts.leadsDerived ? { leads_derived: { from: 'activities' as const, id_column: facts.leadsDerived.idColumn, leads: facts.leadsDerived.leads } } : {}),
+      ...(facts.warnings?.length ? { warnings: facts.warnings.map((w) => ({ ...w })) } : {}),
       counts: {
         leads_read: this.leadsRead,
         scored: this.scored,
@@ -233,7 +265,6 @@ export class SummaryBuilder {
         : {}),
       ...(changes ? { changes } : {}),
       ...(accounts ? { accounts } : {}),
-      warnings: [],
     };
   }
 }
@@ -266,11 +297,6 @@ export function summaryToMarkdown(s: Summary): string {
       `. Activities: ${c.activities_used} used of ${c.activities_read} read.`,
     '',
   );
-  if (s.warnings?.length) {
-    out.push('## Warnings', '');
-    for (const w of s.warnings) out.push(`- **${w.code}** ${w.message}. _${w.hint}_`);
-    out.push('');
-  }
   out.push('## Run', '');
   out.push(
     table(
@@ -279,6 +305,7 @@ export function summaryToMarkdown(s: Summary): string {
         ['model', `${s.model.name} (\`${s.model.path}\`)`],
         ['model sha256', `\`${s.model.sha256}\``],
         ['as of', s.as_of],
+        ...(s.leads_derived ? [['leads', `derived from the activities: ${s.leads_derived.leads} distinct ids (column \`${s.leads_derived.id_column}\`)`]] : []),
         ...s.inputs.map((i) => [`${i.role}`, `\`${i.path}\`: ${i.rows} rows, ${i.rejected} rejected${i.bytes !== undefined ? `, ${i.bytes} bytes` : ''}`]),
         ['leadscore', s.leadscore_version],
         ['started', s.started_at],
@@ -288,6 +315,11 @@ export function summaryToMarkdown(s: Summary): string {
     ),
     '',
   );
+  if (s.warnings?.length) {
+    out.push('## Warnings', '');
+    for (const w of s.warnings) out.push(`- ${w.code}${w.file ? ` \`${w.file}\`` : ''}: ${w.message}${w.hint ? ` (${w.hint})` : ''}`);
+    out.push('');
+  }
   out.push('## Bands', '');
   const maxBand = Math.max(0, ...s.bands.map((b) => b.count));
   out.push(

@@ -3,15 +3,9 @@
 // --strict can stop the run (exit 3) with yesterday's outputs untouched. Each warning is on stderr, in
 // summary.json (`warnings`), summary.md and summary.html.
 import type { Band, Model } from '../model/types.js';
-import type { Summary } from './summary.js';
+import type { RunWarning, Summary } from './summary.js';
 
-export interface RunWarning {
-  code: string;
-  message: string;
-  hint: string;
-  /** Code-specific facts (snake_case), e.g. `newest_activity`, `rules`, `band`. */
-  [key: string]: unknown;
-}
+export type { RunWarning };
 
 /** Below this many scored leads, "no lead reaches" and "99 % in one band" say nothing about the model. */
 export const MIN_LEADS_FOR_SHARES = 20;

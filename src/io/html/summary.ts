@@ -374,9 +374,9 @@ export async function renderSummaryHtml(summary: Summary, opts: SummaryHtmlOptio
   }
   parts.push(`<div class="tiles">${tiles.map(([v, l]) => `<div class="tile"><b>${esc(v)}</b><span>${esc(l)}</span></div>`).join('')}</div>`);
   if (s.warnings?.length) {
-    // run warnings first: a run that succeeded but may be useless (docs/diagnostics.md LS171–LS176)
+    // run warnings first: a run that succeeded but may be useless (docs/diagnostics.md, run warnings)
     parts.push(section('warnings', `Warnings (${s.warnings.length})`, table(['code', 'warning', 'what to do'],
-      s.warnings.map((w): Cell[] => [{ html: `<code>${esc(w.code)}</code>` }, w.message, w.hint])), 'wide'));
+      s.warnings.map((w): Cell[] => [{ html: `<code>${esc(w.code)}</code>` }, w.file ? `${w.file}: ${w.message}` : w.message, w.hint ?? ''])), 'wide'));
   }
 
   const grid: string[] = [];
