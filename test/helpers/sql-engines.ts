@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openCsv } from '../../src/io/csv-reader.js';
 import { runScore } from '../../src/io/score-run.js';
 import type { Model } from '../../src/core/model/types.js';
+import type { DialectName } from '../../src/core/sql/dialect.js';
 import { parseTimestamp } from '../../src/core/value.js';
 
 /** A table as the tests load it: every column text, plus `source_line` (the CSV line: the row order). */
@@ -222,3 +223,14 @@ export function differences(model: Model, sqlRows: Record<string, unknown>[], re
   for (const id of ref.order) if (!seen.has(id) && out.length < max) out.push(`lead ${id}: scored by score, not in the SQL result`);
   return out;
 }
+
+/** The node-sql-parser grammar of a dialect (Spark SQL is parsed with the Hive grammar). */
+export const PARSER_DB: Partial<Record<DialectName, string>> = { bigquery: 'bigquery', snowflake: 'snowflake', spark: 'hive' };
+
+export async function parseSql(dialect: DialectName, sql: string): Promise<void> {
+  const db = PARSER_DB[dialect]!;
+  const mod = (await import(`node-sql-parser/build/${db}.js`)) as { default?: { Parser: new () => { astify(s: string, o: object): unknown } }; Parser?: new () => { astify(s: string, o: object): unknown } };
+  const P = mod.Parser ?? mod.default!.Parser;
+  new P().astify(sql, { database: db });
+}
+

@@ -66,6 +66,9 @@ describe('every bundled model on its sample, on DuckDB and PostgreSQL', () => {
   it('b2b-segments (segments override points and band mins)', async () => {
     await sameAsScore(await modelAt('models/b2b-segments.yaml'), join(root, 'samples/leads.csv'), [join(root, 'samples/activities.csv')]);
   }, 120_000);
+  it('the golden model of the dialect tests (test/fixtures/sql/b2b-warehouse.yaml)', async () => {
+    await sameAsScore(await modelAt('test/fixtures/sql/b2b-warehouse.yaml'), join(root, 'samples/leads.csv'), [join(root, 'samples/activities.csv')]);
+  }, 120_000);
   it('bant-services', async () => {
     await sameAsScore(await modelAt('models/bant-services.yaml'), join(root, 'samples/bant-services/leads.csv'), [join(root, 'samples/bant-services/activities.csv')]);
   }, 120_000);
@@ -97,6 +100,21 @@ predictive:
     const { result } = loadModelText(text, 'predictive.yaml');
     expect(result.errors).toEqual([]);
     await sameAsScore(result.value!, join(root, 'samples/leads.csv'), [join(root, 'samples/activities.csv')]);
+  }, 120_000);
+});
+
+describe('--emit dbt', () => {
+  it('the dbt model, with ref() and the as-of var filled in as dbt would, scores like score', async () => {
+    const model = await modelAt('models/b2b-saas.yaml');
+    const ref = await scoreReference(model, join(root, 'samples/leads.csv'), [join(root, 'samples/activities.csv')], AS_OF);
+    await duck.load([await readTable(join(root, 'samples/leads.csv'), 'stg_leads'), await readTable(join(root, 'samples/activities.csv'), 'stg_events')]);
+    const dbt = sqlFor(model, 'duckdb', { emit: 'dbt', asOf: { kind: 'dbt-var' }, leads: 'stg_leads', activities: ['stg_events'] });
+    const rendered = dbt
+      .replace("{{ config(materialized='table') }}\n", '')
+      .replace(/\{\{ ref\('(\w+)'\) \}\}/g, '$1')
+      .replace('{{ var("leadscore_as_of", "now") }}', ' 2026-11-01 ');
+    expect(rendered).not.toContain('{{');
+    expect(differences(model, await duck.query(rendered), ref)).toEqual([]);
   }, 120_000);
 });
 

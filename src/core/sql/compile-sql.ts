@@ -230,7 +230,7 @@ export class SqlCompiler {
       const y = `${out}_y`;
       const mo = `${out}_mo`;
       const dd = `${out}_d`;
-      const yi = `CAST(${y} AS BIGINT)`;
+      const yi = `CAST(${y} AS ${d.intType})`;
       const leap = `(${d.mod(yi, '4')} = 0 AND (${d.mod(yi, '100')} <> 0 OR ${d.mod(yi, '400')} = 0))`;
       const dim = `CASE WHEN ${mo} IN (4, 6, 9, 11) THEN 30 WHEN ${mo} = 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END ELSE 31 END`;
       const valid = `${mo} >= 1 AND ${mo} <= 12 AND ${dd} >= 1 AND ${dd} <= ${dim} AND ${out}_h <= 23 AND ${out}_mi <= 59 AND ${out}_s <= 60 AND ${out}_offok`;
@@ -669,7 +669,7 @@ export class SqlCompiler {
     m.quality.forEach((q, i) => {
       cols.push(q.action === 'reject' ? `FALSE AS q${i}` : `COALESCE(${qualityTest(q)}, FALSE) AS q${i}`);
     });
-    ctes.push(`lead_rules AS (SELECT lead_scope.*, ${cols.join(', ')} FROM lead_scope${withParams ? ' CROSS JOIN prm' : ''})`);
+    ctes.push(`lead_rules AS (SELECT lead_scope.*${cols.map((c) => ', ' + c).join('')} FROM lead_scope${withParams ? ' CROSS JOIN prm' : ''})`);
 
     // components
     const signalPts = m.engagement.signals.map((_, i) => `CASE WHEN s${i} THEN ${perSeg((mm) => this.lit(mm.engagement.signals[i]!.points))} ELSE 0 END`);
@@ -860,7 +860,7 @@ export class SqlCompiler {
     const a = `ABS(${c})`;
     const whole = d.intText(`FLOOR(${a} / 100)`);
     const frac = `(${a} - FLOOR(${a} / 100) * 100)`;
-    const fracText = `CASE WHEN ${frac} = 0 THEN '' WHEN ${d.mod(`CAST(${frac} AS BIGINT)`, '10')} = 0 THEN '.' || ${d.intText(`${frac} / 10`)} ELSE '.' || LPAD(${d.intText(frac)}, 2, '0') END`;
+    const fracText = `CASE WHEN ${frac} = 0 THEN '' WHEN ${d.mod(`CAST(${frac} AS ${d.intType})`, '10')} = 0 THEN '.' || ${d.intText(`${frac} / 10`)} ELSE '.' || LPAD(${d.intText(frac)}, 2, '0') END`;
     return `CASE WHEN ${c} > 0 THEN '+' ELSE '-' END || ${whole} || ${fracText}`;
   }
 }

@@ -39,6 +39,7 @@ export interface Dialect {
   /** The type names of text and of doubles in CAST. */
   textType: string;
   doubleType: string;
+  intType: string;
   /** Integer remainder of two integer-valued expressions. */
   mod(a: string, b: string): string;
   /** Epoch milliseconds of the current time, as a double. */
@@ -116,6 +117,7 @@ export const duckdb: Dialect = {
   binary: (e) => e,
   textType: 'VARCHAR',
   doubleType: 'DOUBLE',
+  intType: 'BIGINT',
   mod: (a, b) => `(${a} % ${b})`,
   nowMs: 'CAST(epoch_ms(current_timestamp) AS DOUBLE)',
   cte: (name) => `${name} AS MATERIALIZED (`,
@@ -141,6 +143,7 @@ export const postgres: Dialect = {
   binary: (e) => `${e} COLLATE "C"`,
   textType: 'TEXT',
   doubleType: 'DOUBLE PRECISION',
+  intType: 'BIGINT',
   mod: (a, b) => `MOD(${a}, ${b})`,
   nowMs: 'FLOOR(EXTRACT(EPOCH FROM now()) * 1000)',
   cte: (name) => `${name} AS MATERIALIZED (`,
@@ -166,6 +169,7 @@ export const bigquery: Dialect = {
   binary: (e) => e,
   textType: 'STRING',
   doubleType: 'FLOAT64',
+  intType: 'INT64',
   mod: (a, b) => `MOD(${a}, ${b})`,
   nowMs: 'CAST(UNIX_MILLIS(CURRENT_TIMESTAMP()) AS FLOAT64)',
   cte: (name) => `${name} AS (`,
@@ -190,6 +194,7 @@ export const snowflake: Dialect = {
   binary: (e) => e,
   textType: 'VARCHAR',
   doubleType: 'DOUBLE',
+  intType: 'BIGINT',
   mod: (a, b) => `MOD(${a}, ${b})`,
   nowMs: 'CAST(DATE_PART(EPOCH_MILLISECOND, CURRENT_TIMESTAMP()) AS DOUBLE)',
   cte: (name) => `${name} AS (`,
@@ -202,18 +207,25 @@ export const spark: Dialect = {
   ident: quoteBacktick,
   str: escapedString,
   text: (e) => `CAST(${e} AS STRING)`,
-  toDouble: (e) => `TRY_CAST(${e} AS DOUBLE)`,
+  // CAST inside the compiler's CASE guard (checked text only): also safe under spark.sql.ansi.enabled
+  toDouble: (e) => `CAST(${e} AS DOUBLE)`,
   intText: (e) => `CAST(CAST(${e} AS BIGINT) AS STRING)`,
   doubleLit: (x) => `CAST('${shortest(x)}' AS DOUBLE)`,
   decimal2: (e) => `CAST(${e} AS DECIMAL(18,2))`,
   regexMatch: (e, p, ci) => `(${e} RLIKE ${escapedString((ci ? '(?iu)' : '') + p)})`,
   regexExtract: (e, p) => `NULLIF(regexp_extract(${e}, ${escapedString(p)}, 0), '')`,
   strpos: (h, n) => `instr(${h}, ${n})`,
-  trimChars: (e, chars) => `TRIM(BOTH ${chars} FROM ${e})`,
-  values: valuesStandard,
+  trimChars: (e, chars) => `btrim(${e}, ${chars})`,
+  // Spark has VALUES, but a one-column list reads as explode(array(...)) and the rest as UNION ALL, which
+  // every Spark/Hive parser takes
+  values: (alias, cols, rows) =>
+    cols.length === 1
+      ? `(SELECT explode(array(${rows.map((r) => r[0]).join(', ')})) AS ${cols[0]}) ${alias}`
+      : `(${rows.map((r, k) => `SELECT ${r.map((v, i) => (k === 0 ? `${v} AS ${cols[i]}` : v)).join(', ')}`).join(' UNION ALL ')}) ${alias}`,
   binary: (e) => e,
   textType: 'STRING',
   doubleType: 'DOUBLE',
+  intType: 'BIGINT',
   mod: (a, b) => `MOD(${a}, ${b})`,
   nowMs: 'CAST(unix_millis(current_timestamp()) AS DOUBLE)',
   cte: (name) => `${name} AS (`,
