@@ -71,12 +71,6 @@ type Cell =
 
 type NumberFormat = 'point' | 'comma';
 
-class Refused extends Error {
-  constructor(readonly diag: Diagnostic) {
-    super(diag.message);
-  }
-}
-
 const ISO = '^\\d{4}-\\d{2}-\\d{2}(?:[Tt ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:[Zz]|[+-]\\d{2}(?::?\\d{2})?)?)?$';
 const PLAIN_NUMBER = '^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$';
 const THOUSANDS_COMMA = '^[+-]?\\d{1,3}(,\\d{3})+(\\.\\d+)?$';
@@ -113,8 +107,10 @@ export class SqlCompiler {
     this.actNf = model.input.activities.numberFormat ?? this.nf;
   }
 
-  private refuse(code: string, message: string, path: string | undefined, hint: string): never {
-    throw new Refused({ code, severity: 'error', message, ...(path ? { path } : {}), ...(this.o.file ? { file: this.o.file } : {}), hint });
+  /** Record a refusal and go on (every refusal is reported, not just the first); returns a placeholder. */
+  private refuse(code: string, message: string, path: string | undefined, hint: string): string {
+    this.note(code, message, path, hint);
+    return 'FALSE';
   }
 
   private note(code: string, message: string, path: string | undefined, hint: string): void {
@@ -127,7 +123,7 @@ export class SqlCompiler {
       return this.d.regexMatch(e, translateRegex(source, this.d.flavor, this.d.maxRepeat), ci);
     } catch (err) {
       if (err instanceof RegexRefusal) {
-        this.refuse('LS191', `the regular expression ${JSON.stringify(source)} uses ${err.feature}, which ${this.d.name} cannot express the same way`, path, `rewrite the pattern without it, or score this model with \`leadscore score\``);
+        return this.refuse('LS191', `the regular expression ${JSON.stringify(source)} uses ${err.feature}, which ${this.d.name} cannot express the same way`, path, `rewrite the pattern without it, or score this model with \`leadscore score\``);
       }
       throw err;
     }
@@ -382,21 +378,11 @@ export class SqlCompiler {
 
   // ---- the query -----------------------------------------------------------------------------------
 
+  /** The query, or every refusal (LS190-LS193) when the dialect cannot express the model exactly. */
   compile(): Result<string> {
-    try {
-      const sql = this.build();
-      if (this.errors.length) return { errors: this.errors, warnings: [] };
-      return { value: sql, errors: [], warnings: [] };
-    } catch (e) {
-      if (e instanceof Refused) return { errors: [...this.errors, e.diag], warnings: [] };
-      throw e;
-    }
-  }
-
-  /** Every refusal (not just the first): for `validate --dialect`. */
-  check(): Diagnostic[] {
-    const r = this.compile();
-    return r.errors;
+    const sql = this.build();
+    if (this.errors.length) return { errors: this.errors, warnings: [] };
+    return { value: sql, errors: [], warnings: [] };
   }
 
   private table(name: string): string {
@@ -412,10 +398,10 @@ export class SqlCompiler {
     if (m.engagement.botFilter) this.note('LS190', `engagement.bot_filter cannot be compiled to SQL (${d.name}): it depends on the order activities are read in`, 'engagement.bot_filter', 'score this model with `leadscore score`, or remove bot_filter for the warehouse');
     if (m.accounts) this.note('LS190', `accounts cannot be compiled to SQL (${d.name}) yet`, 'accounts', 'score accounts with `leadscore score`; the lead scores are the same without the accounts section');
     const df = [m.input.leads.dateFormat, m.input.activities.dateFormat].find((f) => f && f !== 'iso');
+    // (compilation goes on after a refusal, to report every one; the text is then thrown away)
     if (df) this.note('LS190', `date_format: ${df} cannot be compiled to SQL (${d.name}) yet`, m.input.leads.dateFormat && m.input.leads.dateFormat !== 'iso' ? 'input.leads.date_format' : 'input.activities.date_format', 'store timestamps as ISO 8601 text or TIMESTAMP columns (docs/warehouse.md)');
     const idCol = m.input.leads.id;
     if (idCol === '$row' && !o.orderBy) this.note('LS193', 'the model numbers leads by row ($row), and a table has no row order', 'input.leads.id', 'give --order-by COLUMN (the column that says which row comes first), or an id column in the model');
-    if (this.errors.length) return '';
 
     const asOfExpr = o.asOf.kind === 'ms' ? String(o.asOf.ms) : 'prm.as_of_ms';
     const withParams = o.asOf.kind !== 'ms';
@@ -469,7 +455,7 @@ export class SqlCompiler {
     for (const r of rules) if (r.condition) this.need(r.condition, actCol);
 
     // ---- leads ----
-    const ord = o.orderBy ? d.ident(o.orderBy) : undefined;
+    const ord = o.orderBy ? d.ident(o.orderBy) : idCol === '$row' ? 'NULL' : undefined;
     const idExpr = idCol === '$row' ? d.intText(`ROW_NUMBER() OVER (ORDER BY ${ord})`) : this.jsTrim(d.text(d.ident(idCol)));
     const rawCols = [...this.leadCols.values()].map((c) => `${d.text(d.ident(c.name))} AS ${c.raw}`);
     ctes.push(`lead_rows AS (SELECT ${idExpr} AS lead_id${ord ? `, ${ord} AS lead_ord` : ''}${rawCols.map((c) => ', ' + c).join('')} FROM ${this.table(o.leads ?? 'leads')})`);
@@ -712,7 +698,7 @@ export class SqlCompiler {
           let key: string;
           let isNull: string;
           if (act) {
-            if (!integer) this.refuse('LS192', `the categorical predictive feature "${f.name}" reads a fractional number as text, which SQL cannot write the same way`, `predictive.features[${j}]`, 'make it a numeric feature');
+            if (!integer) void this.refuse('LS192', `the categorical predictive feature "${f.name}" reads a fractional number as text, which SQL cannot write the same way`, `predictive.features[${j}]`, 'make it a numeric feature');
             key = d.intText(value!);
             isNull = 'FALSE';
           } else {
@@ -867,4 +853,13 @@ export class SqlCompiler {
 
 export function compileSql(model: Model, o: SqlOptions): Result<string> {
   return new SqlCompiler(model, o).compile();
+}
+
+/**
+ * What `validate --dialect` reports: the refusals `leadscore sql` would give. LS193 ($row without
+ * --order-by) is a warning here, since `sql --order-by` resolves it.
+ */
+export function sqlRefusals(model: Model, dialect: DialectName, file?: string): Diagnostic[] {
+  const r = compileSql(model, { dialect, asOf: { kind: 'now' }, disposableDomains: [], ...(file ? { file } : {}) });
+  return r.errors.map((e) => (e.code === 'LS193' ? { ...e, severity: 'warning' as const } : e));
 }
