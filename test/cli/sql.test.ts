@@ -1,6 +1,6 @@
 // `leadscore sql` end to end: the real bin, its output, refusals with codes, -o, and the options.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { leadscore, tempDir } from '../helpers/cli.js';
 
@@ -66,5 +66,53 @@ describe('leadscore sql', () => {
     expect(r.stdout).toContain("{{ ref('stg_leads') }}");
     expect(r.stdout).toContain("{{ ref('activities') }}");
     expect(r.stdout).toContain('{{ var("leadscore_as_of", "now") }}');
+  });
+});
+
+describe('validate --dialect', () => {
+  it('reports what sql would refuse, with the same codes and line:col (all of them, not just the first)', () => {
+    const dir = tempDir('leadscore-sqlval-');
+    try {
+      const model = join(dir, 'm.yaml');
+      writeFileSync(
+        model,
+        `version: 1
+name: t
+input:
+  leads: { id: id }
+  activities: { lead_id: lead_id, type: type, timestamp: at }
+fit:
+  rules:
+    - { id: senior, if: { field: title, matches: "\\\\bvp\\\\b" }, points: 5 }
+    - { id: plan, if: { field: props.plan, equals: pro }, points: 5 }
+engagement:
+  bot_filter: { burst: { count: 4, seconds: 10 } }
+  rules: [{ id: demo, type: demo_request, points: 10 }]
+bands: [{ name: all }]
+`,
+      );
+      const snow = leadscore(['validate', model, '--dialect', 'snowflake']);
+      expect(snow.code).toBe(2);
+      expect([...snow.stdout.matchAll(/ error (LS\d+)/g)].map((m) => m[1]).sort()).toEqual(['LS190', 'LS191', 'LS194']);
+      expect(snow.stdout).toMatch(/m\.yaml:8:\d+ error LS191/);
+      const duck = leadscore(['validate', model, '--dialect', 'duckdb', '--json']);
+      expect(duck.code).toBe(2);
+      expect(JSON.parse(duck.stdout).errors.map((e: { code: string }) => e.code).sort()).toEqual(['LS190', 'LS194']);
+      const plain = leadscore(['validate', model]);
+      expect(plain.code).toBe(0);
+      const sql = leadscore(['sql', '-m', model, '--dialect', 'snowflake']);
+      expect(sql.code).toBe(2);
+      expect([...sql.stderr.matchAll(/ error (LS\d+)/g)].map((m) => m[1]).sort()).toEqual(['LS190', 'LS191', 'LS194']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('a model that compiles: ok, and $row models get LS193 as a warning', () => {
+    const ok = leadscore(['validate', 'models/b2b-saas.yaml', '--dialect', 'postgres']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('compiles to postgres SQL');
+    const row = leadscore(['validate', 'models/bank-marketing.yaml', '--dialect', 'bigquery']);
+    expect(row.code).toBe(0);
+    expect(row.stdout).toContain('warning LS193');
   });
 });

@@ -74,6 +74,7 @@ export const DIAGNOSTIC_CODES = {
   LS191: { severity: 'error', meaning: 'regular expression feature the SQL dialect lacks' },
   LS192: { severity: 'error', meaning: 'text operator or categorical feature over a fractional computed number' },
   LS193: { severity: 'error', meaning: '$row lead ids need --order-by in SQL (a table has no row order)' },
+  LS194: { severity: 'error', meaning: 'field with a dot (a JSON property) in SQL' },
   LS195: { severity: 'error', meaning: 'sql options that do not go together (--emit dbt with --as-of)' },
 } as const satisfies Record<string, { severity: Severity; meaning: string }>;
 

@@ -454,6 +454,12 @@ export class SqlCompiler {
     const actCol = (f: string) => this.col(this.actCols, 'a', f);
     for (const r of rules) if (r.condition) this.need(r.condition, actCol);
 
+    // A field with a dot reads inside a JSON column when no column has that name (json-field.ts): that
+    // depends on the header, which SQL does not know, and JSON functions differ by engine.
+    for (const c of [...this.leadCols.values(), ...this.actCols.values()]) {
+      if (c.name.includes('.')) this.note('LS194', `field "${c.name}" may be a JSON property (a path inside a column), which ${d.name} SQL does not read yet`, undefined, 'extract the property into a column of its own (a view) and name that column in the model');
+    }
+
     // ---- leads ----
     const ord = o.orderBy ? d.ident(o.orderBy) : idCol === '$row' ? 'NULL' : undefined;
     const idExpr = idCol === '$row' ? d.intText(`ROW_NUMBER() OVER (ORDER BY ${ord})`) : this.jsTrim(d.text(d.ident(idCol)));
