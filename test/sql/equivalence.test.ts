@@ -112,7 +112,7 @@ describe('--emit dbt', () => {
     const rendered = dbt
       .replace("{{ config(materialized='table') }}\n", '')
       .replace(/\{\{ ref\('(\w+)'\) \}\}/g, '$1')
-      .replace('{{ var("leadscore_as_of", "now") }}', ' 2026-11-01 ');
+      .replaceAll('{{ var("leadscore_as_of", "now") }}', ' 2026-11-01 ');
     expect(rendered).not.toContain('{{');
     expect(differences(model, await duck.query(rendered), ref)).toEqual([]);
   }, 120_000);

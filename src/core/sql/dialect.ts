@@ -120,7 +120,8 @@ export const duckdb: Dialect = {
   intType: 'BIGINT',
   mod: (a, b) => `(${a} % ${b})`,
   nowMs: 'CAST(epoch_ms(current_timestamp) AS DOUBLE)',
-  cte: (name) => `${name} AS MATERIALIZED (`,
+  // DuckDB inlines CTEs and shares common subexpressions: materialising them was slower (24.8 s vs 16.5 s, 30k/300k)
+  cte: (name) => `${name} AS (`,
 };
 
 export const postgres: Dialect = {
