@@ -9,11 +9,13 @@ import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
 import { OutputSet, stdoutFile, type OutputFile } from './output.js';
 import { columnMatcher } from '../core/columns.js';
+import { detectPlaceholders } from '../core/detect.js';
+import { findLeadId } from '../core/init/recognise.js';
 import { makeNulls, type NumberFormat, parseTimestamp, present } from '../core/value.js';
 import { DEFAULT_NULL_VALUES, type Band, type FitRule, type PredictiveSection } from '../core/model/types.js';
 import type { TrainColumn } from '../core/learn/encode.js';
 import { ActivityFeatureFold } from '../core/learn/activity-features.js';
-import { LEAK_AUC, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
+import { STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { compilePredictive } from '../core/score/predictive.js';
 
@@ -23,6 +25,8 @@ export interface TrainRunOptions {
   positive?: string;
   features?: string[];
   exclude?: string[];
+  /** Features to keep even when the leakage guard or the id detection would leave them out. */
+  keep?: string[];
   activities: string[];
   asOfMs: number;
   holdout: number;
@@ -91,53 +95,72 @@ export function roundSection(s: PredictiveSection): PredictiveSection {
   };
 }
 
+/** Rows read to recognise the lead id column (as init does). */
+const ID_SAMPLE_ROWS = 2000;
+
 export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   const note = o.onNote ?? (() => undefined);
-  const nullValues = o.nullValues ?? [...DEFAULT_NULL_VALUES];
-  const nulls = makeNulls(nullValues);
   const leads = await openInput(o.leads, 'leads', o);
   const header = leads.header.map((h) => h.trim());
   const outcomeIdx = requireColumn(leads, o.outcome, '--outcome', 'LS140');
-  const idColumn = o.id ?? firstColumn(leads, ['lead_id', 'id']) ?? '$row';
-  const idIdx = idColumn === '$row' ? -1 : requireColumn(leads, idColumn, '--id');
   const match = columnMatcher(header);
-  for (const name of [...(o.features ?? []), ...(o.exclude ?? [])]) {
-    if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude', 'LS146');
+  for (const name of [...(o.features ?? []), ...(o.exclude ?? []), ...(o.keep ?? [])]) {
+    if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude / --keep', 'LS146');
   }
+  const skipped = { missingOutcome: 0, badRows: 0, duplicateIds: 0 };
+
+  // --- read every row first: the lead id and the placeholders are found on the data (detect.ts,
+  // recognise.ts: the same detection as init)
+  const fieldsOf: string[][] = [];
+  const rawOf: string[] = [];
+  for await (const batch of leads.batches(() => void skipped.badRows++)) {
+    for (const row of batch) {
+      fieldsOf.push(row.fields);
+      if (o.holdoutOut) rawOf.push(row.raw);
+    }
+  }
+  const notOutcome = new Set([outcomeIdx]);
+  const placeholders = o.nullValues ? [] : detectPlaceholders(header, fieldsOf, notOutcome);
+  const nullValues = o.nullValues ?? [...DEFAULT_NULL_VALUES];
+  for (const p of placeholders) if (!nullValues.some((v) => v.trim().toLowerCase() === p.token.toLowerCase())) nullValues.push(p.token);
+  for (const p of placeholders) {
+    note('note', `treating "${p.token}" as missing (a placeholder: ${p.columns.map((c) => `${c.count} in ${c.name}`).join(', ')}); --null-values sets the list`);
+  }
+  const nulls = makeNulls(nullValues);
+  const idColumn = o.id ?? findLeadId(header, fieldsOf.slice(0, ID_SAMPLE_ROWS), notOutcome) ?? '$row';
+  const idIdx = idColumn === '$row' ? -1 : requireColumn(leads, idColumn, '--id');
+  if (!o.id) note('note', idColumn === '$row' ? 'no lead id column recognised: leads are keyed by their data row ($row); --id names one' : `lead id: ${idColumn} (--id chooses another)`);
   const excluded = new Set([outcomeIdx, idIdx, ...(o.exclude ?? []).map((n) => match(n))]);
   const wanted = o.features ? new Set(o.features.map((n) => match(n)).filter((i) => i >= 0)) : undefined;
   const candidates = header.map((_, i) => i).filter((i) => !excluded.has(i) && (!wanted || wanted.has(i)));
 
-  // --- read the leads: one array of present cells per candidate column
+  // --- one array of present cells per candidate column
   const cells: (string | undefined)[][] = candidates.map(() => []);
   const outcomes: string[] = [];
   const ids: string[] = [];
   const lines: number[] = [];
   const raws: string[] = [];
   const seen = new Set<string>();
-  const skipped = { missingOutcome: 0, badRows: 0, duplicateIds: 0 };
-  let dataRow = 0;
-  for await (const batch of leads.batches(() => void skipped.badRows++)) {
-    for (const row of batch) {
-      dataRow++;
-      const y = present(row.fields[outcomeIdx], nulls);
-      if (y === undefined) {
-        skipped.missingOutcome++;
-        continue;
-      }
-      const id = idIdx < 0 ? String(dataRow) : present(row.fields[idIdx], nulls);
-      if (id === undefined || seen.has(id)) {
-        skipped.duplicateIds++;
-        continue;
-      }
-      seen.add(id);
-      ids.push(id);
-      lines.push(dataRow);
-      outcomes.push(y);
-      if (o.holdoutOut) raws.push(row.raw);
-      for (let c = 0; c < candidates.length; c++) cells[c]!.push(present(row.fields[candidates[c]!], nulls));
+  fieldsOf.forEach((fields, r) => {
+    const dataRow = r + 1;
+    const y = present(fields[outcomeIdx], nulls);
+    if (y === undefined) {
+      skipped.missingOutcome++;
+      return;
     }
-  }
+    const id = idIdx < 0 ? String(dataRow) : present(fields[idIdx], nulls);
+    if (id === undefined || seen.has(id)) {
+      skipped.duplicateIds++;
+      return;
+    }
+    seen.add(id);
+    ids.push(id);
+    lines.push(dataRow);
+    outcomes.push(y);
+    if (o.holdoutOut) raws.push(rawOf[r]!);
+    for (let c = 0; c < candidates.length; c++) cells[c]!.push(present(fields[candidates[c]!], nulls));
+  });
+  fieldsOf.length = 0;
   const n = outcomes.length;
   if (n === 0) throw new InputError('LS144', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
 
@@ -219,20 +242,20 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
 
   const outcome = train(columns, y, {
     holdout: o.holdout, seed: o.seed, ...(o.folds ? { folds: o.folds } : {}),
-    ...(o.features ? { forced: o.features } : {}), ...(o.numberFormat ? { numberFormat: o.numberFormat } : {}),
+    ...(o.features || o.keep ? { forced: [...(o.features ?? []), ...(o.keep ?? [])] } : {}), ...(o.numberFormat ? { numberFormat: o.numberFormat } : {}),
     asPoints: !!o.asPoints,
   });
   if (!outcome.ok) throw new InputError(outcome.code, outcome.message, o.leads, undefined, outcome.hint);
   const r = outcome.result;
   for (const d of r.dropped) note('note', `left out ${d.name}: ${d.reason}`);
   for (const l of r.leaks) {
-    const why = l.onlyClass ? `it is filled only for ${l.onlyClass} outcomes` : `alone it separates the outcome almost perfectly (AUC ${l.auc.toFixed(3)} > ${LEAK_AUC})`;
+    const why = l.reasons.join('; ');
     note('warning', l.kept
-      ? `possible leak: ${l.name}: ${why}; kept because --features names it`
-      : `possible leak: ${l.name} left out: ${why}; it is probably recorded after the outcome. Name it in --features to keep it`);
+      ? `possible leak: ${l.name} kept because ${o.keep?.some((k) => k.trim().toLowerCase() === l.name.toLowerCase()) ? '--keep' : '--features'} names it (${why})`
+      : `possible leak: ${l.name} left out: it looks recorded after the outcome (${why}). --keep "${l.name}" keeps it`);
   }
   for (const [name, auc] of r.featureAuc) {
-    if (auc > STRONG_AUC && auc <= LEAK_AUC && !r.leaks.some((l) => l.name === name)) {
+    if (auc > STRONG_AUC && !r.leaks.some((l) => l.name === name)) {
       note('warning', `strong single predictor: ${name} (AUC ${auc.toFixed(3)} alone); make sure it is known before the outcome (e.g. not a call duration), or --exclude it`);
     }
   }
@@ -330,7 +353,9 @@ export function modelYaml(x: YamlInput): string {
   const card = o.asPoints ? r.scorecard : undefined;
   const bands: Band[] = card ? card.bands : r.bands;
   const usedFeatures = section.features.map((f) => f.name);
-  const left = [...r.dropped.map((d) => d.name), ...r.leaks.filter((l) => !l.kept).map((l) => `${l.name} (possible leak)`)];
+  const left = r.dropped.map((d) => d.name);
+  const leaks = r.leaks.filter((l) => !l.kept);
+  const kept = r.leaks.filter((l) => l.kept);
   const header = [
     ` Trained by leadscore ${o.version} on ${new Date().toISOString().slice(0, 10)}:`,
     `   ${o.command}`,
@@ -338,6 +363,8 @@ export function modelYaml(x: YamlInput): string {
     ` outcome: ${o.outcome} = ${x.positiveLabel}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
     ` features: ${usedFeatures.length} (${r.encodedColumns} encoded columns): ${usedFeatures.join(', ')}`,
     ...(left.length ? [` left out: ${left.join(', ')}`] : []),
+    ...(leaks.length ? [' left out as possible leaks (they look recorded after the outcome; --keep NAME keeps one):', ...leaks.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
+    ...(kept.length ? [' kept although they look recorded after the outcome (--features/--keep):', ...kept.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
     ` penalty: L2, C = ${r.c} (lambda = ${sig(1 / r.c, 4)}), chosen by ${r.folds}-fold cross-validation (log-loss)`,
     ` holdout AUC: ${fmt(x.holdoutAuc)} (training AUC ${fmt(r.trainAuc)})`,
     ...(card ? [` points model (--as-points): holdout AUC ${fmt(card.holdoutAuc)}; ${fmt(card.factor, 2)} points per unit of log-odds`] : []),

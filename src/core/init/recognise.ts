@@ -2,7 +2,7 @@
 // the lead id, the job title, the department, the company size, ... Each recogniser looks at the
 // column's name first (exports name these columns in a handful of ways) and checks its values second
 // (a column called "date" whose cells are not dates is not the created date).
-import { type ColumnProfile, dateShare, distinctShare, emailShare, numericShare } from './profile.js';
+import { type ColumnProfile, dateShare, distinctShare, emailShare, numericShare, profileColumns } from './profile.js';
 
 export type LeadRole =
   | 'id' | 'title' | 'department' | 'company_size' | 'country' | 'email' | 'industry' | 'created'
@@ -107,4 +107,14 @@ export function recogniseActivityColumns(profiles: readonly ColumnProfile[], lea
   const detail = candidates.find((p) => p.values.some((v) => /pricing/i.test(v.value))) ?? candidates[0];
   if (detail) out.detail = detail;
   return out;
+}
+
+/**
+ * The lead id column of a sample (header + row-major cells), as `init` recognises it: an id-like name
+ * (`lead_id`, `Prospect ID`, `id`, `uuid`, ...) whose values are present and distinct. `skip`: columns
+ * that cannot be the id (e.g. the outcome). Used by `init` and `train`.
+ */
+export function findLeadId(header: readonly string[], rows: readonly (readonly string[])[], skip: ReadonlySet<number> = new Set()): string | undefined {
+  const profiles = profileColumns(header, rows).filter((p) => !skip.has(p.index));
+  return recogniseLeadColumns(profiles).id?.name;
 }
