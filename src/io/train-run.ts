@@ -15,7 +15,8 @@ import { makeNulls, type NumberFormat, parseTimestamp, present } from '../core/v
 import { DEFAULT_NULL_VALUES, type Band, type FitRule, type PredictiveSection } from '../core/model/types.js';
 import type { TrainColumn } from '../core/learn/encode.js';
 import { ActivityFeatureFold } from '../core/learn/activity-features.js';
-import { STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
+import { reliability, type Reliability } from '../core/learn/metrics.js';
+import { bandFigures, type BandFigures, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { compilePredictive } from '../core/score/predictive.js';
 
@@ -57,6 +58,11 @@ export interface TrainRunResult {
   skipped: { missingOutcome: number; badRows: number; duplicateIds: number };
   /** Holdout AUC of the written model (re-scored from the rounded YAML values). */
   holdoutAuc: number;
+  /** Of the written model on the holdout (training rows without one); none for --as-points. */
+  calibration?: Reliability;
+  /** Precision and recall of the proposed bands on the holdout (none for --as-points). */
+  bands: BandFigures[];
+  nullValues: string[];
   positiveLabel: string;
   idColumn: string;
   files: string[];
@@ -64,6 +70,21 @@ export interface TrainRunResult {
 }
 
 const POSITIVE_WORDS = ['yes', 'y', 'true', '1', 'won', 'converted', 'success', 'positive', 'closed won', 'closed_won'];
+
+/**
+ * Which values of an outcome column mean "converted", as train decides it without --positive: the
+ * column has two values (missing aside) and one of them is a positive word. Used by init --outcome.
+ */
+export function convertedRule(values: readonly string[]): { ok: true; converted: (v: string) => boolean } | { ok: false; message: string } {
+  const labels = new Set<string>();
+  for (const v of values) {
+    const t = v.trim().toLowerCase();
+    if (t && !['na', 'n/a', 'null'].includes(t)) labels.add(t);
+  }
+  const found = POSITIVE_WORDS.find((w) => labels.has(w));
+  if (labels.size !== 2 || !found) return { ok: false, message: `cannot tell which value of the outcome column is a conversion (${labels.size} distinct values; expected two, one of them yes/true/1/won/converted)` };
+  return { ok: true, converted: (v) => v.trim().toLowerCase() === found };
+}
 
 
 
@@ -94,6 +115,9 @@ export function roundSection(s: PredictiveSection): PredictiveSection {
     ),
   };
 }
+
+/** Above this expected calibration error (5 points of score) train warns that the score is not a reliable chance. */
+const ECE_WARN = 0.05;
 
 /** Rows read to recognise the lead id column (as init does). */
 const ID_SAMPLE_ROWS = 2000;
@@ -269,11 +293,18 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   const evalRows = r.holdout.length ? r.holdout : r.train;
   for (const i of evalRows) prob[i] = scorer(rowOf(i), fold?.aggregates(i)).probability;
   const holdoutAuc = aucOf(prob, y, evalRows);
+  // the score read as a chance: calibration and band figures of the written model on the holdout
+  const calibration = o.asPoints ? undefined : reliability(prob, y, evalRows);
+  const score100 = Float64Array.from(prob, (p) => 100 * p);
+  const bands = o.asPoints ? [] : bandFigures(r.bands, score100, y, evalRows);
+  if (calibration?.ece != null && calibration.ece > ECE_WARN) {
+    note('warning', `the score read as a chance is off by ${(100 * calibration.ece).toFixed(1)} points on average on the ${r.holdout.length ? 'holdout' : 'training rows'} (expected calibration error; reliability table in the model header): rank by it, but read "score 30" as "about 30% converting" with care`);
+  }
 
   const positiveLabel = labels.get(positiveKey)!.label;
   const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${o.outcome}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
   const yaml = modelYaml({
-    o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput,
+    o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput, calibration, bands,
   });
 
   // --- outputs (atomic)
@@ -317,7 +348,10 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     for (const s of sets) await s.abort();
     throw e;
   }
-  return { result: r, rows: n, skipped, holdoutAuc, positiveLabel, idColumn, files, ...(actFacts ? { activities: actFacts } : {}) };
+  return {
+    result: r, rows: n, skipped, holdoutAuc, positiveLabel, idColumn, files, bands, nullValues,
+    ...(calibration ? { calibration } : {}), ...(actFacts ? { activities: actFacts } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -334,6 +368,19 @@ interface YamlInput {
   rows: number;
   holdoutAuc: number;
   activityInput: { leadId: string; type: string; timestamp: string } | undefined;
+  calibration: Reliability | undefined;
+  bands: BandFigures[];
+}
+
+const pctOf = (x: number | null) => (x === null ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);
+
+/** The calibration of the score read as a chance, for the model header. */
+function calibrationLines(c: Reliability, on: string): string[] {
+  return [
+    ` calibration on the ${on} (the score is 100 x p): expected calibration error ${c.ece === null ? 'n/a' : (100 * c.ece).toFixed(1)} points, Brier ${c.brier === null ? 'n/a' : c.brier.toFixed(4)}`,
+    '   p range      leads  mean p  converted',
+    ...c.bins.filter((b) => b.leads > 0).map((b) => `   ${`${(100 * b.from).toFixed(0)}-${(100 * b.to).toFixed(0)}%`.padEnd(9)}  ${String(b.leads).padStart(6)}  ${pctOf(b.mean_predicted)}  ${pctOf(b.observed)}`),
+  ];
 }
 
 function fmt(x: number, d = 4): string {
@@ -367,6 +414,7 @@ export function modelYaml(x: YamlInput): string {
     ...(kept.length ? [' kept although they look recorded after the outcome (--features/--keep):', ...kept.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
     ` penalty: L2, C = ${r.c} (lambda = ${sig(1 / r.c, 4)}), chosen by ${r.folds}-fold cross-validation (log-loss)`,
     ` holdout AUC: ${fmt(x.holdoutAuc)} (training AUC ${fmt(r.trainAuc)})`,
+    ...(x.calibration ? calibrationLines(x.calibration, r.holdout.length ? 'holdout' : 'training rows') : []),
     ...(card ? [` points model (--as-points): holdout AUC ${fmt(card.holdoutAuc)}; ${fmt(card.factor, 2)} points per unit of log-odds`] : []),
     ...(card?.leftOut.length ? [` not expressible as fit rules (left out of the points): ${card.leftOut.join(', ')}`] : []),
   ];
@@ -442,7 +490,9 @@ export function modelYaml(x: YamlInput): string {
   const bandsNode = node('bands');
   if (isSeq(bandsNode)) {
     bandsNode.commentBefore = ` Bands proposed from the ${r.holdout.length ? 'holdout' : 'training'} scores: SQL = top 10%, MQL = top 30%, IQL = top 60%,\n` +
-      ' cold = the rest. Edit the mins to fit your sales capacity.';
+      ' cold = the rest. Edit the mins to fit your sales capacity.' +
+      (x.bands.length ? `\n On the ${r.holdout.length ? 'holdout' : 'training rows'}: precision = converted share of the leads at or above the min, recall = share of\n all converted leads they catch, conversion = converted share of the leads in the band:\n` +
+        x.bands.map((b) => `   ${b.name.padEnd(5)} ${b.min !== null ? `min ${b.min.toFixed(2).padStart(6)}` : '          '}  ${String(b.leads).padStart(6)} leads  conversion ${pctOf(b.conversion)}  precision ${pctOf(b.precision)}  recall ${pctOf(b.recall)}`).join('\n') : '');
     for (const b of bandsNode.items) if (isMap(b)) b.flow = true;
   }
   // quote strings that YAML 1.1 readers (editors, PyYAML) would take for booleans or null: `no: 0.03`

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { leadscore, ROOT, tempDir } from '../helpers/cli.js';
+import { leadscore, readCsv, ROOT, tempDir } from '../helpers/cli.js';
 
 interface Feature { name: string; type: string; levels?: Record<string, number> }
 
@@ -68,6 +68,42 @@ describe('leadscore train on a CRM-like export, no flags', () => {
     const byHand = JSON.parse(hand.stdout).holdout_auc as number;
     expect(facts.holdout_auc).toBeLessThan(0.9);
     expect(Math.abs(facts.holdout_auc - byHand)).toBeLessThan(0.01);
+  });
+
+  it('explains a lead in words a rep can read: feature = value and its effect in log-odds, in scored.csv and explain', () => {
+    const out = join(dir, 'scored');
+    const sc = leadscore(['score', '-m', model, '-l', leads, '-o', out, '-q']);
+    expect(sc.code, sc.stderr).toBe(0);
+    const rows = readCsv(join(out, 'scored.csv'));
+    const ref = rows.find((r) => r['Lead Source'] === 'Reference' && r.reasons.includes('Lead Source'))!;
+    expect(ref.reasons).toMatch(/Lead Source = Reference \+\d+\.\d\d/);
+    for (const r of rows.slice(0, 50)) {
+      const parts = r.reasons.split('; ');
+      expect(parts.length).toBeGreaterThan(0);
+      for (const p of parts) expect(p).toMatch(/^[^=]+ = .+ [+-]\d+\.\d\d$/);
+      const effects = parts.map((p) => Math.abs(Number(p.slice(p.lastIndexOf(' ') + 1))));
+      expect([...effects].sort((a, b) => b - a)).toEqual(effects); // largest effect first
+    }
+    const x = leadscore(['explain', '-m', model, '-l', leads, '--lead', ref['Prospect ID']!]);
+    expect(x.code, x.stderr).toBe(0);
+    expect(x.stdout).toMatch(/Lead Source = Reference +\+\d+\.\d\d log-odds/);
+    expect(x.stdout).toContain(`reasons: ${ref.reasons}`);
+  });
+
+  it('reports the calibration of the score on the holdout and the proposed bands\' precision and recall', () => {
+    const f = facts as unknown as { calibration: { ece: number; bins: { leads: number; mean_predicted: number | null }[] }; band_figures: { name: string; min: number | null; precision: number; recall: number }[] };
+    expect(f.calibration.ece).toBeGreaterThan(0);
+    expect(f.calibration.ece).toBeLessThan(0.1);
+    expect(f.calibration.bins.reduce((t, b) => t + b.leads, 0)).toBe(1848);
+    const bands = f.band_figures.filter((b) => b.min !== null);
+    expect(bands.map((b) => b.name)).toEqual(['SQL', 'MQL', 'IQL']);
+    for (let k = 1; k < bands.length; k++) {
+      expect(bands[k]!.recall).toBeGreaterThan(bands[k - 1]!.recall); // a lower bar catches more
+      expect(bands[k]!.precision).toBeLessThan(bands[k - 1]!.precision);
+    }
+    const text = readFileSync(model, 'utf8');
+    expect(text).toMatch(/^# calibration on the holdout \(the score is 100 x p\): expected calibration error \d+\.\d points/m);
+    expect(text).toMatch(/^ {2}# {3}SQL +min +\d+\.\d\d +\d+ leads +conversion +\d+\.\d% +precision +\d+\.\d% +recall +\d+\.\d%$/m);
   });
 
   it('--keep keeps a feature the guard would leave out, and says so', () => {

@@ -141,7 +141,9 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
         positives: r.positives, positive: res.positiveLabel, id: res.idColumn,
         features: r.section.features.map((f) => f.name), encoded_columns: r.encodedColumns,
         left_out: r.dropped, leaks: r.leaks, c: r.c, folds: r.folds, converged: r.converged, iterations: r.iterations,
-        train_auc: r.trainAuc, holdout_auc: res.holdoutAuc,
+        train_auc: r.trainAuc, holdout_auc: res.holdoutAuc, null_values: res.nullValues,
+        ...(res.calibration ? { calibration: res.calibration } : {}),
+        ...(res.bands.length ? { band_figures: res.bands } : {}),
         ...(card ? { points_holdout_auc: card.holdoutAuc, points_factor: card.factor } : {}),
         bands: card ? card.bands : r.bands, skipped: res.skipped, ...(res.activities ? { activities: res.activities } : {}),
         files: res.files, seconds,
@@ -152,6 +154,14 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
         `${r.section.features.length} features, ${r.encodedColumns} encoded columns; C = ${r.c} by ${r.folds}-fold cross-validation`);
       out.push(`  holdout AUC ${Number.isFinite(res.holdoutAuc) ? res.holdoutAuc.toFixed(4) : 'n/a'}   (training AUC ${r.trainAuc.toFixed(4)})`);
       if (card) out.push(`  points model holdout AUC ${card.holdoutAuc.toFixed(4)}   (written to ${opts.out} as fit rules)`);
+      const on = r.holdout.length ? 'holdout' : 'training rows';
+      if (res.calibration?.ece != null) {
+        out.push(`  calibration (${on}): the score is 100 x p; expected calibration error ${(100 * res.calibration.ece).toFixed(1)} points (reliability table in the model header)`);
+      }
+      const pc = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(0)}%`);
+      for (const b of res.bands) {
+        if (b.min !== null) out.push(`  band ${b.name} (score >= ${b.min}): precision ${pc(b.precision)}, recall ${pc(b.recall)} on the ${on}`);
+      }
       const skipped = res.skipped.missingOutcome + res.skipped.badRows + res.skipped.duplicateIds;
       if (skipped) out.push(style.warn(`  skipped ${skipped} row(s): ${res.skipped.missingOutcome} without an outcome, ${res.skipped.badRows} malformed, ${res.skipped.duplicateIds} duplicate id`));
       out.push(`wrote ${res.files.join(', ')} in ${seconds.toFixed(1)} s`);

@@ -196,6 +196,52 @@ export function proposeBands(scores: readonly number[]): Band[] {
   return bands;
 }
 
+export interface BandFigures {
+  name: string;
+  min: number | null;
+  /** Leads in the band (score in [min, the next band's min)). */
+  leads: number;
+  /** Conversion rate of the leads in the band. */
+  conversion: number | null;
+  /** Calling every lead at or above the band's min: the share of them that converted. */
+  precision: number | null;
+  /** ... and the share of all converted leads they catch. */
+  recall: number | null;
+}
+
+/** What each band would have given on `rows` (e.g. the holdout): `score[i]` in 0..100 per row. */
+export function bandFigures(bands: readonly Band[], score: ArrayLike<number>, y: Uint8Array, rows: ArrayLike<number>): BandFigures[] {
+  let positives = 0;
+  for (let k = 0; k < rows.length; k++) positives += y[rows[k]!]!;
+  let prevMin = Infinity;
+  return bands.map((b) => {
+    const min = b.min ?? -Infinity;
+    let above = 0;
+    let abovePos = 0;
+    let inBand = 0;
+    let inBandPos = 0;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
+      const sc = score[i]!;
+      if (sc >= min) {
+        above++;
+        abovePos += y[i]!;
+        if (sc < prevMin) {
+          inBand++;
+          inBandPos += y[i]!;
+        }
+      }
+    }
+    prevMin = min;
+    return {
+      name: b.name, min: b.min ?? null, leads: inBand,
+      conversion: inBand ? inBandPos / inBand : null,
+      precision: above ? abovePos / above : null,
+      recall: positives ? abovePos / positives : null,
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Scorecard (--as-points)
 
