@@ -18,6 +18,7 @@ import { ActivityFeatureFold } from '../core/learn/activity-features.js';
 import { reliability, type Reliability } from '../core/learn/metrics.js';
 import { bandFigures, type BandFigures, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
 import { aucOf } from '../core/learn/logistic.js';
+import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
 import { compilePredictive } from '../core/score/predictive.js';
 
 export interface TrainRunOptions {
@@ -68,24 +69,6 @@ export interface TrainRunResult {
   files: string[];
   activities?: { used: number; future: number; orphans: number; rejected: number };
 }
-
-const POSITIVE_WORDS = ['yes', 'y', 'true', '1', 'won', 'converted', 'success', 'positive', 'closed won', 'closed_won'];
-
-/**
- * Which values of an outcome column mean "converted", as train decides it without --positive: the
- * column has two values (missing aside) and one of them is a positive word. Used by init --outcome.
- */
-export function convertedRule(values: readonly string[]): { ok: true; converted: (v: string) => boolean } | { ok: false; message: string } {
-  const labels = new Set<string>();
-  for (const v of values) {
-    const t = v.trim().toLowerCase();
-    if (t && !['na', 'n/a', 'null'].includes(t)) labels.add(t);
-  }
-  const found = POSITIVE_WORDS.find((w) => labels.has(w));
-  if (labels.size !== 2 || !found) return { ok: false, message: `cannot tell which value of the outcome column is a conversion (${labels.size} distinct values; expected two, one of them yes/true/1/won/converted)` };
-  return { ok: true, converted: (v) => v.trim().toLowerCase() === found };
-}
-
 
 
 function firstColumn(file: CsvFile, names: readonly string[]): string | undefined {
@@ -160,18 +143,15 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
 
   // --- one array of present cells per candidate column
   const cells: (string | undefined)[][] = candidates.map(() => []);
-  const outcomes: string[] = [];
+  const outcomes: (string | undefined)[] = [];
   const ids: string[] = [];
   const lines: number[] = [];
   const raws: string[] = [];
   const seen = new Set<string>();
   fieldsOf.forEach((fields, r) => {
     const dataRow = r + 1;
+    // an empty outcome is kept until the column's kind is known (a negative in a date column)
     const y = present(fields[outcomeIdx], nulls);
-    if (y === undefined) {
-      skipped.missingOutcome++;
-      return;
-    }
     const id = idIdx < 0 ? String(dataRow) : present(fields[idIdx], nulls);
     if (id === undefined || seen.has(id)) {
       skipped.duplicateIds++;
@@ -185,34 +165,45 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     for (let c = 0; c < candidates.length; c++) cells[c]!.push(present(fields[candidates[c]!], nulls));
   });
   fieldsOf.length = 0;
-  const n = outcomes.length;
-  if (n === 0) throw new InputError('LS144', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
-
-  // --- outcome
+  // --- outcome: the converted rule (core/learn/converted.ts); --positive replaces the converted words
+  const presentOutcomes = outcomes.filter((v): v is string => v !== undefined);
+  if (presentOutcomes.length === 0) throw new InputError('LS144', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
   const labels = new Map<string, { label: string; count: number }>();
-  for (const v of outcomes) {
-    const k = v.toLowerCase();
+  for (const v of presentOutcomes) {
+    const k = normaliseOutcome(v);
     const e = labels.get(k);
     if (e) e.count++;
     else labels.set(k, { label: v, count: 1 });
   }
-  let positiveKey: string;
-  if (o.positive !== undefined) {
-    positiveKey = o.positive.trim().toLowerCase();
-    if (!labels.has(positiveKey)) {
-      throw new InputError('LS144', `--positive "${o.positive}" is not a value of column "${o.outcome}"`, o.leads, undefined,
-        `values: ${[...labels.values()].slice(0, 10).map((l) => `"${l.label}"`).join(', ')}`);
-    }
-  } else {
-    const found = POSITIVE_WORDS.find((w) => labels.has(w));
-    if (labels.size !== 2 || !found) {
-      throw new InputError('LS144', `cannot tell which value of "${o.outcome}" is the positive outcome (${labels.size} distinct values)`, o.leads, undefined,
-        `name it with --positive, e.g. --positive ${JSON.stringify([...labels.values()][0]?.label ?? 'won')}`);
-    }
-    positiveKey = found;
+  if (o.positive !== undefined && !labels.has(normaliseOutcome(o.positive))) {
+    throw new InputError('LS144', `--positive "${o.positive}" is not a value of column "${o.outcome}"`, o.leads, undefined,
+      `values: ${[...labels.values()].slice(0, 10).map((l) => `"${l.label}"`).join(', ')}`);
   }
+  const rule = convertedRuleFor([...labels.values()].map((l) => l.label), o.positive !== undefined ? [o.positive] : undefined);
+  if (rule.kind === 'words' && ![...labels.values()].some((l) => rule.converted(l.label))) {
+    throw new InputError('LS144', `cannot tell which value of "${o.outcome}" is the positive outcome: none of its ${labels.size} distinct values means converted`, o.leads, undefined,
+      `name it with --positive, e.g. --positive ${JSON.stringify([...labels.values()][0]?.label ?? 'won')}`);
+  }
+  // rows without an outcome: left out of a word column, negatives of a date column
+  const keepRow = outcomes.map((v) => v !== undefined || rule.missingIsNegative);
+  skipped.missingOutcome = keepRow.filter((k) => !k).length;
+  if (skipped.missingOutcome) {
+    const compact = <T>(a: T[]): void => {
+      let k = 0;
+      for (let i = 0; i < a.length; i++) if (keepRow[i]) a[k++] = a[i]!;
+      a.length = k;
+    };
+    compact(ids);
+    compact(lines);
+    compact(outcomes);
+    if (o.holdoutOut) compact(raws);
+    for (const c of cells) compact(c);
+  }
+  const n = outcomes.length;
   const y = new Uint8Array(n);
-  outcomes.forEach((v, i) => (y[i] = v.toLowerCase() === positiveKey ? 1 : 0));
+  outcomes.forEach((v, i) => (y[i] = v !== undefined && rule.converted(v) ? 1 : 0));
+  const positiveLabel = rule.kind === 'dates' ? 'a date' : rule.kind === 'positive' ? labels.get(normaliseOutcome(o.positive!))!.label
+    : [...labels.values()].filter((l) => rule.converted(l.label)).map((l) => l.label).join(' / ');
 
   // --- activities
   const columns: TrainColumn[] = candidates.map((c, k) => ({ name: header[c]!, kind: 'text', cells: cells[k]! }));
@@ -301,7 +292,6 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     note('warning', `the score read as a chance is off by ${(100 * calibration.ece).toFixed(1)} points on average on the ${r.holdout.length ? 'holdout' : 'training rows'} (expected calibration error; reliability table in the model header): rank by it, but read "score 30" as "about 30% converting" with care`);
   }
 
-  const positiveLabel = labels.get(positiveKey)!.label;
   const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${o.outcome}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
   const yaml = modelYaml({
     o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput, calibration, bands,

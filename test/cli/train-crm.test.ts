@@ -75,10 +75,10 @@ describe('leadscore train on a CRM-like export, no flags', () => {
     const sc = leadscore(['score', '-m', model, '-l', leads, '-o', out, '-q']);
     expect(sc.code, sc.stderr).toBe(0);
     const rows = readCsv(join(out, 'scored.csv'));
-    const ref = rows.find((r) => r['Lead Source'] === 'Reference' && r.reasons.includes('Lead Source'))!;
+    const ref = rows.find((r) => r['Lead Source'] === 'Reference' && r.reasons!.includes('Lead Source'))!;
     expect(ref.reasons).toMatch(/Lead Source = Reference \+\d+\.\d\d/);
     for (const r of rows.slice(0, 50)) {
-      const parts = r.reasons.split('; ');
+      const parts = r.reasons!.split('; ');
       expect(parts.length).toBeGreaterThan(0);
       for (const p of parts) expect(p).toMatch(/^[^=]+ = .+ [+-]\d+\.\d\d$/);
       const effects = parts.map((p) => Math.abs(Number(p.slice(p.lastIndexOf(' ') + 1))));

@@ -98,27 +98,31 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
     return ExitCode.data;
   }
 
-  let outcome: { column: string; y: Uint8Array } | undefined;
+  let outcome: { column: string; y: Uint8Array; rows: string[][] } | undefined;
   if (opts.outcome !== undefined) {
     const col = leads.header.findIndex((h) => h.trim().toLowerCase() === opts.outcome!.trim().toLowerCase());
     if (col < 0) {
       process.stderr.write(`${opts.leads}:1 ${style.error('error')} LS140 --outcome column "${opts.outcome}" is not in the header\n  hint: columns are: ${leads.header.join(', ')}\nleadscore: no model was written.\n`);
       return ExitCode.data;
     }
-    const { convertedRule } = await import('../../io/train-run.js');
-    const rule = convertedRule(leads.rows.map((r) => r[col] ?? ''));
-    if (!rule.ok) {
-      process.stderr.write(`${opts.leads} ${style.error('error')} LS144 ${rule.message}\nleadscore: no model was written.\n`);
-      return ExitCode.data;
-    }
-    const y = Uint8Array.from(leads.rows, (r) => (rule.converted(r[col] ?? '') ? 1 : 0));
+    // the ONE converted rule (core/learn/converted.ts): words, or a date column where a date converts
+    const { convertedRuleFor } = await import('../../core/learn/converted.js');
+    const { makeNulls, present } = await import('../../core/value.js');
+    const nulls = makeNulls(['', 'NA', 'N/A', 'null']);
+    const values = leads.rows.map((r) => present(r[col], nulls));
+    const rule = convertedRuleFor(values.filter((v): v is string => v !== undefined));
+    const known = leads.rows.filter((_, i) => values[i] !== undefined || rule.missingIsNegative);
+    const y = Uint8Array.from(known, (r) => {
+      const v = present(r[col], nulls);
+      return v !== undefined && rule.converted(v) ? 1 : 0;
+    });
     let pos = 0;
     for (const v of y) pos += v;
     if (pos === 0 || pos === y.length) {
-      process.stderr.write(`${opts.leads} ${style.error('error')} LS144 the sample has ${pos} converted and ${y.length - pos} other leads in "${opts.outcome}": points from the data need both\nleadscore: no model was written.\n`);
+      process.stderr.write(`${opts.leads} ${style.error('error')} LS144 the sample has ${pos} converted and ${y.length - pos} other leads in "${opts.outcome}" (converted: ${rule.describe}): points from the data need both\nleadscore: no model was written.\n`);
       return ExitCode.data;
     }
-    outcome = { column: leads.header[col]!, y };
+    outcome = { column: leads.header[col]!, y, rows: known };
   }
 
   const starter = buildStarterModel({

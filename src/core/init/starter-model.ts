@@ -26,8 +26,9 @@ export interface StarterOptions {
   version: string;
   /** The command line, for the header comment. */
   command?: string;
-  /** init --outcome: points from the data (outcome-points.ts); y[i] = 1 when sample row i converted. */
-  outcome?: { column: string; y: Uint8Array };
+  /** init --outcome: points from the data (outcome-points.ts): the sample rows with a known outcome
+   *  (all of them when not given) and y[i] = 1 when row i converted. */
+  outcome?: { column: string; y: Uint8Array; rows?: readonly (readonly string[])[] };
 }
 
 export interface StarterModel {
@@ -213,7 +214,7 @@ export function buildStarterModel(o: StarterOptions): StarterModel {
   if (o.outcome) {
     const outcomeIdx = o.leads.header.findIndex((h) => h.trim().toLowerCase() === o.outcome!.column.trim().toLowerCase());
     const skip = new Set([outcomeIdx, ...(leads.id ? [leads.id.index] : [])]);
-    fromData = outcomePoints(o.leads.header, o.leads.rows, o.outcome.y, skip, [...DEFAULT_NULL_VALUES, ...placeholders], engaged ? 60 : 100);
+    fromData = outcomePoints(o.leads.header, o.outcome.rows ?? o.leads.rows, o.outcome.y, skip, [...DEFAULT_NULL_VALUES, ...placeholders], engaged ? 60 : 100);
     const ruleIds = new Set<string>();
     const idOf = (name: string) => {
       let id = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'column';
