@@ -233,7 +233,13 @@ export function topContributions(contributions: readonly Contribution[], max = 5
  * term in log-odds: `Lead Source = Reference +1.11` (`Country = (missing) -0.40`).
  */
 export function formatReason(id: string, effectValue: number, value: string | null | undefined, predictive: boolean): string {
-  return predictive ? `${id} = ${value ?? '(missing)'} ${formatPoints(effectValue)}` : `${id} ${formatPoints(effectValue)}`;
+  return predictive ? `${id} = ${value ?? '(missing)'} ${formatLogOdds(effectValue)}` : `${id} ${formatPoints(effectValue)}`;
+}
+
+/** A term in log-odds, always signed with two decimals: `+1.10`, `-0.40`. */
+export function formatLogOdds(x: number): string {
+  const r = Math.round(x * 100) / 100;
+  return (r < 0 ? '-' : '+') + Math.abs(r).toFixed(2);
 }
 
 /** `demo_request +25; c_level +15; inactive_60d -10`: largest absolute effect first, at most `max`. */
