@@ -1,6 +1,7 @@
 // The bundled web event log (samples/events/, made by samples/events/generate.mjs): 14 daily files, the
 // id column renamed part-way (client_id -> clientId), referrer dropped from the later files, revenue in
 // the JSON column event_data, non-JSON cells and empty ids. docs/recipes.md#a-web-event-log.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,14 @@ describe('the bundled event log', () => {
     expect(all).toContain('(not set)');
     expect(all).toMatch(/"\{revenue: [\d.]+\}"|,\{revenue: [\d.]+\}/);
     expect(all).toMatch(/\n,page_view,|,,[a-z_]+,https/); // empty client ids
+  });
+
+  it('is what samples/events/generate.mjs writes (deterministic)', () => {
+    const dir = tempDir('leadscore-events-gen-');
+    const r = spawnSync(process.execPath, [join(ROOT, 'samples/events/generate.mjs'), '--out', dir], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of FILES) expect(readFileSync(join(dir, 'raw', f.split('/').pop()!), 'utf8')).toBe(readFileSync(f, 'utf8'));
+    expect(readFileSync(join(dir, 'customers.csv'), 'utf8')).toBe(readFileSync(join(ROOT, 'samples/events/customers.csv'), 'utf8'));
   });
 
   it('-a DIR, -a f1 f2 ..., a quoted glob and the files in shuffled order give the same scored.csv, byte for byte', () => {
