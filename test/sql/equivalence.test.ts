@@ -118,6 +118,52 @@ describe('--emit dbt', () => {
   }, 120_000);
 });
 
+describe('number_format: comma and null_values', () => {
+  it('decimal commas, thousands dots and spaces, null tokens and messy cells read as score reads them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadscore-sqlnum-'));
+    try {
+      writeFileSync(
+        join(dir, 'leads.csv'),
+        'id;budget;title;since\n1;1.234,5;CEO;2026-10-01\n2;12,75;  -- ;2025-12-31T23:59:59+01:00\n3;1 250,0;N/A;soon\n4;1.234;vp;1790000000\n5;abc;  Head  ;\n6;7,;TBD;2026-11-01T00:00:00.000Z\n7;-3,5;cto;2026-02-29\n',
+      );
+      writeFileSync(join(dir, 'acts.csv'), 'id;type;at;amount\n1;order;2026-10-30;1.500,25\n2;order;2026-10-31 12:00;99,9\n4;order;1793491200;N/A\n5;Order ;2026-11-01T00:00:00Z;3\n');
+      const { result } = loadModelText(
+        `version: 1
+name: comma
+input:
+  leads: { id: id, number_format: comma, null_values: ["", "N/A", "TBD", "--"] }
+  activities: { lead_id: id, type: type, timestamp: at }
+fit:
+  rules:
+    - { id: budget, field: budget, ranges: [{ min: 1000, points: 20 }, { min: 10, max: 999.99, points: 5 }, { max: 0, points: -2 }] }
+    - { id: big, if: { field: budget, gt: 1200 }, points: 3 }
+    - { id: exec, if: { any: [{ field: title, matches: "^(ceo|cto|vp)$" }, { field: title, missing: true }] }, points: 4 }
+    - { id: recent, if: { field: since, within_days: 60 }, points: 6 }
+    - { id: old, if: { field: since, older_than_days: 200 }, points: -1 }
+engagement:
+  half_life_days: 10
+  rules:
+    - { id: big_order, type: order, if: { field: amount, gte: 100 }, points: 12 }
+    - { id: order, type: order, points: 2.5 }
+bands: [{ name: a, min: 20 }, { name: b }]
+`,
+        'comma.yaml',
+      );
+      expect(result.errors).toEqual([]);
+      const model = result.value!;
+      const ref = await scoreReference(model, join(dir, 'leads.csv'), [join(dir, 'acts.csv')], AS_OF);
+      const tables = [await readTable(join(dir, 'leads.csv'), 'leads'), await readTable(join(dir, 'acts.csv'), 'activities')];
+      for (const engine of [duck, pg]) {
+        await engine.load(tables);
+        expect(differences(model, await engine.query(sqlFor(model, engine.name)), ref), engine.name).toEqual([]);
+      }
+      expect(ref.rows.size).toBe(7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('duplicate lead ids and several activity tables', () => {
   it('the first row by --order-by wins; activity tables are unioned', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'leadscore-sqldup-'));
