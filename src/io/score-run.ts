@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
-import { slotMap } from './activity-fold.js';
+import { slotMap } from '../core/score/activity-fold.js';
 import { RecordStore } from './record-store.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
