@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
-import { slotMap } from './activity-fold.js';
+import { slotMap } from '../core/score/activity-fold.js';
 import { RecordStore } from './record-store.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
@@ -59,6 +59,8 @@ export interface ScoreRunOptions {
    * file), and the score with every rule that matched. `lead` is only valid during the call.
    */
   onScored?: (scored: { index: number; id: string; row: readonly string[]; lead: ScoredLead; cm: CompiledModel }) => void;
+  /** Called at the end of each phase (leads, activities, score, sort, write) with the time since the start. */
+  onPhase?: (name: string, elapsedMs: number) => void;
   /** Called as input is read: which file, bytes consumed, total bytes when known, rows so far. */
   onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
 }
@@ -249,7 +251,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     }
     // Quality rejects are added below; the reject-rate check runs once they are known.
 
-    const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`) : undefined;
+    const phase = o.onPhase ? (name: string) => o.onPhase!(name, Date.now() - started) : undefined;
     phase?.('leads');
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order. Without lead
     // files, each lead id met for the first time becomes a lead (its one cell: the id).

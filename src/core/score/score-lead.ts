@@ -90,11 +90,6 @@ export class LeadScorer {
     this.signalRow = new Array<Cell>(SIGNAL_FIELDS.length + cm.leadHeader.length);
   }
 
-  private activityAggregates(fold: EngagementFold, lead: number): ActivityAggregates {
-    const days = fold.daysSinceLast(lead);
-    return { count: fold.activityCount(lead), ...fold.activityCounts(lead), daysSinceLast: Number.isNaN(days) ? undefined : days };
-  }
-
   /** The index of the first segment whose condition holds for the lead, or -1. */
   segmentOf(row: readonly (string | undefined)[]): number {
     const segs = this.cm.segments;
@@ -187,7 +182,7 @@ export class LeadScorer {
     const pred = cm.predictive;
     if (pred) {
       // score = weight × 100·p + (1 − weight) × the rule points; reasons scale the same way.
-      const activity = fold && pred.scorer.needsActivities ? this.activityAggregates(fold, lead) : undefined;
+      const activity = fold && pred.scorer.needsActivities ? fold.aggregates(lead) : undefined;
       const r = pred.scorer(row, activity);
       probability = r.probability;
       const w = pred.weight;
