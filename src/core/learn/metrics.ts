@@ -3,6 +3,8 @@
 // score. Every metric is defined for ties (leads with equal scores) and returns null with a reason when
 // it is undefined (no positive or no negative lead), never NaN and never a throw.
 
+import { quantile } from '../stats.js';
+
 export type Labels = ArrayLike<number>;
 export type Scores = ArrayLike<number>;
 
@@ -157,13 +159,7 @@ export function bootstrapAuc(r: Ranked, opts: { resamples: number; seed: number;
   };
 }
 
-/** Quantile of sorted values, linear interpolation between order statistics (type 7). */
-export function quantile(sorted: readonly number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
+export { quantile };
 
 export interface RocPoint {
   /** Leads scoring at or above this are called positive; null for the first point (none called). */

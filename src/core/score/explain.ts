@@ -106,7 +106,7 @@ function leaves(out: LeafOutcome[]): LeafTrace[] {
   }));
 }
 
-function bandOf(bands: readonly Band[], i: number): { name: string; min: number | null } | null {
+function bandAt(bands: readonly Band[], i: number): { name: string; min: number | null } | null {
   const b = bands[i];
   return b ? { name: b.name, min: b.min ?? null } : null;
 }
@@ -269,7 +269,7 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
     sum: l.unclamped,
     clamped: l.unclamped !== l.score,
     score: l.score,
-    band: bandOf(model.bands, l.band),
+    band: bandAt(model.bands, l.band),
     grade,
     flags: l.flags,
     reasons: formatReasons(m, l.contributions),

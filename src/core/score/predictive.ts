@@ -6,6 +6,7 @@
 // Contributions (for reasons): how many score points (0..100) the lead's probability would drop if the
 // feature's term were 0 — points_j = 100 * (p - sigmoid(z - term_j)) — so the features that moved this
 // lead's probability most come first, with the sign of their effect.
+import { sigmoid } from '../stats.js';
 import type { PredictiveFeature, PredictiveSection } from '../model/types.js';
 import { ACTIVITY_FEATURE } from '../model/types.js';
 import { columnMatcher } from '../columns.js';
@@ -42,11 +43,6 @@ export type PredictiveScorer = ((row: readonly (string | undefined)[], activity?
   readonly needsActivities: boolean;
 };
 
-function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
 
 /** The numeric value a feature reads from an activity aggregate (undefined = missing). */
 export function activityValue(name: string, a: ActivityAggregates | undefined): number | undefined {
