@@ -25,6 +25,7 @@ import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
 import { LeadScorer, leadIdNumbers, compareIds, topContributions, type ScoredLead } from '../core/score/score-lead.js';
 import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
+import { scoredLayout } from '../core/score/scored-layout.js';
 import { type ActivityCounts, type InputFacts, type RunWarning, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
 import { missingRuleColumns } from '../core/model/rule-columns.js';
 
@@ -73,7 +74,6 @@ export interface ScoreRunResult {
   files: string[];
 }
 
-const NUMERIC_COLUMNS = new Set(['rank', 'score', 'fit', 'engagement', 'account_score', 'previous_score']);
 
 /** The score cells of a scored.csv row, as csvLine writes them, without scanning the numbers. */
 function scoreCells(cells: readonly string[], numeric: readonly boolean[], guard: boolean): string {
@@ -340,14 +340,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
     phase?.('sort');
     accounts?.finish();
-    const header = [
-      ...leadsFile.header,
-      'rank', 'score', 'band', 'grade', 'fit', 'engagement', 'flags', 'reasons',
-      ...cm.interests.map((x) => `interest_${x}`),
-      ...(model.segments?.length ? ['segment'] : []),
-      ...(accounts ? ['account', 'account_score'] : []),
-      ...(changes ? ['previous_score', 'previous_band', 'change'] : []),
-    ];
+    const layout = scoredLayout(leadsFile.header, cm, { accounts: !!accounts, previous: !!changes });
+    const header = layout.header;
     const headerLine = csvLine(header, false);
     const scoredOut = outputs.file('scored.csv');
     await scoredOut.write(headerLine);
@@ -355,11 +349,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     for (const b of bandOuts) await b.write(headerLine);
     const crossedOut = changes ? outputs.file('crossed.csv') : undefined;
     if (crossedOut) await crossedOut.write(headerLine);
-    const extra = new Array<string>(header.length - leadsFile.header.length);
-    // cells that are always plain numbers (rank, score, fit, engagement, interests, account_score,
-    // previous_score) need no quoting and no formula guard
-    const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
-    const nExtra = extra.length;
+    const extra = new Array<string>(layout.cells.length);
+    // cells that are always plain numbers need no quoting and no formula guard
+    const numeric = layout.numeric;
     const passThroughs = (leadFiles.length ? leadFiles : [leadsFile]).map((f) => rawPassThrough(f, guard));
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
@@ -367,16 +359,15 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       store.cells(i, r + 1, cm, extra);
       if (accounts) {
         const a = accounts.accountOf(i);
-        const at = nExtra - (changes ? 5 : 2);
-        extra[at] = a?.account ?? '';
-        extra[at + 1] = a ? formatFixed2(a.score) : '';
+        extra[layout.account] = a?.account ?? '';
+        extra[layout.accountScore] = a ? formatFixed2(a.score) : '';
       }
       let crossed = false;
       if (changes) {
         const c = changes.record(ids[i]!, score[i]!, bi);
-        extra[nExtra - 3] = c.previous ? formatFixed2(c.previous.score) : '';
-        extra[nExtra - 2] = c.previous ? c.previous.band : '';
-        extra[nExtra - 1] = c.change;
+        extra[layout.previousScore] = c.previous ? formatFixed2(c.previous.score) : '';
+        extra[layout.previousBand] = c.previous ? c.previous.band : '';
+        extra[layout.change] = c.change;
         crossed = c.crossed;
       }
       // an unchanged record is copied as bytes; others are split and written cell by cell
