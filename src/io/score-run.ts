@@ -23,9 +23,9 @@ import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
-import { LeadScorer, leadIdNumbers, compareIds, topContributions, type ScoredLead } from '../core/score/score-lead.js';
+import { LeadScorer, rankOrder, topContributions, type ScoredLead } from '../core/score/score-lead.js';
 import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
-import { scoredLayout } from '../core/score/scored-layout.js';
+import { bandFileName, scoredLayout } from '../core/score/scored-layout.js';
 import { type ActivityCounts, type InputFacts, type RunWarning, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
 import { missingRuleColumns } from '../core/model/rule-columns.js';
 
@@ -334,10 +334,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
 
     phase?.('score');
     // 4. Rank and write: scored.csv, and each row again in its band file (and crossed.csv).
-    const order = Uint32Array.from(scored);
-    const idNumber = leadIdNumbers(ids);
-    const { score, fit } = store;
-    order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+    const { score } = store;
+    const order = rankOrder(scored, ids, score, store.fit);
     phase?.('sort');
     accounts?.finish();
     const layout = scoredLayout(leadsFile.header, cm, { accounts: !!accounts, previous: !!changes });
@@ -477,10 +475,7 @@ async function openLeadFiles(paths: readonly string[], o: ScoreRunOptions): Prom
   return files;
 }
 
-/** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
-export function bandFileName(name: string): string {
-  return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
-}
+export { bandFileName };
 
 /**
  * Whether a lead's record can be copied to scored.csv as it was read (its UTF-8 bytes): a

@@ -230,6 +230,17 @@ export function leadIdNumbers(ids: readonly string[]): Float64Array {
   return out;
 }
 
+/**
+ * The rank order of scored leads (PRODUCT.md §2): score descending, then fit descending, then lead id
+ * ascending. `scored` holds lead indexes; the result lists them in rank order (rank 1 first).
+ */
+export function rankOrder(scored: readonly number[], ids: readonly string[], score: ArrayLike<number>, fit: ArrayLike<number>): Uint32Array {
+  const order = Uint32Array.from(scored);
+  const idNumber = leadIdNumbers(ids);
+  order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+  return order;
+}
+
 /** compareLeadIds over precomputed numbers (see leadIdNumbers). */
 export function compareIds(ids: readonly string[], num: Float64Array, a: number, b: number): number {
   const na = num[a]!;

@@ -45,3 +45,8 @@ export function scoredLayout(leadHeader: readonly string[], cm: CompiledModel, o
     change: at('change'),
   };
 }
+
+/** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
+export function bandFileName(name: string): string {
+  return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
+}
