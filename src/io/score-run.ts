@@ -5,7 +5,6 @@
 //   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
 //      place only when the whole run has succeeded (OutputSet).
 import { stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
 import { slotMap } from '../core/score/activity-fold.js';
 import { RecordStore } from './record-store.js';
@@ -15,7 +14,8 @@ import { ChangeTracker } from '../core/report/changes.js';
 import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
 import { type CsvBadRow, type CsvFile } from './csv-reader.js';
-import { csvCell, csvLine } from './csv-writer.js';
+import { csvLine } from './csv-writer.js';
+import { appendFile, rawPassThrough, Rejects, scoreCells, writeRow } from './scored-writer.js';
 import { OutputSet, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
@@ -75,16 +75,6 @@ export interface ScoreRunResult {
 }
 
 
-/** The score cells of a scored.csv row, as csvLine writes them, without scanning the numbers. */
-function scoreCells(cells: readonly string[], numeric: readonly boolean[], guard: boolean): string {
-  let out = '';
-  for (let i = 0; i < cells.length; i++) {
-    if (i > 0) out += ',';
-    out += numeric[i] ? cells[i]! : csvCell(cells[i]!, guard);
-  }
-  return out + '\n';
-}
-
 /** What to do about a missing column of the model's `input` section. */
 const IN_MODEL = "; set it in the model's input section";
 
@@ -92,20 +82,6 @@ const ALL_FORMATS: ReadonlySet<'md' | 'json' | 'html'> = new Set(['md', 'json', 
 
 const REJECT_HEADER = ['source', 'line', 'reason', 'detail', 'row'];
 
-
-
-/** Collects rejects into rejects.csv as they happen and counts them per file. */
-class Rejects {
-  count = 0;
-  constructor(
-    readonly out: OutputFile,
-    private readonly guard: boolean,
-  ) {}
-  add(source: string, line: number, reason: string, detail: string, raw: string): Promise<void> | void {
-    this.count++;
-    return this.out.write(csvLine([source, String(line), reason, detail, raw], this.guard));
-  }
-}
 
 function checkRejectRate(o: ScoreRunOptions, path: string, rejected: number, rows: number): void {
   if (o.strict && rejected > 0) {
@@ -477,52 +453,3 @@ async function openLeadFiles(paths: readonly string[], o: ScoreRunOptions): Prom
 
 export { bandFileName };
 
-/**
- * Whether a lead's record can be copied to scored.csv as it was read (its UTF-8 bytes): a
- * comma-delimited file, no quotes or line breaks, exactly the header's number of fields, and (with the
- * formula guard) no field starting like a formula. Otherwise it is split and written cell by cell.
- */
-function rawPassThrough(file: LeadSource, guard: boolean): (raw: Uint8Array) => boolean {
-  if (file.delimiter !== ',') return () => false;
-  const commas = file.header.length - 1;
-  return (raw) => {
-    let n = 0;
-    let start = true;
-    for (let k = 0; k < raw.length; k++) {
-      const c = raw[k]!;
-      if (c === 44) {
-        n++;
-        start = true;
-        continue;
-      }
-      if (c === 34 || c === 13 || c === 10) return false;
-      if (start) {
-        // = + - @ TAB: the formula guard may have to change this cell
-        if (guard && (c === 61 || c === 43 || c === 45 || c === 64 || c === 9)) return false;
-        start = false;
-      }
-    }
-    return n === commas;
-  };
-}
-
-/** One row of scored.csv (or a band or crossed file): the record's bytes or its re-written cells, then the score cells. */
-function writeRow(out: OutputFile, raw: Uint8Array, head: string | undefined, tail: string): Promise<void> | void {
-  if (head !== undefined) return out.write(head + tail);
-  const p = out.writeBytes(raw);
-  if (p) return p.then(() => out.write(',' + tail));
-  return out.write(',' + tail);
-}
-
-/** Copy a spill file (rejects.csv lines written by a worker) into an output, in order. */
-async function appendFile(out: OutputFile, path: string): Promise<void> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const p = out.write(chunk);
-      if (p) await p;
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-}

@@ -126,6 +126,20 @@ export interface BootstrapCi {
 }
 
 /**
+ * `resamples` bootstrap samples of n leads drawn with replacement, deterministic for a seed: `fn` gets
+ * each as weights (a lead drawn k times weighs k; the array is reused between calls).
+ */
+export function eachBootstrapSample(n: number, resamples: number, seed: number, fn: (weights: Uint32Array) => void): void {
+  const rand = mulberry32(seed);
+  const w = new Uint32Array(n);
+  for (let b = 0; b < resamples; b++) {
+    w.fill(0);
+    for (let k = 0; k < n; k++) w[Math.floor(rand() * n)]!++;
+    fn(w);
+  }
+}
+
+/**
  * Percentile bootstrap interval of the AUC: `resamples` samples of n leads drawn with replacement
  * (a lead drawn k times counts k times), AUC of each, the (1−level)/2 and (1+level)/2 quantiles
  * (linear interpolation). Deterministic for a seed.
@@ -136,15 +150,11 @@ export function bootstrapAuc(r: Ranked, opts: { resamples: number; seed: number;
   if (reason) return { value: null, reason };
   if (opts.resamples < 2) return { value: null, reason: `bootstrap needs at least 2 resamples (got ${opts.resamples})` };
   const n = r.counts.leads;
-  const rand = mulberry32(opts.seed);
-  const w = new Uint32Array(n);
   const aucs: number[] = [];
-  for (let b = 0; b < opts.resamples; b++) {
-    w.fill(0);
-    for (let k = 0; k < n; k++) w[Math.floor(rand() * n)]!++;
+  eachBootstrapSample(n, opts.resamples, opts.seed, (w) => {
     const a = aucOf(r, w);
     if (a !== null) aucs.push(a);
-  }
+  });
   if (aucs.length < 2) return { value: null, reason: 'too few resamples had both outcomes' };
   aucs.sort((x, y) => x - y);
   return {
