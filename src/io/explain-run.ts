@@ -34,7 +34,7 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   for (const path of leadPaths) {
     const leadsFile = await openInput(path, 'leads', o);
     leadHeader ??= leadsFile.header;
-    const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id');
+    const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id', 'LS110', '', model.alternatives);
     for await (const batch of leadsFile.batches(() => n++)) {
       for (const r of batch) {
         n++;
@@ -59,14 +59,16 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   const slots = new Map([...wanted].map((id, i) => [id, i]));
   const fold = new EngagementFold(cm, slots.size);
   const activities = new Map<string, LeadActivity[]>([...wanted].map((id) => [id, []]));
+  const headers: string[][] = [];
   for (const path of o.activities) {
     const f = await openInput(path, 'activities', o);
-    requireColumn(f, ai.leadId, 'input.activities.lead_id');
-    requireColumn(f, ai.type, 'input.activities.type');
-    requireColumn(f, ai.timestamp, 'input.activities.timestamp');
+    const h = headers.push(f.header) - 1;
+    requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', '', model.alternatives);
+    requireColumn(f, ai.type, 'input.activities.type', 'LS110', '', model.alternatives);
+    requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', '', model.alternatives);
     const folder = new ActivityFolder(cm, f.header, () => undefined, {
       only: wanted,
-      trace: (a) => activities.get(a.leadId)?.push({ ...a, file: path }),
+      trace: (a) => activities.get(a.leadId)?.push({ ...a, file: path, header: h }),
     });
     for await (const batch of f.batches(() => undefined)) folder.addBatch(batch);
     folder.finish();
@@ -83,5 +85,5 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
     }
     for (const id of o.ids) rows.set(id, [id]);
   }
-  return o.ids.map((id) => explainLead(cm, id, rows.get(id)!, fold, slots.get(id)!, activities.get(id)!));
+  return o.ids.map((id) => explainLead(cm, id, rows.get(id)!, fold, slots.get(id)!, activities.get(id)!, headers));
 }

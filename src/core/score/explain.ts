@@ -14,6 +14,8 @@ import { fitPoints, formatReasons, gradeLetter, LeadScorer } from './score-lead.
 /** One activity of the lead and the fold's decision about it (the fold's trace, with its file). */
 export interface LeadActivity extends ActivityTrace {
   file: string;
+  /** Index into the headers given to explainLead (the activity's file). */
+  header: number;
 }
 
 export interface LeafTrace {
@@ -34,6 +36,8 @@ export interface ActivityLine {
   points: number;
   /** counted, or why not: after_as_of, outside_window, bot_filter:<burst|scanner_click>, max_count, if_false, rejected:<reason>. */
   status: string;
+  /** For a rule with an `if`: each leaf with the value it read from this activity (a JSON field: the value inside). */
+  leaves?: LeafTrace[];
 }
 
 export interface Explanation {
@@ -116,7 +120,8 @@ function bandAt(bands: readonly Band[], i: number): { name: string; min: number 
  * Explain one lead: `fold` holds its aggregates at `slot` (folded by ActivityFolder, as score folds), and
  * `activities` the fold's trace of the lead's activities, in any order.
  */
-export function explainLead(cm: CompiledModel, id: string, row: readonly (string | undefined)[], fold: EngagementFold, slot: number, activities: readonly LeadActivity[]): Explanation {
+export function explainLead(cm: CompiledModel, id: string, row: readonly (string | undefined)[], fold: EngagementFold, slot: number, activities: readonly LeadActivity[], headers: readonly (readonly string[])[]): Explanation {
+  const bindings = headers.map((h) => fold.bind(h));
   const scorer = new LeadScorer(cm, fold);
   const outcome = scorer.score(row, slot);
   const segIndex = cm.segments.length ? scorer.segmentOf(row) : -1;
@@ -147,6 +152,8 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
   const engRules: Explanation['engagement']['rules'] = m.engagement.map(({ rule }, k) => {
     // max_count: the timestamps the fold kept (the N most recent); a counted activity not among them is beyond it
     const kept = fold.keptTimes(k, slot);
+    // the rule's condition bound to each file's header, as the fold binds it (for the leaves shown)
+    const test = bindings.map((b) => b.rulesFor(rule.types[0] ?? '')?.find((x) => x.k === k)?.test);
     const lines: ActivityLine[] = [];
     for (const a of ordered) {
       if (!a.rules?.includes(k)) continue;
@@ -162,6 +169,12 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
         points: 0,
         status: 'counted',
       };
+      const cond = test[a.header];
+      if (cond && a.status !== 'rejected') {
+        const out: LeafOutcome[] = [];
+        traceCondition(cond.node, a.row, out);
+        line.leaves = leaves(out);
+      }
       if (a.status === 'rejected') line.status = `rejected:${a.reason}`;
       else if (a.status === 'bot_filter') line.status = `bot_filter:${a.reason}`;
       else if (a.status !== 'counted') line.status = a.status;
