@@ -5,9 +5,8 @@
 //   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
 //      place only when the whole run has succeeded (OutputSet).
 import { stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
-import { slotMap } from './activity-fold.js';
+import { slotMap } from '../core/score/activity-fold.js';
 import { RecordStore } from './record-store.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
@@ -18,7 +17,8 @@ import { runWarnings } from '../core/report/warnings.js';
 import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
 import { type CsvBadRow, type CsvFile } from './csv-reader.js';
-import { csvCell, csvLine } from './csv-writer.js';
+import { csvLine } from './csv-writer.js';
+import { appendFile, rawPassThrough, Rejects, scoreCells, writeRow } from './scored-writer.js';
 import { OutputSet, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
@@ -26,8 +26,9 @@ import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
-import { LeadScorer, leadIdNumbers, compareIds, topContributions, type ScoredLead } from '../core/score/score-lead.js';
+import { LeadScorer, rankOrder, topContributions, type ScoredLead } from '../core/score/score-lead.js';
 import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
+import { bandFileName, scoredLayout } from '../core/score/scored-layout.js';
 import { type ActivityCounts, type InputFacts, type RunWarning, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
 import { missingRuleColumns } from '../core/model/rule-columns.js';
 
@@ -62,6 +63,8 @@ export interface ScoreRunOptions {
    * file), and the score with every rule that matched. `lead` is only valid during the call.
    */
   onScored?: (scored: { index: number; id: string; row: readonly string[]; lead: ScoredLead; cm: CompiledModel }) => void;
+  /** Called at the end of each phase (leads, activities, score, sort, write) with the time since the start. */
+  onPhase?: (name: string, elapsedMs: number) => void;
   /** Called as input is read: which file, bytes consumed, total bytes when known, rows so far. */
   onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
 }
@@ -74,17 +77,6 @@ export interface ScoreRunResult {
   files: string[];
 }
 
-const NUMERIC_COLUMNS = new Set(['rank', 'score', 'fit', 'engagement', 'account_score', 'previous_score']);
-
-/** The score cells of a scored.csv row, as csvLine writes them, without scanning the numbers. */
-function scoreCells(cells: readonly string[], numeric: readonly boolean[], guard: boolean, keys: readonly boolean[]): string {
-  let out = '';
-  for (let i = 0; i < cells.length; i++) {
-    if (i > 0) out += ',';
-    out += numeric[i] ? cells[i]! : csvCell(cells[i]!, guard && !keys[i]);
-  }
-  return out + '\n';
-}
 
 /** What to do about a missing column of the model's `input` section. */
 const IN_MODEL = "; set it in the model's input section";
@@ -93,20 +85,6 @@ const ALL_FORMATS: ReadonlySet<'md' | 'json' | 'html'> = new Set(['md', 'json', 
 
 const REJECT_HEADER = ['source', 'line', 'reason', 'detail', 'row'];
 
-
-
-/** Collects rejects into rejects.csv as they happen and counts them per file. */
-class Rejects {
-  count = 0;
-  constructor(
-    readonly out: OutputFile,
-    private readonly guard: boolean,
-  ) {}
-  add(source: string, line: number, reason: string, detail: string, raw: string): Promise<void> | void {
-    this.count++;
-    return this.out.write(csvLine([source, String(line), reason, detail, raw], this.guard));
-  }
-}
 
 function checkRejectRate(o: ScoreRunOptions, path: string, rejected: number, rows: number): void {
   if (o.strict && rejected > 0) {
@@ -255,7 +233,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     }
     // Quality rejects are added below; the reject-rate check runs once they are known.
 
-    const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`) : undefined;
+    const phase = o.onPhase ? (name: string) => o.onPhase!(name, Date.now() - started) : undefined;
     phase?.('leads');
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order. Without lead
     // files, each lead id met for the first time becomes a lead (its one cell: the id).
@@ -340,10 +318,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
 
     phase?.('score');
     // 4. Rank and write: scored.csv, and each row again in its band file (and crossed.csv).
-    const order = Uint32Array.from(scored);
-    const idNumber = leadIdNumbers(ids);
-    const { score, fit } = store;
-    order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+    const { score } = store;
+    const order = rankOrder(scored, ids, score, store.fit);
     phase?.('sort');
     accounts?.finish();
     if (previousLeads) {
@@ -351,14 +327,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       changes = new ChangeTracker(model.bands, unguardPreviousIds(previousLeads, (id) => byId.has(id)), o.previous!, o.handoffBand);
       previousLeads = undefined;
     }
-    const header = [
-      ...leadsFile.header,
-      'rank', 'score', 'band', 'grade', 'fit', 'engagement', 'flags', 'reasons',
-      ...cm.interests.map((x) => `interest_${x}`),
-      ...(model.segments?.length ? ['segment'] : []),
-      ...(accounts ? ['account', 'account_score'] : []),
-      ...(changes ? ['previous_score', 'previous_band', 'change'] : []),
-    ];
+    const layout = scoredLayout(leadsFile.header, cm, { accounts: !!accounts, previous: !!changes });
+    const header = layout.header;
     // header cells are guarded like any other cell (an export's header can hold a formula too)
     const headerLine = csvLine(header, guard);
     const scoredOut = outputs.file('scored.csv');
@@ -367,11 +337,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     for (const b of bandOuts) await b.write(headerLine);
     const crossedOut = changes ? outputs.file('crossed.csv') : undefined;
     if (crossedOut) await crossedOut.write(headerLine);
-    const extra = new Array<string>(header.length - leadsFile.header.length);
-    // cells that are always plain numbers (rank, score, fit, engagement, interests, account_score,
-    // previous_score) need no quoting and no formula guard
-    const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
-    const nExtra = extra.length;
+    const extra = new Array<string>(layout.cells.length);
+    // cells that are always plain numbers need no quoting and no formula guard
+    const numeric = layout.numeric;
     // the join keys are never changed by the formula guard (docs/input.md "Formula guard"): the lead id
     // column, the column accounts are grouped by, and the account column
     const leadKeys = leadsFile.header.map((_, k) => k === idIndex || (derived !== undefined && k === 0));
@@ -379,7 +347,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       const k = columnMatcher(leadsFile.header)(model.accounts.by.field);
       if (k >= 0) leadKeys[k] = true;
     }
-    const extraKeys = header.slice(leadsFile.header.length).map((h) => h === 'account');
+    const extraKeys = layout.cells.map((h) => h === 'account');
     const passThroughs = (leadFiles.length ? leadFiles : [leadsFile]).map((f) => rawPassThrough(f, guard, leadKeys));
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
@@ -387,16 +355,15 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       store.cells(i, r + 1, cm, extra);
       if (accounts) {
         const a = accounts.accountOf(i);
-        const at = nExtra - (changes ? 5 : 2);
-        extra[at] = a?.account ?? '';
-        extra[at + 1] = a ? formatFixed2(a.score) : '';
+        extra[layout.account] = a?.account ?? '';
+        extra[layout.accountScore] = a ? formatFixed2(a.score) : '';
       }
       let crossed = false;
       if (changes) {
         const c = changes.record(ids[i]!, score[i]!, bi);
-        extra[nExtra - 3] = c.previous ? formatFixed2(c.previous.score) : '';
-        extra[nExtra - 2] = c.previous ? c.previous.band : '';
-        extra[nExtra - 1] = c.change;
+        extra[layout.previousScore] = c.previous ? formatFixed2(c.previous.score) : '';
+        extra[layout.previousBand] = c.previous ? c.previous.band : '';
+        extra[layout.change] = c.change;
         crossed = c.crossed;
       }
       // an unchanged record is copied as bytes; others are split and written cell by cell
@@ -524,57 +491,5 @@ async function openLeadFiles(paths: readonly string[], o: ScoreRunOptions): Prom
 /** accounts.csv columns the formula guard never changes: `account` and `best_lead` (join keys). */
 const ACCOUNT_KEYS = [false, true, false, false, false, true];
 
-/** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
-export function bandFileName(name: string): string {
-  return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
-}
+export { bandFileName };
 
-/**
- * Whether a lead's record can be copied to scored.csv as it was read (its UTF-8 bytes): a
- * comma-delimited file, no quotes or line breaks, exactly the header's number of fields, and (with the
- * formula guard) no field starting like a formula. Otherwise it is split and written cell by cell.
- */
-function rawPassThrough(file: LeadSource, guard: boolean, keys: readonly boolean[]): (raw: Uint8Array) => boolean {
-  if (file.delimiter !== ',') return () => false;
-  const commas = file.header.length - 1;
-  return (raw) => {
-    let n = 0;
-    let start = true;
-    for (let k = 0; k < raw.length; k++) {
-      const c = raw[k]!;
-      if (c === 44) {
-        n++;
-        start = true;
-        continue;
-      }
-      if (c === 34 || c === 13 || c === 10) return false;
-      if (start) {
-        // = + - @ TAB: the formula guard may have to change this cell (never a key's)
-        if (guard && (c === 61 || c === 43 || c === 45 || c === 64 || c === 9) && !keys[n]) return false;
-        start = false;
-      }
-    }
-    return n === commas;
-  };
-}
-
-/** One row of scored.csv (or a band or crossed file): the record's bytes or its re-written cells, then the score cells. */
-function writeRow(out: OutputFile, raw: Uint8Array, head: string | undefined, tail: string): Promise<void> | void {
-  if (head !== undefined) return out.write(head + tail);
-  const p = out.writeBytes(raw);
-  if (p) return p.then(() => out.write(',' + tail));
-  return out.write(',' + tail);
-}
-
-/** Copy a spill file (rejects.csv lines written by a worker) into an output, in order. */
-async function appendFile(out: OutputFile, path: string): Promise<void> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const p = out.write(chunk);
-      if (p) await p;
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-}
