@@ -4,11 +4,13 @@
 //   3. every lead is scored against the compiled model and its aggregates;
 //   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
 //      place only when the whole run has succeeded (OutputSet).
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
 import { slotMap } from './activity-fold.js';
 import { RecordStore } from './record-store.js';
+import { FallBack, FastLeads, RecordBytes } from './bytes/fast-leads.js';
+import { asciiOrUtf8 } from './bytes/records.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
 import { ChangeTracker } from '../core/report/changes.js';
@@ -113,7 +115,39 @@ function checkRejectRate(o: ScoreRunOptions, path: string, rejected: number, row
   }
 }
 
+/**
+ * The fast path (issue 18) reads the leads file as bytes, twice, instead of keeping its records; it is
+ * taken for plain UTF-8 files on disk and falls back to the reference path (the reader, one record
+ * string per lead) on anything unusual. LEADSCORE_REFERENCE=1 forces the reference path (tests compare
+ * the two byte for byte).
+ */
 export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
+  if (!process.env.LEADSCORE_REFERENCE) {
+    try {
+      return await scoreRun(o, true);
+    } catch (e) {
+      if (!(e instanceof FallBack)) throw e;
+      if (process.env.LEADSCORE_PHASES) process.stderr.write(`${e.message}\n`);
+    }
+  }
+  return scoreRun(o, false);
+}
+
+/** Whether the leads file can be read on the fast path (see FastLeads). */
+async function fastLeadsOk(o: ScoreRunOptions, f: CsvFile, idName: string): Promise<boolean> {
+  if (o.leads === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1 || idName === '$row') return false;
+  if (o.previous !== undefined || o.model.accounts || o.onScored || o.outDir === undefined) return false;
+  const fh = await open(o.leads, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    await fh.read(b, 0, 2, 0);
+    return !(b[0] === 0x1f && b[1] === 0x8b);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunResult> {
   const started = Date.now();
   const guard = o.formulaGuard ?? true;
   const model = o.model;
@@ -160,6 +194,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     });
 
     // 1. Leads.
+    const fast = tryFast && (await fastLeadsOk(o, leadsFile, idName)) ? new FastLeads({ path: leadsFile.path, delimiter: leadsFile.delimiter, header: leadsFile.header, trailingDelimiter: leadsFile.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
     const ids: string[] = [];
     const raws = new RecordStore();
     let lines = new Float64Array(1024);
@@ -178,7 +213,18 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       return n;
     };
     let leadRejects = 0;
-    for await (const batch of leadsFile.batches(onBad)) {
+    if (fast) {
+      leadsFile.close();
+      await fast.read();
+      leadRows = fast.rows;
+      for (const r of fast.rejects) {
+        leadRejects++;
+        summary.addRejectedLead(r.reason);
+        await rejects.add(leadsFile.path, r.line, r.reason, r.detail, r.raw);
+      }
+      summary.blankLines += fast.blank;
+      o.onProgress?.({ file: leadsFile.path, bytesRead: leadsFile.totalBytes ?? 0, ...(leadsFile.totalBytes !== undefined ? { totalBytes: leadsFile.totalBytes } : {}), rows: leadRows });
+    } else for await (const batch of leadsFile.batches(onBad)) {
       leadRows += pendingBad.length;
       leadRejects += await flushBad(leadsFile.path);
       for (const r of batch) {
@@ -209,15 +255,17 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       }
       o.onProgress?.({ file: leadsFile.path, bytesRead: leadsFile.bytesRead(), ...(leadsFile.totalBytes !== undefined ? { totalBytes: leadsFile.totalBytes } : {}), rows: leadRows });
     }
-    leadRows += pendingBad.length;
-    leadRejects += await flushBad(leadsFile.path);
-    summary.blankLines += leadsFile.blankLines();
+    if (!fast) {
+      leadRows += pendingBad.length;
+      leadRejects += await flushBad(leadsFile.path);
+      summary.blankLines += leadsFile.blankLines();
+    }
     // Quality rejects are added below; the reject-rate check runs once they are known.
 
     const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`) : undefined;
     phase?.('leads');
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order.
-    const n = ids.length;
+    const n = fast ? fast.size : ids.length;
     const fold = new EngagementFold(cm, n);
     const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
     for (let fi = 0; fi < activityFiles.length; fi++) {
@@ -233,7 +281,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       let rows = 0;
       let rejected = 0;
       for (const part of parts) {
-        const orphans = fold.merge(part.state, slotMap(part.ids, byId));
+        const orphans = fold.merge(part.state, fast ? fast.slotsOf(part.ids) : slotMap(part.ids, byId));
         const c = part.counts;
         rows += c.rows;
         rejected += c.rejected;
@@ -264,23 +312,25 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const accounts = model.accounts ? new AccountBuilder(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv }) : undefined;
     const store = new ScoredStore(n, cm.interests.length);
     const scored: number[] = [];
+    const records = fast?.records();
+    const lineOf = (i: number) => (fast ? fast.lines[i]! : lines[i]!);
     for (let i = 0; i < n; i++) {
-      const raw = raws.get(i);
+      const raw = records ? recordText(records.next()) : raws.get(i);
       const row = leadsFile.split(raw);
       const outcome = scorer.score(row, i);
       if (outcome.kind === 'rejected') {
         leadRejects++;
         summary.addRejectedLead(outcome.reason);
         const q = cm.rules[outcome.slot]!;
-        const p = rejects.add(leadsFile.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raw);
+        const p = rejects.add(leadsFile.path, lineOf(i), outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raw);
         if (p) await p;
         continue;
       }
       const top = topContributions(outcome.lead.contributions, MAX_REASONS);
       summary.addScored(outcome.lead, top);
-      o.onScored?.({ index: i, id: ids[i]!, row, lead: outcome.lead, cm });
+      if (o.onScored) o.onScored({ index: i, id: ids[i]!, row, lead: outcome.lead, cm });
       store.set(i, outcome.lead, top);
-      accounts?.add(i, row, ids[i]!, outcome.lead.score, outcome.lead.fit, outcome.lead.interests);
+      if (accounts) accounts.add(i, row, ids[i]!, outcome.lead.score, outcome.lead.fit, outcome.lead.interests);
       scored.push(i);
     }
     summary.leadsRead = leadRows;
@@ -290,9 +340,10 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     phase?.('score');
     // 4. Rank and write: scored.csv, and each row again in its band file (and crossed.csv).
     const order = Uint32Array.from(scored);
-    const idNumber = leadIdNumbers(ids);
+    const idNumber = fast ? fast.idNumbers() : leadIdNumbers(ids);
     const { score, fit } = store;
-    order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+    const idList: readonly string[] = fast ? lazyIds(fast) : ids;
+    order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(idList, idNumber, a, b));
     phase?.('sort');
     accounts?.finish();
     const header = [
@@ -316,6 +367,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
     const nExtra = extra.length;
     const passThrough = rawPassThrough(leadsFile, guard);
+    // the fast path reads the records again, now that the fold is no longer needed
+    const recordBytes = fast ? new RecordBytes(fast, leadsFile.path) : undefined;
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
       const bi = store.band[i]!;
@@ -335,10 +388,10 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         crossed = c.crossed;
       }
       // an unchanged record is copied as bytes; others are split and written cell by cell
-      const rawBytes = raws.bytes(i);
+      const rawBytes = recordBytes ? recordBytes.bytes(i) : raws.bytes(i);
       const tail = scoreCells(extra, numeric, guard);
       const pass = passThrough(rawBytes);
-      const head = pass ? undefined : csvLine(leadsFile.split(raws.get(i)), guard).slice(0, -1) + ',';
+      const head = pass ? undefined : csvLine(leadsFile.split(recordBytes ? asciiOrUtf8(rawBytes, 0, rawBytes.length) : raws.get(i)), guard).slice(0, -1) + ',';
       let p = writeRow(scoredOut, rawBytes, head, tail);
       if (p) await p;
       if (bi >= 0 && (p = writeRow(bandOuts[bi]!, rawBytes, head, tail))) await p;
@@ -436,6 +489,16 @@ function writeRow(out: OutputFile, raw: Uint8Array, head: string | undefined, ta
   const p = out.writeBytes(raw);
   if (p) return p.then(() => out.write(',' + tail));
   return out.write(',' + tail);
+}
+
+function recordText(r: IteratorResult<{ i: number; bytes: Buffer }>): string {
+  if (r.done) throw new Error('leads file: fewer records on the second read');
+  return asciiOrUtf8(r.value.bytes, 0, r.value.bytes.length);
+}
+
+/** The lead ids of the fast path as the sort's tie-break reads them (made only for ties of non-numeric ids). */
+function lazyIds(fast: FastLeads): readonly string[] {
+  return new Proxy([] as string[], { get: (_t, k) => (typeof k === 'string' && k >= '0' && k <= '9' ? fast.id(Number(k)) : undefined) });
 }
 
 /** Copy a spill file (rejects.csv lines written by a worker) into an output, in order. */
