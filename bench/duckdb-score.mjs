@@ -50,7 +50,7 @@ CREATE TEMP TABLE disposable AS SELECT DISTINCT lower(unnest(from_json(content, 
 CREATE TEMP TABLE leads_raw AS SELECT * FROM read_csv(${q(leads)}, header = true, all_varchar = true, quote = '"', escape = '"', nullstr = '\\N');
 CREATE TEMP TABLE leads AS
   SELECT *, rowid AS row_no, trim(lead_id) AS id FROM leads_raw
-  QUALIFY row_number() OVER (PARTITION BY trim(lead_id) ORDER BY rowid) = 1 AND trim(lead_id) <> '';
+  WHERE rowid IN (SELECT min(rowid) FROM leads_raw WHERE trim(lead_id) <> '' GROUP BY trim(lead_id));
 
 CREATE TEMP TABLE acts AS
   WITH a AS (
@@ -112,7 +112,6 @@ CREATE TEMP TABLE scored AS
     SELECT s.*, greatest(0, least(100, fit + engagement + disposable_email + test_name)) AS score FROM s
   )
   SELECT t.*,
-    row_number() OVER (ORDER BY score DESC, fit DESC, TRY_CAST(id AS BIGINT) IS NULL, TRY_CAST(id AS BIGINT), id) AS rank,
     CASE WHEN score >= 80 THEN 'SQL' WHEN score >= 50 THEN 'MQL' WHEN score >= 20 THEN 'IQL' ELSE 'cold' END AS band,
     (CASE WHEN fit >= 40 THEN 'A' WHEN fit >= 25 THEN 'B' WHEN fit >= 10 THEN 'C' ELSE 'D' END) ||
     (CASE WHEN engagement >= 40 THEN '4' WHEN engagement >= 20 THEN '3' WHEN engagement >= 5 THEN '2' ELSE '1' END) AS grade,
@@ -127,13 +126,14 @@ CREATE TEMP TABLE scored AS
         {a: -abs(disposable_email), k: 13, id: 'disposable_email', p: disposable_email + 0.0}, {a: -abs(test_name), k: 14, id: 'test_name', p: test_name + 0.0}
       ], x -> round(x.p, 2) <> 0)), 1, 5), x -> x.id || ' ' || ${pts('x.p')}), '; ') AS reasons,
     webinar AS interest_events, pricing_visit + demo_request AS interest_buying
-  FROM t;
+  FROM t ORDER BY score DESC, fit DESC, TRY_CAST(id AS BIGINT) IS NULL, TRY_CAST(id AS BIGINT), id;
 `;
 
 const COLUMNS = `lead_id, first_name, last_name, email, job_title, department, employees, industry, country, created_at,
-  rank, ${fmt2('score')} AS score, band, grade, ${fmt2('fit')} AS fit, ${fmt2('engagement')} AS engagement, flags, reasons,
+  rowid + 1 AS rank, ${fmt2('score')} AS score, band, grade, ${fmt2('fit')} AS fit, ${fmt2('engagement')} AS engagement, flags, reasons,
   ${fmt2('interest_events')} AS interest_events, ${fmt2('interest_buying')} AS interest_buying`;
-const copy = (where, file) => `COPY (SELECT ${COLUMNS} FROM scored ${where} ORDER BY rank) TO ${out(file)} (HEADER, DELIMITER ',');`;
+// scored is stored in rank order (rank = rowid + 1) and DuckDB keeps insertion order: no sort per file
+const copy = (where, file) => `COPY (SELECT ${COLUMNS} FROM scored ${where}) TO ${out(file)} (HEADER, DELIMITER ',');`;
 const WRITE = [
   copy('', 'scored.csv'),
   ...['SQL', 'MQL', 'IQL', 'cold'].map((b) => copy(`WHERE band = '${b}'`, `band-${b}.csv`)),
@@ -159,7 +159,7 @@ if (opt.check) {
                 FROM read_csv(${q(opt.check)}, header = true, all_varchar = true))
     SELECT count(*)::INTEGER AS both_scored,
            count(*) FILTER (WHERE abs(ls.score - round(d.score, 2)) > 0.011 OR abs(ls.fit - round(d.fit, 2)) > 0.011 OR abs(ls.engagement - round(d.engagement, 2)) > 0.011)::INTEGER AS differ,
-           count(*) FILTER (WHERE ls.rank <> d.rank)::INTEGER AS rank_differs,
+           count(*) FILTER (WHERE ls.rank <> d.rowid + 1)::INTEGER AS rank_differs,
            (SELECT count(*) FROM ls)::INTEGER AS leadscore_rows, (SELECT count(*) FROM scored)::INTEGER AS duckdb_rows
     FROM ls JOIN scored d ON d.id = ls.id`);
   const c = r.getRowObjectsJson()[0];

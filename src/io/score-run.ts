@@ -11,6 +11,8 @@ import { slotMap } from './activity-fold.js';
 import { RecordStore } from './record-store.js';
 import { FallBack, FastLeads, RecordBytes } from './bytes/fast-leads.js';
 import { asciiOrUtf8 } from './bytes/records.js';
+import { startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
+import type { IdKeys } from './bytes/id-index.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
 import { ChangeTracker } from '../core/report/changes.js';
@@ -165,6 +167,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
   }
 
   const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir) : OutputSet.discarding();
+  let fastFolds: FastFolds | undefined;
   try {
     const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
     const summary = new SummaryBuilder(cm);
@@ -184,14 +187,19 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     }
 
     // Large activity files start folding on worker threads now, while this thread reads the leads.
-    const parallel = await startParallelFolds(activityFiles, {
+    // On the fast path, plain UTF-8 files are folded from their bytes (bytes/fast-activities.ts).
+    const foldOptions = {
       model,
       asOfMs: o.asOfMs,
       ...(o.encoding ? { encoding: o.encoding } : {}),
       formulaGuard: guard,
-      scratch: (name) => outputs.scratch(name),
+      scratch: (name: string) => outputs.scratch(name),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    });
+    };
+    fastFolds = tryFast ? await startFastFolds(activityFiles, foldOptions) : undefined;
+    const rest = activityFiles.filter((_, k) => !fastFolds?.parts[k]);
+    const restParallel = await startParallelFolds(rest, foldOptions);
+    const parallel: (Promise<FoldedPart[]> | undefined)[] = activityFiles.map((f, k) => fastFolds?.parts[k] ?? restParallel[rest.indexOf(f)]);
 
     // 1. Leads.
     const fast = tryFast && (await fastLeadsOk(o, leadsFile, idName)) ? new FastLeads({ path: leadsFile.path, delimiter: leadsFile.delimiter, header: leadsFile.header, trailingDelimiter: leadsFile.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
@@ -281,7 +289,9 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       let rows = 0;
       let rejected = 0;
       for (const part of parts) {
-        const orphans = fold.merge(part.state, fast ? fast.slotsOf(part.ids) : slotMap(part.ids, byId));
+        const keys = (part as Partial<BytePart>).keys;
+        const map = keys ? (fast ? fast.index.map(keys) : keySlots(keys, byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, byId);
+        const orphans = fold.merge(part.state, map);
         const c = part.counts;
         rows += c.rows;
         rejected += c.rejected;
@@ -442,9 +452,18 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     const files = ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), ...(accounts ? ['accounts.csv'] : []), ...(changes ? ['crossed.csv'] : []), 'rejects.csv', ...(['md', 'json', 'html'] as const).filter((f) => formats.has(f)).map((f) => `summary.${f}`)];
     return { summary: result, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), files };
   } catch (e) {
+    fastFolds?.stop();
     await outputs.abort();
     throw e;
   }
+}
+
+/** The leads' slots of ids met as bytes (-1: not a lead). */
+function keySlots(keys: IdKeys, byId: ReadonlyMap<string, number>): Int32Array {
+  const dec = new TextDecoder();
+  const out = new Int32Array(keys.size);
+  for (let j = 0; j < keys.size; j++) out[j] = byId.get(dec.decode(keys.bytes.subarray(keys.offsets[j]!, keys.offsets[j + 1]!))) ?? -1;
+  return out;
 }
 
 export type { CompiledModel };
