@@ -13,13 +13,15 @@ import { FallBack, FastLeads, RecordBytes } from './bytes/fast-leads.js';
 import { asciiOrUtf8 } from './bytes/records.js';
 import { startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
 import type { IdKeys } from './bytes/id-index.js';
+import { writeRanked } from './bytes/ranked-write.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
 import { ChangeTracker } from '../core/report/changes.js';
 import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
 import { type CsvBadRow, type CsvFile } from './csv-reader.js';
-import { csvCell, csvLine } from './csv-writer.js';
+import { csvLine } from './csv-writer.js';
+import { NUMERIC_COLUMNS, rawPassThrough, scoreCells } from './scored-rows.js';
 import { OutputSet, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
@@ -66,18 +68,6 @@ export interface ScoreRunResult {
   summary: Summary;
   outDir?: string;
   files: string[];
-}
-
-const NUMERIC_COLUMNS = new Set(['rank', 'score', 'fit', 'engagement', 'account_score', 'previous_score']);
-
-/** The score cells of a scored.csv row, as csvLine writes them, without scanning the numbers. */
-function scoreCells(cells: readonly string[], numeric: readonly boolean[], guard: boolean): string {
-  let out = '';
-  for (let i = 0; i < cells.length; i++) {
-    if (i > 0) out += ',';
-    out += numeric[i] ? cells[i]! : csvCell(cells[i]!, guard);
-  }
-  return out + '\n';
 }
 
 /** What to do about a missing column of the model's `input` section. */
@@ -203,6 +193,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
 
     // 1. Leads.
     const fast = tryFast && (await fastLeadsOk(o, leadsFile, idName)) ? new FastLeads({ path: leadsFile.path, delimiter: leadsFile.delimiter, header: leadsFile.header, trailingDelimiter: leadsFile.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
+    if (process.env.LEADSCORE_PHASES) process.stderr.write(`phase path ${fast ? 'fast' : 'reference'}\n`);
     const ids: string[] = [];
     const raws = new RecordStore();
     let lines = new Float64Array(1024);
@@ -320,7 +311,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     // points, the flags as an interned set; the text is made when the row is written.
     const scorer = new LeadScorer(cm, fold);
     const accounts = model.accounts ? new AccountBuilder(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv }) : undefined;
-    const store = new ScoredStore(n, cm.interests.length);
+    const store = new ScoredStore(n, cm.interests.length, fast !== undefined);
     const scored: number[] = [];
     const records = fast?.records();
     const lineOf = (i: number) => (fast ? fast.lines[i]! : lines[i]!);
@@ -377,9 +368,17 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
     const nExtra = extra.length;
     const passThrough = rawPassThrough(leadsFile, guard);
-    // the fast path reads the records again, now that the fold is no longer needed
-    const recordBytes = fast ? new RecordBytes(fast, leadsFile.path) : undefined;
-    for (let r = 0; r < order.length; r++) {
+    releaseFold(fold);
+    // The fast path writes on both cores (bytes/ranked-write.ts), reading the records again from the file.
+    const parallelWrite = fast !== undefined && !accounts && !changes && !crossedOut && order.length >= PARALLEL_WRITE_MIN_LEADS;
+    if (parallelWrite) {
+      await writeRanked({
+        order, store, leads: fast, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: leadsFile.knownHeader().trailingDelimiter,
+        model, asOfMs: o.asOfMs, guard, numeric, scratch: (name) => outputs.scratch(name), scored: scoredOut, bands: bandOuts,
+      });
+    }
+    const recordBytes = fast && !parallelWrite ? new RecordBytes(fast, leadsFile.path) : undefined;
+    if (!parallelWrite) for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
       const bi = store.band[i]!;
       store.cells(i, r + 1, cm, extra);
@@ -458,6 +457,28 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
   }
 }
 
+/** Fewer ranked leads than this are written on the main thread (threads cost ~50 ms to start). */
+const PARALLEL_WRITE_MIN_LEADS = Number(process.env.LEADSCORE_PARALLEL_MIN_LEADS ?? 20_000);
+
+/** Drop the fold's per-lead arrays once every lead is scored (the report keeps only its type counts). */
+function releaseFold(fold: EngagementFold): void {
+  const st = fold.state;
+  fold.state = {
+    ...st,
+    size: 0,
+    activityCount: new Uint32Array(0),
+    future: new Uint32Array(0),
+    outsideWindow: new Uint32Array(0),
+    lastActivity: new Float64Array(0),
+    engagement7d: new Float64Array(0),
+    engagement30d: new Float64Array(0),
+    totals: [],
+    recent: [],
+    filled: [],
+    counters: null,
+  };
+}
+
 /** The leads' slots of ids met as bytes (-1: not a lead). */
 function keySlots(keys: IdKeys, byId: ReadonlyMap<string, number>): Int32Array {
   const dec = new TextDecoder();
@@ -471,35 +492,6 @@ export type { CompiledModel };
 /** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
 export function bandFileName(name: string): string {
   return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
-}
-
-/**
- * Whether a lead's record can be copied to scored.csv as it was read (its UTF-8 bytes): a
- * comma-delimited file, no quotes or line breaks, exactly the header's number of fields, and (with the
- * formula guard) no field starting like a formula. Otherwise it is split and written cell by cell.
- */
-function rawPassThrough(file: CsvFile, guard: boolean): (raw: Uint8Array) => boolean {
-  if (file.delimiter !== ',') return () => false;
-  const commas = file.header.length - 1;
-  return (raw) => {
-    let n = 0;
-    let start = true;
-    for (let k = 0; k < raw.length; k++) {
-      const c = raw[k]!;
-      if (c === 44) {
-        n++;
-        start = true;
-        continue;
-      }
-      if (c === 34 || c === 13 || c === 10) return false;
-      if (start) {
-        // = + - @ TAB: the formula guard may have to change this cell
-        if (guard && (c === 61 || c === 43 || c === 45 || c === 64 || c === 9)) return false;
-        start = false;
-      }
-    }
-    return n === commas;
-  };
 }
 
 /** One row of scored.csv (or a band or crossed file): the record's bytes or its re-written cells, then the score cells. */
