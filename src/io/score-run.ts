@@ -14,6 +14,7 @@ import { asciiOrUtf8 } from './bytes/records.js';
 import { startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
 import type { IdKeys } from './bytes/id-index.js';
 import { writeRanked } from './bytes/ranked-write.js';
+import { releaseFold, scoreInParallel } from './bytes/parallel-score.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
 import { ChangeTracker } from '../core/report/changes.js';
@@ -190,6 +191,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     const rest = activityFiles.filter((_, k) => !fastFolds?.parts[k]);
     const restParallel = await startParallelFolds(rest, foldOptions);
     const parallel: (Promise<FoldedPart[]> | undefined)[] = activityFiles.map((f, k) => fastFolds?.parts[k] ?? restParallel[rest.indexOf(f)]);
+    restParallel.length = 0;
 
     // 1. Leads.
     const fast = tryFast && (await fastLeadsOk(o, leadsFile, idName)) ? new FastLeads({ path: leadsFile.path, delimiter: leadsFile.delimiter, header: leadsFile.header, trailingDelimiter: leadsFile.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
@@ -272,6 +274,9 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       let parts: FoldedPart[];
       try {
         parts = (await parallel[fi]) ?? [await foldInThread(f, cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
+        // the parts are merged below and dropped: nothing else may hold their folds
+        parallel[fi] = undefined;
+        if (fastFolds) fastFolds.parts[fi] = undefined;
       } catch (e) {
         const err = e as Error & { code?: string };
         if (err.code?.startsWith('LS')) throw new InputError(err.code, err.message, f.path);
@@ -313,9 +318,28 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     const accounts = model.accounts ? new AccountBuilder(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv }) : undefined;
     const store = new ScoredStore(n, cm.interests.length, fast !== undefined);
     const scored: number[] = [];
-    const records = fast?.records();
+    const records = fast && !(!accounts && !o.onScored && n >= PARALLEL_WRITE_MIN_LEADS) ? fast.records() : undefined;
     const lineOf = (i: number) => (fast ? fast.lines[i]! : lines[i]!);
-    for (let i = 0; i < n; i++) {
+    // The fast path scores on both cores (bytes/parallel-score.ts); the parts are added in lead order.
+    const parallelScore = fast !== undefined && !accounts && !o.onScored && n >= PARALLEL_WRITE_MIN_LEADS;
+    if (parallelScore) {
+      const parts = await scoreInParallel({ leads: fast, fold, store, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: leadsFile.knownHeader().trailingDelimiter, model, asOfMs: o.asOfMs });
+      const rejected = new Uint8Array(n);
+      for (const { from, to, result } of parts) {
+        store.adopt(from, to, result);
+        for (const r of result.rejects) {
+          leadRejects++;
+          summary.addRejectedLead(r.reason);
+          rejected[r.slot] = 1;
+          const p = rejects.add(leadsFile.path, r.line, r.reason, r.detail, r.raw);
+          if (p) await p;
+        }
+        summary.addScoredPart(result.summary);
+        for (const [field, k] of result.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
+      }
+      for (let i = 0; i < n; i++) if (!rejected[i]) scored.push(i);
+    }
+    if (!parallelScore) for (let i = 0; i < n; i++) {
       const raw = records ? recordText(records.next()) : raws.get(i);
       const row = leadsFile.split(raw);
       const outcome = scorer.score(row, i);
@@ -343,7 +367,9 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     const order = Uint32Array.from(scored);
     const idNumber = fast ? fast.idNumbers() : leadIdNumbers(ids);
     const { score, fit } = store;
-    const idList: readonly string[] = fast ? lazyIds(fast) : ids;
+    // the fast path keeps no id strings; the tie-break needs them only for ids that are not numbers
+    // (all numbers: only equal numbers written differently, "7" and "07", read the text: made on demand)
+    const idList: readonly string[] = !fast ? ids : idNumber.some((x) => x !== x) ? Array.from({ length: n }, (_, i) => fast.id(i)) : idsOnDemand(fast);
     order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(idList, idNumber, a, b));
     phase?.('sort');
     accounts?.finish();
@@ -368,7 +394,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
     const nExtra = extra.length;
     const passThrough = rawPassThrough(leadsFile, guard);
-    releaseFold(fold);
+    releaseFold(fold); // (already done after slicing on the parallel path)
     // The fast path writes on both cores (bytes/ranked-write.ts), reading the records again from the file.
     const parallelWrite = fast !== undefined && !accounts && !changes && !crossedOut && order.length >= PARALLEL_WRITE_MIN_LEADS;
     if (parallelWrite) {
@@ -460,25 +486,6 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
 /** Fewer ranked leads than this are written on the main thread (threads cost ~50 ms to start). */
 const PARALLEL_WRITE_MIN_LEADS = Number(process.env.LEADSCORE_PARALLEL_MIN_LEADS ?? 20_000);
 
-/** Drop the fold's per-lead arrays once every lead is scored (the report keeps only its type counts). */
-function releaseFold(fold: EngagementFold): void {
-  const st = fold.state;
-  fold.state = {
-    ...st,
-    size: 0,
-    activityCount: new Uint32Array(0),
-    future: new Uint32Array(0),
-    outsideWindow: new Uint32Array(0),
-    lastActivity: new Float64Array(0),
-    engagement7d: new Float64Array(0),
-    engagement30d: new Float64Array(0),
-    totals: [],
-    recent: [],
-    filled: [],
-    counters: null,
-  };
-}
-
 /** The leads' slots of ids met as bytes (-1: not a lead). */
 function keySlots(keys: IdKeys, byId: ReadonlyMap<string, number>): Int32Array {
   const dec = new TextDecoder();
@@ -507,9 +514,9 @@ function recordText(r: IteratorResult<{ i: number; bytes: Buffer }>): string {
   return asciiOrUtf8(r.value.bytes, 0, r.value.bytes.length);
 }
 
-/** The lead ids of the fast path as the sort's tie-break reads them (made only for ties of non-numeric ids). */
-function lazyIds(fast: FastLeads): readonly string[] {
-  return new Proxy([] as string[], { get: (_t, k) => (typeof k === 'string' && k >= '0' && k <= '9' ? fast.id(Number(k)) : undefined) });
+/** The fast path's lead ids as an array whose elements are made when read (see the tie-break above). */
+function idsOnDemand(fast: FastLeads): readonly string[] {
+  return new Proxy([] as string[], { get: (_t, k) => (typeof k === 'string' && /^\d+$/.test(k) ? fast.id(Number(k)) : undefined) });
 }
 
 /** Copy a spill file (rejects.csv lines written by a worker) into an output, in order. */

@@ -69,7 +69,9 @@ describe('score: fast path', () => {
         '2,Dup,Row,dup@x.com,CTO,IT,5\r\n' +
         ',No,Id,noid@x.com,CTO,IT,5\r\n' +
         '\r\n' +
-        'x-4,Ana,Ruiz,n/a,=cmd(),IT,50\r\n',
+        'x-4,Ana,Ruiz,n/a,=cmd(),IT,50\r\n' +
+        // ties (same score and fit) are ranked by id: 9 < 10 among numbers, then text
+        ['k95', 'k9', '95', '9', 'k10', '10'].map((id) => `${id},Kim,Ode,kim@ode.io,Analyst,HR,3\r\n`).join(''),
     );
     writeFileSync(
       acts,
@@ -93,6 +95,18 @@ describe('score: fast path', () => {
     expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
     const rejects = readFileSync(join(dir, 'fast', 'rejects.csv'), 'utf8');
     for (const reason of ['duplicate_id', 'missing_id', 'bad_timestamp', 'missing_lead_id', 'missing_type', 'missing_timestamp']) expect(rejects).toContain(reason);
+  });
+
+  it('ranks ties of numeric ids written differently (7, 07) like the reference path', () => {
+    const dir = tempDir();
+    const leads = join(dir, 'leads.csv');
+    writeFileSync(leads, 'lead_id,first_name,email\n' + ['07', '7', '10', '007', '9', '010'].map((id) => `${id},Al,al@x.io\n`).join(''));
+    const acts = join(dir, 'acts.csv');
+    writeFileSync(acts, 'lead_id,activity_type,occurred_at\n7,form_submit,2026-10-01\n');
+    const fast = run(leads, [acts], join(dir, 'fast'), FAST);
+    expect(fast.stderr).toMatch(/phase path fast/);
+    run(leads, [acts], join(dir, 'ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
   });
 
   it('goes back to the reference path on rows only the reader handles, with the same outputs', () => {

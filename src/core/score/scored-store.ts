@@ -78,6 +78,19 @@ export class ScoredStore {
     return { n, nInterests, score, fit, engagement, band, segment, grade, flags, reasonSlot, reasonPoints, interests, grades, flagSets };
   }
 
+  /**
+   * Leads [from, to) were set by another thread through a store over this one's data(): its grade
+   * and flag texts (`d`) are numbered its own way; renumber them into this store's.
+   */
+  adopt(from: number, to: number, d: Pick<ScoredStoreData, 'grades' | 'flagSets'>): void {
+    const g = d.grades.map((x) => this.intern(x, this.grades, this.gradeIds));
+    const f = d.flagSets.map((x) => this.intern(x, this.flagSets, this.flagIds));
+    for (let i = from; i < to; i++) {
+      this.grade[i] = g[this.grade[i]!]!;
+      this.flags[i] = f[this.flags[i]!]!;
+    }
+  }
+
   /** A store over data() of another (on a worker thread). */
   static of(d: ScoredStoreData): ScoredStore {
     return new ScoredStore(d.n, d.nInterests, false, d);

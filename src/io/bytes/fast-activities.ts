@@ -12,6 +12,7 @@ import type { Model } from '../../core/model/types.js';
 import type { FoldState } from '../../core/score/engagement.js';
 import type { IdKeys } from './id-index.js';
 import { FallBack, dataStart } from './fast-leads.js';
+import { foldRange } from './fold-range.js';
 
 export interface ByteRangeTask {
   path: string;
@@ -104,7 +105,9 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions): Promise<
         formulaGuard: o.formulaGuard,
       });
     }
-    parts.push(runTasks(f, tasks, size, o, workers));
+    const folded = ranges > 1 ? runTasks(f, tasks, size, o, workers) : inThread(f, tasks[0]!, o);
+    folded.catch(() => undefined); // seen when the caller awaits the file's parts; not unhandled before that
+    parts.push(folded);
   }
   return {
     parts,
@@ -112,6 +115,17 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions): Promise<
       for (const w of workers) void w.terminate();
     },
   };
+}
+
+/** A small file: folded on this thread (a worker costs more to start than the file takes to read). */
+async function inThread(file: CsvFile, task: ByteRangeTask, o: FoldOptions): Promise<BytePart[]> {
+  try {
+    const r = await foldRange(task, (bytes, rows) => o.onProgress?.({ file: file.path, bytesRead: bytes, totalBytes: task.size, rows }));
+    return [{ file, ids: [], ...r, ...(task.spillPath !== undefined ? { spillPath: task.spillPath } : {}) }];
+  } catch (e) {
+    const err = e as Error & { fallback?: boolean };
+    throw err.fallback ? new FallBack(`${file.path}: ${err.message}`) : err;
+  }
 }
 
 function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOptions, all: Worker[]): Promise<BytePart[]> {

@@ -45,7 +45,7 @@ export async function scanFile(
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
-    let buf = Buffer.allocUnsafe(CHUNK);
+    let buf = Buffer.allocUnsafe(Math.max(1024, Math.min(CHUNK, size - from + 1)));
     let len = 0; // bytes in buf
     let base = from; // file offset of buf[0]
     let pos = 0;
@@ -192,7 +192,7 @@ export class FastLeads {
   *records(): Generator<{ i: number; bytes: Buffer }> {
     const fd = openSync(this.o.path, 'r');
     try {
-      let buf = Buffer.allocUnsafe(CHUNK);
+      let buf = Buffer.allocUnsafe(Math.max(1024, Math.min(CHUNK, fstatSync(fd).size + 1)));
       let base = 0;
       let len = 0;
       for (let i = 0; i < this.size; i++) {
