@@ -55,7 +55,7 @@ export class ActivityFolder {
   ) {
     this.fold = new EngagementFold(cm, 0);
     this.binding = this.fold.bind(header);
-    const m = columnMatcher(header);
+    const m = columnMatcher(header, cm.model.alternatives);
     const ai = cm.model.input.activities;
     this.li = m(ai.leadId);
     this.ti = m(ai.type);

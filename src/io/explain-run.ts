@@ -32,7 +32,7 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   for (const path of leadPaths) {
     const leadsFile = await openInput(path, 'leads', o);
     leadHeader ??= leadsFile.header;
-    const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id');
+    const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id', 'LS110', '', model.alternatives);
     for await (const batch of leadsFile.batches(() => n++)) {
       for (const r of batch) {
         n++;
@@ -60,9 +60,9 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   for (const path of o.activities) {
     const f = await openInput(path, 'activities', o);
     const h = headers.push(f.header) - 1;
-    const li = requireColumn(f, ai.leadId, 'input.activities.lead_id');
-    const ti = requireColumn(f, ai.type, 'input.activities.type');
-    const si = requireColumn(f, ai.timestamp, 'input.activities.timestamp');
+    const li = requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', '', model.alternatives);
+    const ti = requireColumn(f, ai.type, 'input.activities.type', 'LS110', '', model.alternatives);
+    const si = requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', '', model.alternatives);
     for await (const batch of f.batches(() => undefined)) {
       for (const r of batch) {
         const list = activities.get((r.fields[li] ?? '').trim());

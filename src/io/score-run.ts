@@ -157,15 +157,16 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
   const leadFiles = await openLeadFiles(leadPaths, o);
   const derived = leadFiles.length === 0 ? derivedLeads(model, o.activities) : undefined;
   const leadsFile: LeadSource = leadFiles[0] ?? derived!;
-  const idIndex = derived || idName === '$row' ? -1 : requireColumn(leadFiles[0]!, idName, 'input.leads.id', 'LS110', IN_MODEL);
+  const alt = model.alternatives;
+  const idIndex = derived || idName === '$row' ? -1 : requireColumn(leadFiles[0]!, idName, 'input.leads.id', 'LS110', IN_MODEL, alt);
   const activityFiles: CsvFile[] = [];
   const warnings: RunWarning[] = [];
   for (const a of o.activities) {
     const f = await openInput(a, 'activities', o);
     const ai = model.input.activities;
-    requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', IN_MODEL);
-    requireColumn(f, ai.type, 'input.activities.type', 'LS110', IN_MODEL);
-    requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', IN_MODEL);
+    requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', IN_MODEL, alt);
+    requireColumn(f, ai.type, 'input.activities.type', 'LS110', IN_MODEL, alt);
+    requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', IN_MODEL, alt);
     warnings.push(...missingRuleColumns(model, f.header, f.path));
     activityFiles.push(f);
   }

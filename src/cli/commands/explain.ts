@@ -103,6 +103,7 @@ export function formatExplanation(x: Explanation): string {
     for (const a of r.activities) {
       const detail = a.status === 'counted' ? `${signed(a.points)} (age ${a.age_days?.toFixed(1)} d, decay ${a.decay?.toFixed(3)})` : `not counted: ${STATUS[a.status] ?? a.status}`;
       out.push(`      ${a.at.padEnd(22)} ${a.type.padEnd(18)} ${detail}   ${a.file}:${a.line}`);
+      for (const l of a.leaves ?? []) out.push(`          ${l.result ? 'holds' : 'fails'}: ${l.field} = ${l.value === null ? 'missing' : JSON.stringify(l.value)}; ${l.test}`);
     }
     if (r.max_points !== null && Math.abs(r.total_before_max_points) > r.max_points) out.push(`      ${f2(r.total_before_max_points)} capped by max_points at ${r.max_points}`);
   }

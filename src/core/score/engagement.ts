@@ -210,7 +210,7 @@ export class EngagementFold {
 
   /** Bind the engagement rules to one activity file's header. */
   bind(header: readonly string[]): ActivityBinding {
-    const index = columnMatcher(header);
+    const index = columnMatcher(header, this.cm.model.alternatives);
     const cm = this.cm;
     const ctx = {
       index,

@@ -44,6 +44,8 @@ export interface ActivityLine {
   points: number;
   /** counted, or why not: after_as_of, outside_window, bot_filter:<burst|scanner_click>, max_count, if_false, rejected:<reason>. */
   status: string;
+  /** For a rule with an `if`: each leaf with the value it read from this activity (a JSON field: the value inside). */
+  leaves?: LeafTrace[];
 }
 
 export interface Explanation {
@@ -204,6 +206,12 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
         points: 0,
         status: 'counted',
       };
+      const cond = test[a.header];
+      if (cond && !a.rejected) {
+        const out: LeafOutcome[] = [];
+        traceCondition(cond.node, a.row, out);
+        line.leaves = leaves(out);
+      }
       if (a.rejected) line.status = `rejected:${a.rejected}`;
       else if (age < 0) line.status = 'after_as_of';
       else if (age > window) line.status = 'outside_window';
