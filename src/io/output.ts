@@ -207,13 +207,14 @@ export class OutputSet implements Outputs {
 
   private files = new Map<string, TempFile>();
   private state: 'open' | 'committed' | 'aborted' = 'open';
-  private readonly onSigint = (): void => this.die(130);
-  private readonly onSigterm = (): void => this.die(143);
   private readonly onExit = (): void => this.cleanupSync();
 
   private constructor(readonly outDir: string) {}
 
-  /** mkdir -p outDir; installs SIGINT/SIGTERM handlers that remove this set's temporaries, then exit 130/143. */
+  /**
+   * mkdir -p outDir; until commit or abort, an exit of the process (also the exit 130/143 that the CLI
+   * makes of SIGINT/SIGTERM) removes this set's temporaries.
+   */
   static async create(outDir: string): Promise<OutputSet> {
     const dir = resolve(outDir);
     try {
@@ -227,8 +228,6 @@ export class OutputSet implements Outputs {
     }
     await removeStaleTemporaries(dir);
     const set = new OutputSet(dir);
-    process.on('SIGINT', set.onSigint);
-    process.on('SIGTERM', set.onSigterm);
     process.on('exit', set.onExit);
     return set;
   }
@@ -312,15 +311,7 @@ export class OutputSet implements Outputs {
     this.removeScratchSync();
   }
 
-  private die(code: number): void {
-    this.cleanupSync();
-    this.uninstall();
-    process.exit(code);
-  }
-
   private uninstall(): void {
-    process.off('SIGINT', this.onSigint);
-    process.off('SIGTERM', this.onSigterm);
     process.off('exit', this.onExit);
   }
 }

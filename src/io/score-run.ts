@@ -5,9 +5,8 @@
 //   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
 //      place only when the whole run has succeeded (OutputSet).
 import { open, stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
-import { slotMap } from './activity-fold.js';
+import { slotMap } from '../core/score/activity-fold.js';
 import { RecordStore } from './record-store.js';
 import { FallBack, FastLeads, RecordBytes } from './bytes/fast-leads.js';
 import { asciiOrUtf8 } from './bytes/records.js';
@@ -22,7 +21,7 @@ import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
 import { type CsvBadRow, type CsvFile } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
-import { NUMERIC_COLUMNS, rawPassThrough, scoreCells } from './scored-rows.js';
+import { appendFile, rawPassThrough, Rejects, scoreCells, writeRow } from './scored-writer.js';
 import { OutputSet, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
@@ -30,8 +29,9 @@ import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
-import { LeadScorer, leadIdNumbers, compareIds, topContributions, type ScoredLead } from '../core/score/score-lead.js';
+import { LeadScorer, compareIds, rankOrder, topContributions, type ScoredLead } from '../core/score/score-lead.js';
 import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
+import { bandFileName, scoredLayout } from '../core/score/scored-layout.js';
 import { type ActivityCounts, type InputFacts, type RunWarning, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
 import { missingRuleColumns } from '../core/model/rule-columns.js';
 
@@ -66,6 +66,8 @@ export interface ScoreRunOptions {
    * file), and the score with every rule that matched. `lead` is only valid during the call.
    */
   onScored?: (scored: { index: number; id: string; row: readonly string[]; lead: ScoredLead; cm: CompiledModel }) => void;
+  /** Called at the end of each phase (leads, activities, score, sort, write) with the time since the start. */
+  onPhase?: (name: string, elapsedMs: number) => void;
   /** Called as input is read: which file, bytes consumed, total bytes when known, rows so far. */
   onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
 }
@@ -78,6 +80,7 @@ export interface ScoreRunResult {
   files: string[];
 }
 
+
 /** What to do about a missing column of the model's `input` section. */
 const IN_MODEL = "; set it in the model's input section";
 
@@ -85,20 +88,6 @@ const ALL_FORMATS: ReadonlySet<'md' | 'json' | 'html'> = new Set(['md', 'json', 
 
 const REJECT_HEADER = ['source', 'line', 'reason', 'detail', 'row'];
 
-
-
-/** Collects rejects into rejects.csv as they happen and counts them per file. */
-class Rejects {
-  count = 0;
-  constructor(
-    readonly out: OutputFile,
-    private readonly guard: boolean,
-  ) {}
-  add(source: string, line: number, reason: string, detail: string, raw: string): Promise<void> | void {
-    this.count++;
-    return this.out.write(csvLine([source, String(line), reason, detail, raw], this.guard));
-  }
-}
 
 function checkRejectRate(o: ScoreRunOptions, path: string, rejected: number, rows: number): void {
   if (o.strict && rejected > 0) {
@@ -128,7 +117,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       return await scoreRun(o, true);
     } catch (e) {
       if (!(e instanceof FallBack)) throw e;
-      if (process.env.LEADSCORE_PHASES) process.stderr.write(`${e.message}\n`);
+      o.onPhase?.(e.message, 0);
     }
   }
   return scoreRun(o, false);
@@ -210,7 +199,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     // 1. Leads.
     const only = leadFiles.length === 1 ? leadFiles[0]! : undefined;
     const fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.path, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
-    if (process.env.LEADSCORE_PHASES) process.stderr.write(`phase path ${fast ? 'fast' : 'reference'}\n`);
+    o.onPhase?.(`path ${fast ? 'fast' : 'reference'}`, 0);
     const ids: string[] = [];
     const raws = new RecordStore();
     let lines = new Float64Array(1024);
@@ -303,7 +292,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     }
     // Quality rejects are added below; the reject-rate check runs once they are known.
 
-    const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`) : undefined;
+    const phase = o.onPhase ? (name: string) => o.onPhase!(name, Date.now() - started) : undefined;
     phase?.('leads');
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order. Without lead
     // files, each lead id met for the first time becomes a lead (its one cell: the id).
@@ -412,23 +401,14 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
 
     phase?.('score');
     // 4. Rank and write: scored.csv, and each row again in its band file (and crossed.csv).
-    const order = Uint32Array.from(scored);
-    const idNumber = fast ? fast.idNumbers() : leadIdNumbers(ids);
-    const { score, fit } = store;
+    const { score } = store;
     // the fast path keeps no id strings: the tie-break reads them only for ids that are not numbers
     // (all numbers: only equal numbers written differently, "7" and "07", read the text: made on demand)
-    const idList: readonly string[] = !fast ? ids : idNumber.some((x) => x !== x) ? Array.from({ length: n }, (_, i) => fast.id(i)) : idsOnDemand(fast);
-    order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(idList, idNumber, a, b));
+    const order = !fast ? rankOrder(scored, ids, score, store.fit) : fastRankOrder(fast, scored, score, store.fit);
     phase?.('sort');
     accounts?.finish();
-    const header = [
-      ...leadsFile.header,
-      'rank', 'score', 'band', 'grade', 'fit', 'engagement', 'flags', 'reasons',
-      ...cm.interests.map((x) => `interest_${x}`),
-      ...(model.segments?.length ? ['segment'] : []),
-      ...(accounts ? ['account', 'account_score'] : []),
-      ...(changes ? ['previous_score', 'previous_band', 'change'] : []),
-    ];
+    const layout = scoredLayout(leadsFile.header, cm, { accounts: !!accounts, previous: !!changes });
+    const header = layout.header;
     const headerLine = csvLine(header, false);
     const scoredOut = outputs.file('scored.csv');
     await scoredOut.write(headerLine);
@@ -436,11 +416,9 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     for (const b of bandOuts) await b.write(headerLine);
     const crossedOut = changes ? outputs.file('crossed.csv') : undefined;
     if (crossedOut) await crossedOut.write(headerLine);
-    const extra = new Array<string>(header.length - leadsFile.header.length);
-    // cells that are always plain numbers (rank, score, fit, engagement, interests, account_score,
-    // previous_score) need no quoting and no formula guard
-    const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
-    const nExtra = extra.length;
+    const extra = new Array<string>(layout.cells.length);
+    // cells that are always plain numbers need no quoting and no formula guard
+    const numeric = layout.numeric;
     const passThroughs = (leadFiles.length ? leadFiles : [leadsFile]).map((f) => rawPassThrough(f, guard));
     releaseFold(fold); // (on the parallel path, already released once sliced)
     // The fast path writes on both cores (bytes/ranked-write.ts), reading the records again from the file.
@@ -458,16 +436,15 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       store.cells(i, r + 1, cm, extra);
       if (accounts) {
         const a = accounts.accountOf(i);
-        const at = nExtra - (changes ? 5 : 2);
-        extra[at] = a?.account ?? '';
-        extra[at + 1] = a ? formatFixed2(a.score) : '';
+        extra[layout.account] = a?.account ?? '';
+        extra[layout.accountScore] = a ? formatFixed2(a.score) : '';
       }
       let crossed = false;
       if (changes) {
         const c = changes.record(ids[i]!, score[i]!, bi);
-        extra[nExtra - 3] = c.previous ? formatFixed2(c.previous.score) : '';
-        extra[nExtra - 2] = c.previous ? c.previous.band : '';
-        extra[nExtra - 1] = c.change;
+        extra[layout.previousScore] = c.previous ? formatFixed2(c.previous.score) : '';
+        extra[layout.previousBand] = c.previous ? c.previous.band : '';
+        extra[layout.change] = c.change;
         crossed = c.crossed;
       }
       // an unchanged record is copied as bytes; others are split and written cell by cell
@@ -578,18 +555,7 @@ async function openLeadFiles(paths: readonly string[], o: ScoreRunOptions): Prom
   return files;
 }
 
-/** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
-export function bandFileName(name: string): string {
-  return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
-}
-
-/** One row of scored.csv (or a band or crossed file): the record's bytes or its re-written cells, then the score cells. */
-function writeRow(out: OutputFile, raw: Uint8Array, head: string | undefined, tail: string): Promise<void> | void {
-  if (head !== undefined) return out.write(head + tail);
-  const p = out.writeBytes(raw);
-  if (p) return p.then(() => out.write(',' + tail));
-  return out.write(',' + tail);
-}
+export { bandFileName };
 
 /** Fewer leads than this are scored and written on the main thread (threads cost ~50 ms to start). */
 const PARALLEL_MIN_LEADS = Number(process.env.LEADSCORE_PARALLEL_MIN_LEADS ?? 20_000);
@@ -607,20 +573,17 @@ function recordText(r: IteratorResult<{ i: number; bytes: Buffer }>): string {
   return asciiOrUtf8(r.value.bytes, 0, r.value.bytes.length);
 }
 
+/** rankOrder on the fast path, which keeps no id strings (the same comparison, compareIds). */
+function fastRankOrder(fast: FastLeads, scored: readonly number[], score: ArrayLike<number>, fit: ArrayLike<number>): Uint32Array {
+  const order = Uint32Array.from(scored);
+  const idNumber = fast.idNumbers();
+  const ids = idNumber.some((x) => x !== x) ? Array.from({ length: fast.size }, (_, i) => fast.id(i)) : idsOnDemand(fast);
+  order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+  return order;
+}
+
 /** The fast path's lead ids as an array whose elements are made when read (see the tie-break). */
 function idsOnDemand(fast: FastLeads): readonly string[] {
   return new Proxy([] as string[], { get: (_t, k) => (typeof k === 'string' && /^\d+$/.test(k) ? fast.id(Number(k)) : undefined) });
 }
 
-/** Copy a spill file (rejects.csv lines written by a worker) into an output, in order. */
-async function appendFile(out: OutputFile, path: string): Promise<void> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const p = out.write(chunk);
-      if (p) await p;
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-}

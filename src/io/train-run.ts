@@ -11,10 +11,13 @@ import { OutputSet, stdoutFile, type OutputFile } from './output.js';
 import { columnMatcher } from '../core/columns.js';
 import { detectPlaceholders } from '../core/detect.js';
 import { findLeadId } from '../core/init/recognise.js';
-import { makeNulls, type NumberFormat, parseTimestamp, present } from '../core/value.js';
+import { makeNulls, type NumberFormat, present } from '../core/value.js';
 import { DEFAULT_NULL_VALUES, type Band, type FitRule, type PredictiveSection } from '../core/model/types.js';
 import type { TrainColumn } from '../core/learn/encode.js';
-import { ActivityFeatureFold } from '../core/learn/activity-features.js';
+import { ActivityFeatureFold, activityFeatureModel } from '../core/learn/activity-features.js';
+import { ActivityFolder } from '../core/score/activity-fold.js';
+import { compileModel, type ScoringEnv } from '../core/score/compiled.js';
+import type { Model } from '../core/model/types.js';
 import { reliability, type Reliability } from '../core/learn/metrics.js';
 import { bandFigures, type BandFigures, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
 import { aucOf } from '../core/learn/logistic.js';
@@ -47,6 +50,12 @@ export interface TrainRunOptions {
   activityLeadId?: string;
   activityType?: string;
   activityTimestamp?: string;
+  /**
+   * A model whose reading of the activities train adopts (train -m): its activity columns, null_values,
+   * date_format, engagement.window_days and bot_filter. The trained model keeps them, so that score
+   * computes the activity.* features as train did.
+   */
+  model?: Model;
   version: string;
   command: string;
   /** A note for the user (printed by the CLI, e.g. a feature left out). */
@@ -67,9 +76,12 @@ export interface TrainRunResult {
   positiveLabel: string;
   idColumn: string;
   files: string[];
-  activities?: { used: number; future: number; orphans: number; rejected: number };
+  activities?: { used: number; future: number; orphans: number; rejected: number; outside_window?: number; bot_filter?: number };
 }
 
+
+/** Train reads no e-mail address for quality checks. */
+const NO_ENV: ScoringEnv = { isDisposableDomain: () => false };
 
 function firstColumn(file: CsvFile, names: readonly string[]): string | undefined {
   const m = columnMatcher(file.header);
@@ -96,6 +108,58 @@ export function roundSection(s: PredictiveSection): PredictiveSection {
         ? { ...f, mean: sig(f.mean), sd: sig(f.sd), coefficient: sig(f.coefficient), missing: sig(f.missing) }
         : { ...f, levels: f.levels.map((l) => ({ level: l.level, coefficient: sig(l.coefficient) })), other: sig(f.other), missing: sig(f.missing) },
     ),
+  };
+}
+
+/**
+ * The activity.* features of the leads `ids` (in that order): every activity file through the fold score
+ * uses (ActivityFolder: row checks with date_format and null_values, as-of, window, bot filter); the
+ * activities it counts feed the features.
+ */
+export async function foldActivityFeatures(
+  o: Pick<TrainRunOptions, 'activities' | 'asOfMs' | 'activityLeadId' | 'activityType' | 'activityTimestamp' | 'model' | 'delimiter' | 'encoding'>,
+  ids: readonly string[],
+  idColumn: string,
+  nullValues: readonly string[],
+): Promise<{ fold: ActivityFeatureFold; facts: NonNullable<TrainRunResult['activities']>; activityInput: { leadId: string; type: string; timestamp: string } }> {
+  const features = new ActivityFeatureFold(ids.length, o.asOfMs);
+  let activityInput: { leadId: string; type: string; timestamp: string } | undefined;
+  const slot = new Map(ids.map((id, i) => [id, i]));
+  const facts = { used: 0, future: 0, orphans: 0, rejected: 0, outside_window: 0, bot_filter: 0 };
+  const base = o.model?.input.activities;
+  for (const path of o.activities) {
+    const f = await openInput(path, 'activities', o);
+    const leadIdName = o.activityLeadId ?? base?.leadId ?? firstColumn(f, ['lead_id', idColumn === '$row' ? 'lead_id' : idColumn]) ?? 'lead_id';
+    const typeName = o.activityType ?? base?.type ?? firstColumn(f, ['activity_type', 'type']) ?? 'activity_type';
+    const tsName = o.activityTimestamp ?? base?.timestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
+    requireColumn(f, leadIdName, 'lead id of an activity (--activity-lead-id)');
+    requireColumn(f, typeName, 'activity type (--activity-type)');
+    requireColumn(f, tsName, 'activity timestamp (--activity-timestamp)');
+    activityInput ??= { leadId: leadIdName, type: typeName, timestamp: tsName };
+    // the fold score uses: its row checks, as-of, window and bot filter decide what the features count
+    const cm = compileModel(activityFeatureModel(o.model, { leadId: leadIdName, type: typeName, timestamp: tsName }, nullValues), { leadHeader: [], asOfMs: o.asOfMs, env: NO_ENV });
+    const folder = new ActivityFolder(cm, f.header, () => undefined, {
+      trace: (a) => {
+        if (a.status === 'rejected') return;
+        const s = slot.get(a.leadId);
+        if (s === undefined) facts.orphans++;
+        else if (a.status === 'counted') {
+          facts.used++;
+          features.add(s, a.type, a.t);
+        } else if (a.status === 'after_as_of') facts.future++;
+        else if (a.status === 'outside_window') facts.outside_window++;
+        else facts.bot_filter++;
+      },
+    });
+    for await (const batch of f.batches((b) => folder.badRow(b))) folder.addBatch(batch);
+    folder.finish();
+    facts.rejected += folder.counts.rejected;
+  }
+  const { outside_window, bot_filter, ...rest } = facts;
+  return {
+    fold: features,
+    facts: { ...rest, ...(outside_window ? { outside_window } : {}), ...(bot_filter ? { bot_filter } : {}) },
+    activityInput: activityInput!,
   };
 }
 
@@ -127,8 +191,9 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     }
   }
   const notOutcome = new Set([outcomeIdx]);
-  const placeholders = o.nullValues ? [] : detectPlaceholders(header, fieldsOf, notOutcome);
-  const nullValues = o.nullValues ?? [...DEFAULT_NULL_VALUES];
+  // null values: --null-values, else the base model's (-m), else the defaults and the placeholders found
+  const placeholders = o.nullValues || o.model ? [] : detectPlaceholders(header, fieldsOf, notOutcome);
+  const nullValues = o.nullValues ?? (o.model ? [...o.model.input.leads.nullValues] : [...DEFAULT_NULL_VALUES]);
   for (const p of placeholders) if (!nullValues.some((v) => v.trim().toLowerCase() === p.token.toLowerCase())) nullValues.push(p.token);
   for (const p of placeholders) {
     note('note', `treating "${p.token}" as missing (a placeholder: ${p.columns.map((c) => `${c.count} in ${c.name}`).join(', ')}); --null-values sets the list`);
@@ -211,40 +276,10 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   let actFacts: TrainRunResult['activities'];
   let activityInput: { leadId: string; type: string; timestamp: string } | undefined;
   if (o.activities.length) {
-    fold = new ActivityFeatureFold(n, o.asOfMs);
-    const slot = new Map(ids.map((id, i) => [id, i]));
-    let orphans = 0;
-    let rejected = 0;
-    for (const path of o.activities) {
-      const f = await openInput(path, 'activities', o);
-      const leadIdName = o.activityLeadId ?? firstColumn(f, ['lead_id', idColumn === '$row' ? 'lead_id' : idColumn]) ?? 'lead_id';
-      const typeName = o.activityType ?? firstColumn(f, ['activity_type', 'type']) ?? 'activity_type';
-      const tsName = o.activityTimestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
-      const li = requireColumn(f, leadIdName, 'lead id of an activity (--activity-lead-id)');
-      const ti = requireColumn(f, typeName, 'activity type (--activity-type)');
-      const si = requireColumn(f, tsName, 'activity timestamp (--activity-timestamp)');
-      activityInput ??= { leadId: leadIdName, type: typeName, timestamp: tsName };
-      for await (const batch of f.batches(() => void rejected++)) {
-        for (const row of batch) {
-          const lid = row.fields[li]?.trim();
-          const type = row.fields[ti]?.trim();
-          const ts = row.fields[si]?.trim();
-          if (!lid || !type || !ts) {
-            rejected++;
-            continue;
-          }
-          const t = parseTimestamp(ts);
-          if (Number.isNaN(t)) {
-            rejected++;
-            continue;
-          }
-          const s = slot.get(lid);
-          if (s === undefined) orphans++;
-          else fold.add(s, type, t);
-        }
-      }
-    }
-    actFacts = { used: fold.used, future: fold.future, orphans, rejected };
+    const read = await foldActivityFeatures(o, ids, idColumn, nullValues);
+    fold = read.fold;
+    actFacts = read.facts;
+    activityInput = read.activityInput;
     const wantedActivity = o.features ? new Set(o.features.filter((f) => /^activity\./.test(f)).map((f) => f.toLowerCase())) : undefined;
     const excludedNames = new Set((o.exclude ?? []).map((f) => f.toLowerCase()));
     for (const c of fold.columns()) {
@@ -416,10 +451,31 @@ export function modelYaml(x: YamlInput): string {
   set('description', card
     ? `Points model (scorecard) fitted by leadscore train to predict ${o.outcome} = ${x.positiveLabel}.`
     : `Logistic regression fitted by leadscore train: score = 100 x the probability that ${o.outcome} = ${x.positiveLabel}.`);
+  // activity.* features are read as they were counted: the base model's date_format, window and bot filter
+  const baseActivities = o.model?.input.activities;
+  const baseEngagement = o.model?.engagement;
   set('input', {
     leads: { id: x.idColumn, null_values: x.nullValues },
-    ...(x.activityInput && !card ? { activities: { lead_id: x.activityInput.leadId, type: x.activityInput.type, timestamp: x.activityInput.timestamp } } : {}),
+    ...(x.activityInput && !card ? {
+      activities: {
+        lead_id: x.activityInput.leadId, type: x.activityInput.type, timestamp: x.activityInput.timestamp,
+        ...(baseActivities?.dateFormat ? { date_format: baseActivities.dateFormat } : {}),
+        ...(baseActivities?.numberFormat ? { number_format: baseActivities.numberFormat } : {}),
+      },
+    } : {}),
   });
+  if (x.activityInput && !card && (baseEngagement?.windowDays !== undefined || baseEngagement?.botFilter)) {
+    const bf = baseEngagement.botFilter;
+    set('engagement', {
+      ...(baseEngagement.windowDays !== undefined ? { window_days: baseEngagement.windowDays } : {}),
+      ...(bf ? {
+        bot_filter: {
+          ...(bf.burst ? { burst: { count: bf.burst.count, seconds: bf.burst.seconds } } : {}),
+          ...(bf.clicks ? { clicks: { types: bf.clicks.types, after: bf.clicks.after, seconds: bf.clicks.seconds, ...(bf.clicks.matchOn ? { match_on: bf.clicks.matchOn } : {}) } } : {}),
+        },
+      } : {}),
+    });
+  }
   if (card) {
     set('fit', { rules: card.rules.map(ruleToYaml) });
   } else {

@@ -118,6 +118,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
       ...(opts.maxRejectRate !== undefined ? { maxRejectRate: opts.maxRejectRate } : {}),
       formulaGuard: opts.formulaGuard,
       onProgress: (p) => log.progress(p),
+      ...(process.env.LEADSCORE_PHASES ? { onPhase: printPhase } : {}),
       ...(opts.previous !== undefined ? { previous: opts.previous } : {}),
       ...(opts.handoffBand !== undefined ? { handoffBand: opts.handoffBand } : {}),
       command: commandLine(),
@@ -170,6 +171,12 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
     throw e;
   }
 }
+/** LEADSCORE_PHASES=1: the end of each phase of the run, with memory, on stderr (docs/performance.md). */
+function printPhase(name: string, elapsedMs: number): void {
+  const m = process.memoryUsage();
+  process.stderr.write(`phase ${name} ${elapsedMs} ms rss ${Math.round(m.rss / 1e6)} MB heap ${Math.round(m.heapUsed / 1e6)} MB ext ${Math.round(m.arrayBuffers / 1e6)} MB\n`);
+}
+
 /** The command line as typed (for the run record), arguments quoted where needed. */
 function commandLine(): string {
   return ['leadscore', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');

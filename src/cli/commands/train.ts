@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { inputFiles, parseAsOf, reportInputError, style } from '../shared.js';
+import { inputFiles, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
 import { VERSION } from '../version.js';
 
 interface TrainOptions {
@@ -32,6 +32,7 @@ interface TrainOptions {
   activityLeadId?: string;
   activityType?: string;
   activityTimestamp?: string;
+  model?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -76,6 +77,7 @@ export const register: Register = (program: Command, setExit) => {
     .option('--activity-lead-id <COLUMN>', 'lead id column of the activities (default lead_id)')
     .option('--activity-type <COLUMN>', 'activity type column (default activity_type or type)')
     .option('--activity-timestamp <COLUMN>', 'activity time column (default occurred_at, timestamp or date)')
+    .option('-m, --model <MODEL>', "read activities (and null values) as this model does: its activity columns, date_format, null_values, engagement.window_days and bot_filter; the trained model keeps them")
     .option('-q, --quiet', 'print nothing but warnings on success')
     .option('--json', 'print the training facts as JSON on stdout')
     .addHelpText(
@@ -103,6 +105,8 @@ function commandLine(): string {
 
 async function run(opts: TrainOptions): Promise<ExitCode> {
   const asOfMs = parseAsOf(opts.asOf);
+  const base = opts.model !== undefined ? await loadModelOrExit(opts.model) : undefined;
+  if (opts.model !== undefined && !base) return ExitCode.usage;
   const { runTrain } = await import('../../io/train-run.js');
   const { InputError } = await import('../../io/errors.js');
   const started = Date.now();
@@ -127,6 +131,7 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
       ...(opts.activityLeadId ? { activityLeadId: opts.activityLeadId } : {}),
       ...(opts.activityType ? { activityType: opts.activityType } : {}),
       ...(opts.activityTimestamp ? { activityTimestamp: opts.activityTimestamp } : {}),
+      ...(base ? { model: base.model } : {}),
       onNote: (kind, message) => {
         if (kind === 'warning') process.stderr.write(`${style.warn('warning')} ${message}\n`);
         else if (!opts.quiet && !opts.json) process.stderr.write(`${style.dim('note')} ${message}\n`);

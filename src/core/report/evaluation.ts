@@ -4,8 +4,8 @@
 import type { Band } from '../model/types.js';
 import {
   type BootstrapCi, type Calibration, type GainsRow, type GroupRate, type Ks, type Ranked, type RocPoint,
-  aucOf, bootstrapAuc, calibration, conversionByGroup, downsample, gainsTable, giniOf, ksStatistic,
-  logisticSlope, mulberry32, quantile, rank, rocAuc, rocCurve, undefinedReason,
+  aucOf, bootstrapAuc, eachBootstrapSample, calibration, conversionByGroup, downsample, gainsTable, giniOf, ksStatistic,
+  logisticSlope, quantile, rank, rocAuc, rocCurve, undefinedReason,
 } from '../learn/metrics.js';
 import { type RuleAnalysis, type Firings, type RuleInfo, analyseRules } from '../learn/rule-analysis.js';
 import { type Suggestion, type Target, type ThresholdPoint, atThreshold, suggestThreshold } from '../learn/thresholds.js';
@@ -256,17 +256,12 @@ export function compareModels(
 /** Percentile bootstrap of AUC(b) − AUC(a), both computed on the same resample of leads. */
 function pairedAucDifference(ra: Ranked, rb: Ranked, opts: EvaluateOptions): Comparison['auc_difference_ci'] {
   if (undefinedReason(ra.counts) || opts.bootstrap < 2) return null;
-  const n = ra.counts.leads;
-  const rand = mulberry32(opts.seed);
-  const w = new Uint32Array(n);
   const diffs: number[] = [];
-  for (let k = 0; k < opts.bootstrap; k++) {
-    w.fill(0);
-    for (let i = 0; i < n; i++) w[Math.floor(rand() * n)]!++;
+  eachBootstrapSample(ra.counts.leads, opts.bootstrap, opts.seed, (w) => {
     const x = aucOf(ra, w);
     const y = aucOf(rb, w);
     if (x !== null && y !== null) diffs.push(y - x);
-  }
+  });
   if (diffs.length < 2) return null;
   diffs.sort((x, y) => x - y);
   return { level: 0.95, lower: quantile(diffs, 0.025), upper: quantile(diffs, 0.975), resamples: opts.bootstrap };

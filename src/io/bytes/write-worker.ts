@@ -7,7 +7,7 @@ import { ScoredStore } from '../../core/score/scored-store.js';
 import { compileModel } from '../../core/score/compiled.js';
 import { splitRecord } from '../csv-reader.js';
 import { csvLine } from '../csv-writer.js';
-import { rawPassThrough, scoreCells } from '../scored-rows.js';
+import { rawPassThrough, scoreCells } from '../scored-writer.js';
 import { asciiOrUtf8 } from './records.js';
 import type { WriteTask } from './ranked-write.js';
 
