@@ -25,7 +25,7 @@ export interface FoldCounts {
   future: number;
   outsideWindow: number;
   /** The newest timestamp of the rows read (counted or not; -Infinity when none): for LS171 and --as-of latest. */
-  newestMs: number;
+  newestMs?: number;
   rejectedByReason: Map<string, number>;
   /** Dropped by engagement.bot_filter, by reason; `unsorted`: filtered out of time order (see bot-filter.ts). */
   botFilter: { burst: number; scanner_click: number; unsorted: number };
@@ -124,7 +124,7 @@ export class ActivityFolder {
         this.reject(r.line, 'bad_timestamp', `timestamp "${tsCell}" in column "${ai.timestamp}" is not a date (see input.activities.date_format)`, r.raw);
         continue;
       }
-      if (t > counts.newestMs) counts.newestMs = t;
+      if (t > counts.newestMs!) counts.newestMs = t;
       let slot = slots.get(leadId);
       if (slot === undefined) {
         slot = ids.length;

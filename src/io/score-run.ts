@@ -4,10 +4,16 @@
 //   3. every lead is scored against the compiled model and its aggregates;
 //   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
 //      place only when the whole run has succeeded (OutputSet).
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
 import { slotMap } from '../core/score/activity-fold.js';
 import { RecordStore } from './record-store.js';
+import { FallBack, FastLeads, RecordBytes } from './bytes/fast-leads.js';
+import { asciiOrUtf8 } from './bytes/records.js';
+import { startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
+import type { IdKeys } from './bytes/id-index.js';
+import { writeRanked } from './bytes/ranked-write.js';
+import { releaseFold, scoreInParallel } from './bytes/parallel-score.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
 import { ChangeTracker, type PreviousLead } from '../core/report/changes.js';
@@ -26,7 +32,7 @@ import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
-import { LeadScorer, rankOrder, topContributions, type ScoredLead } from '../core/score/score-lead.js';
+import { LeadScorer, compareIds, rankOrder, topContributions, type ScoredLead } from '../core/score/score-lead.js';
 import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
 import { bandFileName, scoredLayout } from '../core/score/scored-layout.js';
 import { type ActivityCounts, type InputFacts, type RunWarning, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
@@ -101,7 +107,40 @@ function checkRejectRate(o: ScoreRunOptions, path: string, rejected: number, row
   }
 }
 
+/**
+ * The fast path (issue 18) reads the leads file as bytes, twice, instead of keeping its records, folds
+ * plain activity files from their bytes, and scores and writes on both cores; it is taken for plain
+ * UTF-8 files on disk and falls back to the reference path (the reader, one record string per lead,
+ * one thread for scoring and writing) on anything unusual. LEADSCORE_REFERENCE=1 forces the reference
+ * path (tests compare the two byte for byte).
+ */
 export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
+  if (!process.env.LEADSCORE_REFERENCE) {
+    try {
+      return await scoreRun(o, true);
+    } catch (e) {
+      if (!(e instanceof FallBack)) throw e;
+      o.onPhase?.(e.message, 0);
+    }
+  }
+  return scoreRun(o, false);
+}
+
+/** Whether the (one) leads file can be read on the fast path (see FastLeads). */
+async function fastLeadsOk(o: ScoreRunOptions, f: CsvFile, idName: string): Promise<boolean> {
+  if (f.path === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1 || idName === '$row') return false;
+  if (o.previous !== undefined || o.model.accounts || o.onScored || o.outDir === undefined) return false;
+  const fh = await open(f.path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    await fh.read(b, 0, 2, 0);
+    return !(b[0] === 0x1f && b[1] === 0x8b);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunResult> {
   const started = Date.now();
   const guard = o.formulaGuard ?? true;
   const model = o.model;
@@ -125,6 +164,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
   }
 
   const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir) : OutputSet.discarding();
+  let fastFolds: FastFolds | undefined;
   try {
     const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
     const summary = new SummaryBuilder(cm);
@@ -145,17 +185,26 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       previousLeads = await readPrevious(o.previous, leadsFile.header[Math.max(0, idIndex)]!);
     }
 
-    // Large activity files start folding on worker threads now, while this thread reads the leads.
-    const parallel = await startParallelFolds(activityFiles, {
+    // Large activity files start folding on worker threads now, while this thread reads the leads. On
+    // the fast path, plain UTF-8 files are folded from their bytes (bytes/fast-activities.ts).
+    const foldOptions = {
       model,
       asOfMs: o.asOfMs,
       ...(o.encoding ? { encoding: o.encoding } : {}),
       formulaGuard: guard,
-      scratch: (name) => outputs.scratch(name),
+      scratch: (name: string) => outputs.scratch(name),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    });
+    };
+    fastFolds = tryFast && !derived ? await startFastFolds(activityFiles, foldOptions) : undefined;
+    const rest = activityFiles.filter((_, k) => !fastFolds?.parts[k]);
+    const restParallel = await startParallelFolds(rest, foldOptions);
+    const parallel: (Promise<FoldedPart[]> | undefined)[] = activityFiles.map((f, k) => fastFolds?.parts[k] ?? restParallel[rest.indexOf(f)]);
+    restParallel.length = 0;
 
     // 1. Leads.
+    const only = leadFiles.length === 1 ? leadFiles[0]! : undefined;
+    const fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.path, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
+    o.onPhase?.(`path ${fast ? 'fast' : 'reference'}`, 0);
     const ids: string[] = [];
     const raws = new RecordStore();
     let lines = new Float64Array(1024);
@@ -198,7 +247,22 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       return n;
     };
     const firstSeen = (k: number) => `${leadFiles.length > 1 ? `${leadFiles[fileOf[k]!]!.path}:` : 'line '}${lines[k]}`;
-    for (let lf = 0; lf < leadFiles.length; lf++) {
+    if (fast) {
+      only!.close();
+      await fast.read();
+      let rejected = 0;
+      for (const r of fast.rejects) {
+        rejected++;
+        summary.addRejectedLead(r.reason);
+        await rejects.add(only!.path, r.line, r.reason, r.detail, r.raw);
+      }
+      summary.blankLines += fast.blank;
+      leadRows = fast.rows;
+      rowsOf[0] = fast.rows;
+      rejectedOf[0] = rejected;
+      o.onProgress?.({ file: only!.path, bytesRead: only!.totalBytes ?? 0, ...(only!.totalBytes !== undefined ? { totalBytes: only!.totalBytes } : {}), rows: fast.rows });
+    }
+    for (let lf = 0; lf < (fast ? 0 : leadFiles.length); lf++) {
       const file = leadFiles[lf]!;
       let rows = 0;
       let rejected = 0;
@@ -237,7 +301,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     phase?.('leads');
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order. Without lead
     // files, each lead id met for the first time becomes a lead (its one cell: the id).
-    const fold = new EngagementFold(cm, derived ? 0 : ids.length);
+    const fold = new EngagementFold(cm, derived ? 0 : fast ? fast.size : ids.length);
     let newestActivityMs = -Infinity;
     const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
     for (let fi = 0; fi < activityFiles.length; fi++) {
@@ -245,6 +309,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       let parts: FoldedPart[];
       try {
         parts = (await parallel[fi]) ?? [await foldInThread(f, cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
+        // the parts are merged below and dropped: nothing else may hold their folds
+        parallel[fi] = undefined;
+        if (fastFolds) fastFolds.parts[fi] = undefined;
       } catch (e) {
         const err = e as Error & { code?: string };
         if (err.code?.startsWith('LS')) throw new InputError(err.code, err.message, f.path);
@@ -257,9 +324,11 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
           for (const id of part.ids) if (!byId.has(id)) keep(id, 0, id, 0);
           fold.ensure(ids.length);
         }
-        const orphans = fold.merge(part.state, slotMap(part.ids, byId));
+        const keys = (part as Partial<BytePart>).keys;
+        const map = keys ? (fast ? fast.index.map(keys) : keySlots(keys, byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, byId);
+        const orphans = fold.merge(part.state, map);
         const c = part.counts;
-        if (c.newestMs > newestActivityMs) newestActivityMs = c.newestMs;
+        if (c.newestMs !== undefined && c.newestMs > newestActivityMs) newestActivityMs = c.newestMs;
         rows += c.rows;
         rejected += c.rejected;
         counts.used += c.used - orphans.used;
@@ -280,7 +349,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
     }
     phase?.('activities');
-    const n = ids.length;
+    const n = fast ? fast.size : ids.length;
     if (derived) leadRows = n;
     // The inputs' sha256 for the run record: large files on worker threads, started now so that they
     // use the core the folding threads have just freed while this thread scores and writes.
@@ -289,11 +358,32 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     // points, the flags as an interned set; the text is made when the row is written.
     const scorer = new LeadScorer(cm, fold);
     const accounts = model.accounts ? new AccountBuilder(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv }) : undefined;
-    const store = new ScoredStore(n, cm.interests.length);
+    const store = new ScoredStore(n, cm.interests.length, fast !== undefined);
     const scored: number[] = [];
     const sourceOf = (i: number): LeadSource => (fileOf.length ? leadFiles[fileOf[i]!]! : leadsFile);
-    for (let i = 0; i < n; i++) {
-      const raw = raws.get(i);
+    // The fast path scores on both cores (bytes/parallel-score.ts); the parts are added in lead order.
+    const parallelScore = fast !== undefined && !accounts && !o.onScored && n >= PARALLEL_MIN_LEADS;
+    const records = fast && !parallelScore ? fast.records() : undefined;
+    const lineOf = (i: number) => (fast ? fast.lines[i]! : lines[i]!);
+    if (parallelScore) {
+      const parts = await scoreInParallel({ leads: fast, fold, store, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: only!.knownHeader().trailingDelimiter, model, asOfMs: o.asOfMs });
+      const rejected = new Uint8Array(n);
+      for (const { from, to, result } of parts) {
+        store.adopt(from, to, result);
+        for (const r of result.rejects) {
+          rejectedOf[0]!++;
+          summary.addRejectedLead(r.reason);
+          rejected[r.slot] = 1;
+          const p = rejects.add(only!.path, r.line, r.reason, r.detail, r.raw);
+          if (p) await p;
+        }
+        summary.addScoredPart(result.summary);
+        for (const [field, k] of result.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
+      }
+      for (let i = 0; i < n; i++) if (!rejected[i]) scored.push(i);
+    }
+    if (!parallelScore) for (let i = 0; i < n; i++) {
+      const raw = records ? recordText(records.next()) : raws.get(i);
       const source = sourceOf(i);
       const row = source.split(raw);
       const outcome = scorer.score(row, i);
@@ -301,15 +391,15 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         if (leadFiles.length) rejectedOf[fileOf.length ? fileOf[i]! : 0]!++;
         summary.addRejectedLead(outcome.reason);
         const q = cm.rules[outcome.slot]!;
-        const p = rejects.add(source.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raw);
+        const p = rejects.add(source.path, lineOf(i), outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raw);
         if (p) await p;
         continue;
       }
       const top = topContributions(outcome.lead.contributions, MAX_REASONS);
       summary.addScored(outcome.lead, top);
-      o.onScored?.({ index: i, id: ids[i]!, row, lead: outcome.lead, cm });
+      if (o.onScored) o.onScored({ index: i, id: ids[i]!, row, lead: outcome.lead, cm });
       store.set(i, outcome.lead, top);
-      accounts?.add(i, row, ids[i]!, outcome.lead.score, outcome.lead.fit, outcome.lead.interests);
+      if (accounts) accounts.add(i, row, ids[i]!, outcome.lead.score, outcome.lead.fit, outcome.lead.interests);
       scored.push(i);
     }
     summary.leadsRead = leadRows;
@@ -319,7 +409,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     phase?.('score');
     // 4. Rank and write: scored.csv, and each row again in its band file (and crossed.csv).
     const { score } = store;
-    const order = rankOrder(scored, ids, score, store.fit);
+    // the fast path keeps no id strings: the tie-break reads them only for ids that are not numbers
+    // (all numbers: only equal numbers written differently, "7" and "07", read the text: made on demand)
+    const order = !fast ? rankOrder(scored, ids, score, store.fit) : fastRankOrder(fast, scored, score, store.fit);
     phase?.('sort');
     accounts?.finish();
     if (previousLeads) {
@@ -349,7 +441,17 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     }
     const extraKeys = layout.cells.map((h) => h === 'account');
     const passThroughs = (leadFiles.length ? leadFiles : [leadsFile]).map((f) => rawPassThrough(f, guard, leadKeys));
-    for (let r = 0; r < order.length; r++) {
+    releaseFold(fold); // (on the parallel path, already released once sliced)
+    // The fast path writes on both cores (bytes/ranked-write.ts), reading the records again from the file.
+    const parallelWrite = fast !== undefined && !accounts && !changes && !crossedOut && order.length >= PARALLEL_MIN_LEADS;
+    if (parallelWrite) {
+      await writeRanked({
+        order, store, leads: fast, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: only!.knownHeader().trailingDelimiter,
+        model, asOfMs: o.asOfMs, guard, numeric, scratch: (name) => outputs.scratch(name), scored: scoredOut, bands: bandOuts,
+      });
+    }
+    const recordBytes = fast && !parallelWrite ? new RecordBytes(fast, only!.path) : undefined;
+    if (!parallelWrite) for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
       const bi = store.band[i]!;
       store.cells(i, r + 1, cm, extra);
@@ -367,11 +469,11 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         crossed = c.crossed;
       }
       // an unchanged record is copied as bytes; others are split and written cell by cell
-      const rawBytes = raws.bytes(i);
+      const rawBytes = recordBytes ? recordBytes.bytes(i) : raws.bytes(i);
       const tail = scoreCells(extra, numeric, guard, extraKeys);
       const k = fileOf.length ? fileOf[i]! : 0;
       const pass = passThroughs[k]!(rawBytes);
-      const head = pass ? undefined : csvLine(sourceOf(i).split(raws.get(i)), guard, leadKeys).slice(0, -1) + ',';
+      const head = pass ? undefined : csvLine(sourceOf(i).split(recordBytes ? asciiOrUtf8(rawBytes, 0, rawBytes.length) : raws.get(i)), guard, leadKeys).slice(0, -1) + ',';
       let p = writeRow(scoredOut, rawBytes, head, tail);
       if (p) await p;
       if (bi >= 0 && (p = writeRow(bandOuts[bi]!, rawBytes, head, tail))) await p;
@@ -441,6 +543,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const files = ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), ...(accounts ? ['accounts.csv'] : []), ...(changes ? ['crossed.csv'] : []), 'rejects.csv', ...(['md', 'json', 'html'] as const).filter((f) => formats.has(f)).map((f) => `summary.${f}`)];
     return { summary: result, warnings, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), files };
   } catch (e) {
+    fastFolds?.stop();
     await outputs.abort();
     throw e;
   }
@@ -492,4 +595,34 @@ async function openLeadFiles(paths: readonly string[], o: ScoreRunOptions): Prom
 const ACCOUNT_KEYS = [false, true, false, false, false, true];
 
 export { bandFileName };
+
+/** Fewer leads than this are scored and written on the main thread (threads cost ~50 ms to start). */
+const PARALLEL_MIN_LEADS = Number(process.env.LEADSCORE_PARALLEL_MIN_LEADS ?? 20_000);
+
+/** The leads' slots of ids met as bytes (-1: not a lead). */
+function keySlots(keys: IdKeys, byId: ReadonlyMap<string, number>): Int32Array {
+  const dec = new TextDecoder();
+  const out = new Int32Array(keys.size);
+  for (let j = 0; j < keys.size; j++) out[j] = byId.get(dec.decode(keys.bytes.subarray(keys.offsets[j]!, keys.offsets[j + 1]!))) ?? -1;
+  return out;
+}
+
+function recordText(r: IteratorResult<{ i: number; bytes: Buffer }>): string {
+  if (r.done) throw new Error('leads file: fewer records on the second read');
+  return asciiOrUtf8(r.value.bytes, 0, r.value.bytes.length);
+}
+
+/** rankOrder on the fast path, which keeps no id strings (the same comparison, compareIds). */
+function fastRankOrder(fast: FastLeads, scored: readonly number[], score: ArrayLike<number>, fit: ArrayLike<number>): Uint32Array {
+  const order = Uint32Array.from(scored);
+  const idNumber = fast.idNumbers();
+  const ids = idNumber.some((x) => x !== x) ? Array.from({ length: fast.size }, (_, i) => fast.id(i)) : idsOnDemand(fast);
+  order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+  return order;
+}
+
+/** The fast path's lead ids as an array whose elements are made when read (see the tie-break). */
+function idsOnDemand(fast: FastLeads): readonly string[] {
+  return new Proxy([] as string[], { get: (_t, k) => (typeof k === 'string' && /^\d+$/.test(k) ? fast.id(Number(k)) : undefined) });
+}
 

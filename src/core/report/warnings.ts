@@ -61,17 +61,18 @@ export function runWarnings(s: Summary, model: Model, f: WarningFacts): RunWarni
 
   // LS171: activities were read, none counted
   const ignored = c.activities_ignored.after_as_of + c.activities_ignored.outside_window;
-  if (c.activities_read - c.activities_rejected > 0 && c.activities_used === 0 && ignored > 0 && f.newestActivityMs !== undefined) {
-    const newest = isoDate(f.newestActivityMs);
+  if (c.activities_read - c.activities_rejected > 0 && c.activities_used === 0 && ignored > 0) {
+    // the newest activity is known unless a reader did not track it (then the hint names --as-of latest)
+    const newest = f.newestActivityMs !== undefined ? isoDate(f.newestActivityMs) : 'not tracked by this reader';
     const window = model.engagement.windowDays !== undefined ? ` of ${model.engagement.windowDays} days` : '';
     out.push({
       code: 'LS171',
       message: `none of the ${c.activities_read} activities is counted as of ${s.as_of}: ${c.activities_ignored.outside_window} are older than the window${window}, ` +
         `${c.activities_ignored.after_as_of} after as-of; the newest activity is ${newest}`,
-      hint: `to score the export as of its own time, give --as-of ${newest} (or --as-of latest: the newest activity)`,
-      newest_activity: newest,
+      hint: f.newestActivityMs !== undefined ? `to score the export as of its own time, give --as-of ${newest} (or --as-of latest: the newest activity)` : 'to score the export as of its own time, give --as-of latest (the newest activity) or the export date',
+      ...(f.newestActivityMs !== undefined ? { newest_activity: newest } : {}),
       as_of: s.as_of,
-      ...(f.asOfMs - f.newestActivityMs > 0 ? { newest_activity_age_days: Math.round((f.asOfMs - f.newestActivityMs) / DAY_MS) } : {}),
+      ...(f.newestActivityMs !== undefined && f.asOfMs - f.newestActivityMs > 0 ? { newest_activity_age_days: Math.round((f.asOfMs - f.newestActivityMs) / DAY_MS) } : {}),
     });
   }
 

@@ -27,8 +27,8 @@ export interface FoldCounts {
   used: number;
   future: number;
   outsideWindow: number;
-  /** The newest timestamp of the rows read (counted or not; -Infinity when none): for LS171. */
-  newestMs: number;
+  /** The newest timestamp of the rows read (counted or not; -Infinity when none): for LS171. Not tracked by every reader. */
+  newestMs?: number;
   rejectedByReason: Map<string, number>;
   /** Dropped by engagement.bot_filter, by reason; `unsorted`: filtered out of time order (see bot-filter.ts). */
   botFilter: { burst: number; scanner_click: number; unsorted: number };
@@ -173,7 +173,7 @@ export class ActivityFolder {
         if (trace) this.traceRejected(r, leadId, 'bad_timestamp');
         continue;
       }
-      if (t > counts.newestMs) counts.newestMs = t;
+      if (t > counts.newestMs!) counts.newestMs = t;
       let slot = slots.get(leadId);
       if (slot === undefined) {
         slot = ids.length;
