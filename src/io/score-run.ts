@@ -141,6 +141,8 @@ async function fastLeadsOk(o: ScoreRunOptions, f: CsvFile, idName: string): Prom
 }
 
 async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunResult> {
+  // Column alternatives (issue 12) are resolved per file by the reference path only: such models take it.
+  if (Object.keys(o.model.alternatives ?? {}).length > 0) tryFast = false;
   const started = Date.now();
   const guard = o.formulaGuard ?? true;
   const model = o.model;

@@ -98,7 +98,7 @@ export class ActivityFolder {
     this.only = options.only;
     this.fold = new EngagementFold(cm, 0);
     this.binding = this.fold.bind(header);
-    const m = columnMatcher(header);
+    const m = columnMatcher(header, cm.model.alternatives); // each file resolves the model's column alternatives
     const ai = cm.model.input.activities;
     this.li = m(ai.leadId);
     this.ti = m(ai.type);

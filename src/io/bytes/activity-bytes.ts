@@ -111,7 +111,7 @@ export class ByteActivityFolder {
     this.onReject = o.onReject;
     this.fold = new EngagementFold(o.cm, 0);
     this.binding = this.fold.bind(o.header);
-    const m = columnMatcher(o.header);
+    const m = columnMatcher(o.header, o.cm.model.alternatives); // each file resolves the model's column alternatives
     const ai = o.cm.model.input.activities;
     this.li = m(ai.leadId);
     this.ti = m(ai.type);
