@@ -10,7 +10,7 @@ import type { Condition } from '../../core/model/types.js';
 import { type DateFormat, parseTimestamp, present } from '../../core/value.js';
 import { ByteRecords, cellText, asciiOrUtf8 } from './records.js';
 import { IdIndex, KeyBytes } from './id-index.js';
-import type { FoldCounts, ActivityReject } from '../activity-fold.js';
+import type { FoldCounts, ActivityReject } from '../../core/score/activity-fold.js';
 
 interface TypeEntry {
   /** The cell as read (untrimmed), as the fold counts unknown types. */

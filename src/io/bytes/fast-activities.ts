@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { open, stat } from 'node:fs/promises';
 import type { CsvFile } from '../csv-reader.js';
-import type { FoldCounts } from '../activity-fold.js';
+import type { FoldCounts } from '../../core/score/activity-fold.js';
 import type { FoldedPart, FoldOptions } from '../activity-tasks.js';
 import type { Model } from '../../core/model/types.js';
 import type { FoldState } from '../../core/score/engagement.js';

@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ByteRecords, INCOMPLETE, UNUSUAL } from './records.js';
 import { ByteActivityFolder } from './activity-bytes.js';
-import type { ActivityReject, FoldCounts } from '../activity-fold.js';
+import type { ActivityReject, FoldCounts } from '../../core/score/activity-fold.js';
 import { csvLine } from '../csv-writer.js';
 import { compileModel } from '../../core/score/compiled.js';
 import type { FoldState } from '../../core/score/engagement.js';
