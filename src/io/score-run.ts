@@ -2,8 +2,8 @@
 //   1. leads are streamed and kept compactly (id, raw record, line) — memory grows with leads only;
 //   2. each activity file is streamed once and folded into per-lead aggregates (EngagementFold);
 //   3. every lead is scored against the compiled model and its aggregates;
-//   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
-//      place only when the whole run has succeeded (OutputSet).
+//   4. the scored leads are ranked and every output is written into a fresh run folder in OUTDIR,
+//      published as one set (one rename) only when the whole run has succeeded (OutputSet).
 import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
@@ -16,7 +16,7 @@ import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
 import { type CsvBadRow, type CsvFile } from './csv-reader.js';
 import { csvCell, csvLine } from './csv-writer.js';
-import { OutputSet, type OutputFile, type Outputs } from './output.js';
+import { OutputSet, type FsPort, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
 import { scoringEnv } from './disposable.js';
@@ -54,6 +54,8 @@ export interface ScoreRunOptions {
    * file), and the score with every rule that matched. `lead` is only valid during the call.
    */
   onScored?: (scored: { index: number; id: string; row: readonly string[]; lead: ScoredLead; cm: CompiledModel }) => void;
+  /** The filesystem the outputs are written through (tests put faults here); default node:fs. */
+  outputFs?: FsPort;
   /** Called as input is read: which file, bytes consumed, total bytes when known, rows so far. */
   onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
 }
@@ -130,7 +132,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     activityFiles.push(f);
   }
 
-  const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir) : OutputSet.discarding();
+  const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir, o.outputFs ? { fs: o.outputFs } : {}) : OutputSet.discarding();
   try {
     const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
     const summary = new SummaryBuilder(cm);
