@@ -12,7 +12,7 @@ import { describe, entriesOf } from './raw-values.js';
 import { didYouMean } from '../text.js';
 import { formatPath, type ModelPath } from './paths.js';
 import type { PredictiveFeature, PredictiveSection } from './types.js';
-import type { DiagnosticSink } from './validate.js';
+import type { DiagnosticSink } from './diagnostic-sink.js';
 
 
 
