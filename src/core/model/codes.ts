@@ -43,7 +43,8 @@ export const DIAGNOSTIC_CODES = {
   LS043: { severity: 'error', meaning: 'between: [a, b] with a > b' },
   // Regular expressions
   LS050: { severity: 'error', meaning: 'regular expression does not compile' },
-  LS051: { severity: 'error', meaning: 'regular expression can backtrack catastrophically' },
+  // LS051 (can backtrack catastrophically) is retired: regular expressions run on RE2, in linear time
+  LS052: { severity: 'error', meaning: 'regular expression uses a feature the linear-time engine (RE2) does not have (backreference, lookaround)' },
   // Numeric settings
   LS060: { severity: 'error', meaning: 'half_life_days must be greater than 0' },
   LS061: { severity: 'error', meaning: 'window_days must be greater than 0' },

@@ -1,5 +1,6 @@
 // Conditions become closures once per run (STYLE.md "Rules as data"): a leaf is bound to a column
 // index and its operators to pre-normalised operands, so scoring never re-reads the model.
+import { compileModelRegex } from './regex.js';
 import type { Condition, Operator } from './types.js';
 import { type Cell, type DateFormat, DAY_MS, type Nulls, type NumberFormat, parseNumber, parseTimestamp, present } from '../value.js';
 
@@ -77,7 +78,10 @@ function compileOp(o: Operator, field: string, ctx: BindContext): OpTest {
       return (s) => { const l = s.toLowerCase(); return needles.some((x) => l.endsWith(x)); };
     }
     case 'matches': {
-      const re = new RegExp(o.value, 'i');
+      // linear-time (RE2): no cell can make matching hang; validate refused what RE2 cannot run
+      const c = compileModelRegex(o.value);
+      if (!c.ok) return () => false;
+      const re = c.re;
       return (s) => re.test(s);
     }
     case 'gt': case 'gte': case 'lt': case 'lte': {

@@ -1,7 +1,7 @@
 // Semantic checks over the normalised parts of a model: each pushes diagnostics and never stops the others.
 import { closest, foldName, isSnakeCase, toSnakeCase } from '../text.js';
 import { formatPath, type ModelPath, parsePath } from './paths.js';
-import { checkRegexSafety } from './regex-safety.js';
+import { compileModelRegex } from './regex.js';
 import { DiagnosticSink } from './diagnostic-sink.js';
 import { at } from './reader.js';
 import {
@@ -72,22 +72,9 @@ export function checkConditions(d: DiagnosticSink, parts: Parts): void {
           d.add('LS064', p, `${op.op}: ${op.value} in ${leaf.path} is negative`, 'give a number of days of 0 or more, counted back from --as-of');
         }
         if (op.op === 'matches') {
-          let compiled = true;
-          try {
-            new RegExp(op.value, 'i');
-          } catch (err) {
-            compiled = false;
-            const msg = (err as Error).message.replace(/^Invalid regular expression: /, '');
-            d.add('LS050', p, `regular expression in ${leaf.path} does not compile: ${msg}`,
-              'check brackets and escapes; inside double quotes a backslash is written "\\\\" (or use single quotes)');
-          }
-          if (compiled) {
-            const s = checkRegexSafety(op.value);
-            if (!s.safe) {
-              d.add('LS051', p, `regular expression in ${leaf.path} can backtrack catastrophically (${s.reason}: ${s.fragment})`,
-                'avoid a repeated group that itself repeats ((a+)+, (.*)*) or whose alternatives overlap ((a|a)*); e.g. write (a+) instead of (a+)+, or list the words: \\b(ceo|cto)\\b');
-            }
-          }
+          // RE2 (linear time): any pattern it compiles is safe on any cell; it lacks backreferences and lookaround
+          const c = compileModelRegex(op.value);
+          if (!c.ok) d.add(c.code, p, `regular expression in ${leaf.path} ${c.message}`, c.hint);
         }
       }
     });
