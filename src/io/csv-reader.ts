@@ -44,6 +44,12 @@ export interface ByteRange {
   end: number | Promise<number>;
   nominalEnd: number;
   header?: KnownHeader;
+  /**
+   * Stop at `end` only when the parse from `start` reaches a record start exactly there (`end` is a
+   * candidate boundary picked by the next range's reader); otherwise go on to `size` (the end of the
+   * file) and set `tookOver`: the next range's reading is then not used (see activity-tasks.ts).
+   */
+  verifyEnd?: { size: number; tookOver?: boolean };
 }
 
 export interface CsvFile {
@@ -113,12 +119,12 @@ function fileSource(path: string, chunkSize: number, range?: ByteRange): ByteSou
 }
 
 /** Bytes [start, end) of a file, read at positions; waits for a promised end only past nominalEnd. */
-function rangeSource(path: string, chunkSize: number, range: ByteRange): ByteSource {
+function rangeSource(path: string, chunkSize: number, range: ByteRange): ByteSource & { atBoundary?: () => boolean } {
   let pos = range.start;
   let end: number | undefined = typeof range.end === 'number' ? range.end : undefined;
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   let closed = false;
-  return {
+  const src: ByteSource & { atBoundary?: () => boolean } = {
     chunks: {
       async next() {
         if (closed) return { done: true, value: undefined };
@@ -126,6 +132,12 @@ function rangeSource(path: string, chunkSize: number, range: ByteRange): ByteSou
         let limit = end ?? range.nominalEnd;
         if (end === undefined && pos >= range.nominalEnd) {
           end = await range.end;
+          limit = end;
+        }
+        if (limit - pos <= 0 && range.verifyEnd && !range.verifyEnd.tookOver && src.atBoundary && !src.atBoundary()) {
+          // the candidate boundary is inside a record of this parse: read on to the end of the file
+          range.verifyEnd.tookOver = true;
+          end = range.verifyEnd.size;
           limit = end;
         }
         const n = Math.min(chunkSize, limit - pos);
@@ -151,6 +163,7 @@ function rangeSource(path: string, chunkSize: number, range: ByteRange): ByteSou
       void fh?.close().catch(() => undefined);
     },
   };
+  return src;
 }
 
 function stdinSource(): ByteSource {
@@ -386,6 +399,8 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   }
   // header-phase rejects (lines before the header) are reported with the first batch
 
+  // a range that must end on a record boundary asks this parse whether it is at one
+  (source as { atBoundary?: () => boolean }).atBoundary = () => tok.atRecordStart();
   const reader = new RecordReader(tok, nextText, source, header.length, trailingDelimiter, maxFieldChars, blank, preBad, final);
   return {
     path,

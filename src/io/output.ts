@@ -503,6 +503,7 @@ export class OutputSet implements Outputs, Cleanable {
     const { fs, outDir: dir, stateDir: state } = this;
     const runs = join(state, 'runs');
     const made: string[] = [];
+    let linked = false;
     let old: string | undefined;
     let step = 'writing the outputs';
     try {
@@ -558,6 +559,7 @@ export class OutputSet implements Outputs, Cleanable {
           throw e;
         }
         if (kinds.get(n) === undefined) made.push(n);
+        linked = true;
       }
       await this.pointCurrent(basename(this.runDir)); // the commit point
     } catch (e) {
@@ -570,9 +572,9 @@ export class OutputSet implements Outputs, Cleanable {
     this.state = 'committed';
     untrack(this);
     // after the commit point everything is best effort: the new outputs are published
+    await syncDir(fs, state).catch(() => undefined); // the rename of `current` is durable
+    if (made.length || linked) await syncDir(fs, dir).catch(() => undefined); // new links in OUTDIR
     if (old) await fs.removeTree(join(runs, old)).catch(() => undefined);
-    await syncDir(fs, state).catch(() => undefined);
-    await syncDir(fs, dir).catch(() => undefined);
   }
 
   /** `.leadscore/current` → runs/<run>, replaced by one rename. */

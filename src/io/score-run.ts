@@ -18,6 +18,7 @@ import { type CsvBadRow, type CsvFile } from './csv-reader.js';
 import { csvCell, csvLine } from './csv-writer.js';
 import { OutputSet, type FsPort, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
+import { bandFileName } from '../core/model/band-file.js';
 import { openInput, requireColumn } from './inputs.js';
 import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
@@ -398,10 +399,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
 
 export type { CompiledModel };
 
-/** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
-export function bandFileName(name: string): string {
-  return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
-}
+export { bandFileName };
 
 /**
  * Whether a lead's record can be copied to scored.csv as it was read (its UTF-8 bytes): a

@@ -127,7 +127,8 @@ function childScript(dir: string, tag: string, pauseAt: number): string {
   return `
     const { OutputSet } = await import(${JSON.stringify(built)});
     const { faultyFs, nodeFs } = await import(${JSON.stringify(builtFs)});
-    const fs = faultyFs(nodeFs, ${pauseAt}, 'pause', (step, path) => console.log('paused ' + step + ' ' + path));
+    // a paused call never settles; the interval keeps the process alive until the test kills it
+    const fs = faultyFs(nodeFs, ${pauseAt}, 'pause', (step, path) => { setInterval(() => {}, 1000); console.log('paused ' + step + ' ' + path); });
     const set = await OutputSet.create(${JSON.stringify(dir)}, { fs });
     for (const name of ['scored.csv', 'band-SQL.csv', 'band-cold.csv', 'rejects.csv', 'summary.md', 'summary.json'])
       await set.file(name).write(name + ' ${tag}\\n');

@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { collect, parseAsOf, parseFormats, parseRate, reportInputError, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import { LOG_FORMATS, type LogFormat } from '../log.js';
+import { maxOf } from '../../core/numbers.js';
 
 interface ScoreOptions {
   model: string;
@@ -124,7 +125,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
         `${st.bold(`scored ${c.scored} leads`)} of ${c.leads_read} read (${c.rejected} rejected), ` +
           `${c.activities_used} of ${c.activities_read} activities used, as of ${s.as_of}`,
       );
-      const width = Math.max(...s.bands.map((b) => b.name.length));
+      const width = maxOf(s.bands.map((b) => b.name.length), 0);
       for (const b of s.bands) out.push(`  ${b.name.padEnd(width)}  ${String(b.count).padStart(8)}  ${(b.share * 100).toFixed(1).padStart(5)}%`);
       const rejectedRows = c.rejected + c.activities_rejected;
       out.push(`wrote ${res.files.map((f) => `${opts.out.replace(/\/$/, '')}/${f}`).join(', ')}`);

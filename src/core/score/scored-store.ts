@@ -1,21 +1,22 @@
 // Scored leads kept for ranking in compact form: typed arrays, no object or string per lead, so that
-// memory grows slowly with the number of leads and the garbage collector has little to trace.
+// memory grows slowly with the number of leads and the garbage collector has little to trace. 32-bit
+// indexes: a model may have more than 65,535 rules, bands or flag sets (issue 16), none may wrap.
 import type { CompiledModel } from './compiled.js';
 import type { Contribution, ScoredLead } from './score-lead.js';
 import { formatFixed2, formatPoints } from '../value.js';
 
 export const MAX_REASONS = 5;
-const NONE = 0xffff;
+const NONE = 0xffffffff;
 
 export class ScoredStore {
   readonly score: Float64Array;
   readonly fit: Float64Array;
   readonly engagement: Float64Array;
-  readonly band: Int16Array;
-  readonly segment: Int16Array;
-  private readonly grade: Uint16Array;
-  private readonly flags: Uint16Array;
-  private readonly reasonSlot: Uint16Array;
+  readonly band: Int32Array;
+  readonly segment: Int32Array;
+  private readonly grade: Uint32Array;
+  private readonly flags: Uint32Array;
+  private readonly reasonSlot: Uint32Array;
   private readonly reasonPoints: Float64Array;
   private readonly interests: Float64Array;
   private readonly grades: string[] = [''];
@@ -30,11 +31,11 @@ export class ScoredStore {
     this.score = new Float64Array(n);
     this.fit = new Float64Array(n);
     this.engagement = new Float64Array(n);
-    this.band = new Int16Array(n);
-    this.segment = new Int16Array(n);
-    this.grade = new Uint16Array(n);
-    this.flags = new Uint16Array(n);
-    this.reasonSlot = new Uint16Array(n * MAX_REASONS).fill(NONE);
+    this.band = new Int32Array(n);
+    this.segment = new Int32Array(n);
+    this.grade = new Uint32Array(n);
+    this.flags = new Uint32Array(n);
+    this.reasonSlot = new Uint32Array(n * MAX_REASONS).fill(NONE);
     this.reasonPoints = new Float64Array(n * MAX_REASONS);
     this.interests = new Float64Array(n * nInterests);
   }
