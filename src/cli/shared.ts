@@ -18,6 +18,15 @@ export const style = {
   color: useColor(process.stderr),
 };
 
+/**
+ * The files behind -l / -a arguments: folders become their input files, quoted globs are expanded
+ * (src/io/input-paths.ts). Throws the InputError (LS160) of a folder or pattern without files.
+ */
+export async function inputFiles(args: readonly string[], role: string): Promise<string[]> {
+  const { expandInputs } = await import('../io/input-paths.js');
+  return expandInputs(args, role);
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }

@@ -7,6 +7,10 @@ import type { CompiledModel } from '../core/score/compiled.js';
 import { columnMatcher } from '../core/columns.js';
 import { present } from '../core/value.js';
 import type { Target } from '../core/learn/thresholds.js';
+import {
+  CONVERTED_WORDS, OutcomeClass, type ConvertedRule, type OutcomeCounts,
+  classifyOutcome, convertedRule, countOutcome, newOutcomeCounts, normaliseOutcome, outcomeKind,
+} from '../core/learn/converted.js';
 import type { RuleInfo } from '../core/learn/rule-analysis.js';
 import {
   type Evaluation, type EvaluationSample, type ModelFacts, type OutcomeFacts,
@@ -18,8 +22,8 @@ import { missingColumn, openInput } from './inputs.js';
 import { OutputSet } from './output.js';
 import { runScore } from './score-run.js';
 
-/** Outcome values counted as converted when --positive is not given (compared case-insensitively). */
-export const DEFAULT_POSITIVE = ['yes', 'y', 'true', 't', '1', 'won', 'closed won', 'closed-won', 'win', 'converted', 'success', 'positive'];
+/** Outcome values counted as converted when --positive is not given: the one rule of core/learn/converted.ts. */
+export const DEFAULT_POSITIVE = CONVERTED_WORDS;
 
 export interface LoadedModel {
   model: Model;
@@ -30,7 +34,8 @@ export interface LoadedModel {
 export interface EvaluateRunOptions {
   model: LoadedModel;
   compare?: LoadedModel;
-  leads: string;
+  /** Lead files, or none (the leads are then the activities' lead ids; the outcome comes from --outcomes). */
+  leads: string | string[];
   activities: string[];
   asOfMs: number;
   version: string;
@@ -63,7 +68,7 @@ const LS_OUTCOMES_ID = 'LS141';
 
 
 /** The outcomes file as id -> outcome cell (the first row of an id wins). */
-async function readOutcomes(o: EvaluateRunOptions, idColumn: string): Promise<Map<string, string>> {
+async function readOutcomes(o: EvaluateRunOptions, idColumn: string, classify: (v: string) => OutcomeClass, counts: OutcomeCounts): Promise<Map<string, string>> {
   const f = await openInput(o.outcomesFile!, 'outcomes', o);
   const m = columnMatcher(f.header);
   const ii = m(idColumn);
@@ -80,7 +85,11 @@ async function readOutcomes(o: EvaluateRunOptions, idColumn: string): Promise<Ma
   for await (const batch of f.batches(() => undefined)) {
     for (const r of batch) {
       const id = (r.fields[ii] ?? '').trim();
-      if (id && !out.has(id)) out.set(id, r.fields[oi] ?? '');
+      if (id && !out.has(id)) {
+        const cell = r.fields[oi] ?? '';
+        out.set(id, cell);
+        if (cell.trim()) countOutcome(counts, classify(cell));
+      }
     }
   }
   return out;
@@ -103,10 +112,17 @@ class Grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array> {
   }
 }
 
+/** An evaluated lead's outcome before the column's kind is known: an OutcomeClass, or Missing. */
+const MISSING = 3;
+
 interface Collected {
+  /** Every scored lead with an outcome cell (present or empty); labels are filled in by labelSample. */
   sample: EvaluationSample;
+  /** Per lead of sample: its OutcomeClass, or MISSING for an empty cell. */
+  classes: Uint8Array;
+  outcomeCounts: OutcomeCounts;
   facts: ModelFacts;
-  counts: { leadsRead: number; scored: number; rejected: number; missing: number; notInOutcomes: number };
+  counts: { leadsRead: number; scored: number; rejected: number; notInOutcomes: number };
   values: Map<string, number>;
   inputs: { role: string; path: string; rows: number; rejected: number }[];
 }
@@ -126,10 +142,11 @@ function calibrationFacts(model: Model): { predictive: boolean; notProbability?:
   return { predictive: false, notProbability: `the score blends rule points with 100 × the predicted probability (predictive weight ${w}), so score / 100 is not a probability` };
 }
 
-async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<string, string> | undefined, isPositive: (v: string) => boolean): Promise<Collected> {
+async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<string, string> | undefined, classify: (v: string) => OutcomeClass): Promise<Collected> {
   const ids: string[] = [];
   const scores = new Grow(new Float64Array(1024), (n) => new Float64Array(n));
-  const labels = new Grow(new Uint8Array(1024), (n) => new Uint8Array(n));
+  const classes = new Grow(new Uint8Array(1024), (n) => new Uint8Array(n));
+  const outcomeCounts = newOutcomeCounts();
   const bands = new Grow(new Int32Array(1024), (n) => new Int32Array(n));
   const grades = new Grow(new Int32Array(1024), (n) => new Int32Array(n));
   const offsets = new Grow(new Uint32Array(1024), (n) => new Uint32Array(n));
@@ -141,7 +158,6 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<str
   const values = new Map<string, number>();
   let outcomeIndex = -2; // -2: not looked up yet
   let cmSeen: CompiledModel | undefined;
-  let missing = 0;
   let notInOutcomes = 0;
   let scoredCount = 0;
   const pointOf = new Map<number, number>();
@@ -179,20 +195,21 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<str
       } else {
         if (outcomeIndex === -2) {
           outcomeIndex = columnMatcher(cm.leadHeader)(o.outcome);
-          if (outcomeIndex < 0) throw missingColumn(o.outcome, cm.leadHeader, o.leads, 'outcome (--outcome)', LS_OUTCOME_COLUMN);
+          if (outcomeIndex < 0) throw missingColumn(o.outcome, cm.leadHeader, leadPathsOf(o)[0] ?? '-', 'outcome (--outcome)', LS_OUTCOME_COLUMN);
         }
         cell = row[outcomeIndex];
       }
       const v = present(cell, cm.nulls);
-      if (v === undefined) {
-        missing++;
-        return;
+      if (v === undefined) classes.push(MISSING);
+      else {
+        const key = v.trim();
+        values.set(key, (values.get(key) ?? 0) + 1);
+        const cls = classify(key);
+        countOutcome(outcomeCounts, cls);
+        classes.push(cls);
       }
-      const key = v.trim();
-      values.set(key, (values.get(key) ?? 0) + 1);
       ids.push(id);
       scores.push(lead.score);
-      labels.push(isPositive(key) ? 1 : 0);
       bands.push(lead.band);
       grades.push(lead.grade ? (gradeIndex.get(lead.grade) ?? -1) : -1);
       pointOf.clear();
@@ -220,43 +237,111 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<str
     sample: {
       ids,
       scores: scores.done(),
-      labels: labels.done(),
+      labels: new Uint8Array(scores.length),
       bands: bands.done(),
       grades: grades.done(),
       gradeNames,
       firings: { offsets: offsets.done(), slots: slots.done(), points: points.done() },
     },
+    classes: classes.done(),
+    outcomeCounts,
     facts,
-    counts: { leadsRead: s.counts.leads_read, scored: scoredCount, rejected: s.counts.rejected, missing, notInOutcomes },
+    counts: { leadsRead: s.counts.leads_read, scored: scoredCount, rejected: s.counts.rejected, notInOutcomes },
     values,
     inputs: s.inputs.map((i) => ({ role: i.role, path: i.path, rows: i.rows, rejected: i.rejected })),
   };
 }
 
+const leadPathsOf = (o: EvaluateRunOptions): string[] => (typeof o.leads === 'string' ? [o.leads] : o.leads);
+
+/**
+ * Labels by the converted rule, and the leads left out: an empty outcome cell is no outcome for a word
+ * column (left out, counted as missing) and a negative for a date column.
+ */
+function labelSample(c: Collected, rule: ConvertedRule): { sample: EvaluationSample; missing: number } {
+  const s = c.sample;
+  const n = s.ids.length;
+  const keep = new Uint8Array(n);
+  let kept = 0;
+  let missing = 0;
+  for (let i = 0; i < n; i++) {
+    if (c.classes[i] === MISSING && !rule.missingIsNegative) missing++;
+    else {
+      keep[i] = 1;
+      kept++;
+    }
+  }
+  const label = (cls: number): number =>
+    cls === OutcomeClass.Word || (rule.kind === 'dates' && cls === OutcomeClass.Date) ? 1 : 0;
+  const f = s.firings;
+  const ids: string[] = [];
+  const scores = new Float64Array(kept);
+  const labels = new Uint8Array(kept);
+  const bands = new Int32Array(kept);
+  const grades = new Int32Array(kept);
+  const offsets = new Uint32Array(kept + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) if (keep[i]) total += f.offsets[i + 1]! - f.offsets[i]!;
+  const slots = new Uint32Array(total);
+  const points = new Float64Array(total);
+  let k = 0;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    ids.push(s.ids[i]!);
+    scores[k] = s.scores[i]!;
+    labels[k] = label(c.classes[i]!);
+    bands[k] = s.bands[i]!;
+    grades[k] = s.grades[i]!;
+    for (let j = f.offsets[i]!; j < f.offsets[i + 1]!; j++) {
+      slots[at] = f.slots[j]!;
+      points[at] = f.points[j]!;
+      at++;
+    }
+    k++;
+    offsets[k] = at;
+  }
+  return {
+    sample: { ids, scores, labels, bands, grades, gradeNames: s.gradeNames, firings: { offsets, slots, points } },
+    missing,
+  };
+}
+
 export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunResult> {
   const started = Date.now();
-  const positives = (o.positive && o.positive.length ? o.positive : DEFAULT_POSITIVE).map((p) => p.trim().toLowerCase());
-  const positiveSet = new Set(positives);
-  const isPositive = (v: string) => positiveSet.has(v.trim().toLowerCase());
+  // The converted rule (core/learn/converted.ts); --positive values replace the converted words.
+  const positive = o.positive && o.positive.length ? o.positive : undefined;
+  const positiveSet = new Set((positive ?? []).map(normaliseOutcome));
+  const classify = positive
+    ? (v: string): OutcomeClass => (positiveSet.has(normaliseOutcome(v)) ? OutcomeClass.Word : OutcomeClass.Other)
+    : classifyOutcome;
 
   // Check the outcome column up front (before reading every lead and activity), when the leads are a file.
   let outcomes: Map<string, string> | undefined;
+  const fileCounts = newOutcomeCounts();
   if (o.outcomesFile) {
     const idName = o.model.model.input.leads.id;
-    outcomes = await readOutcomes(o, o.outcomesId ?? (idName === '$row' ? 'row' : idName));
-  } else if (o.leads !== '-') {
-    const f = await openInput(o.leads, 'leads', o);
+    outcomes = await readOutcomes(o, o.outcomesId ?? (idName === '$row' ? 'row' : idName), classify, fileCounts);
+  } else if (leadPathsOf(o).length === 0) {
+    throw new InputError('LS165', 'without a leads file the outcome must come from --outcomes FILE', undefined, undefined,
+      'give --outcomes with the lead ids and the outcome column, or the leads file with -l');
+  } else if (leadPathsOf(o)[0] !== '-') {
+    const f = await openInput(leadPathsOf(o)[0]!, 'leads', o);
     f.close();
     if (columnMatcher(f.header)(o.outcome) < 0) throw missingColumn(o.outcome, f.header, f.path, 'outcome (--outcome)', LS_OUTCOME_COLUMN, f.headerLine);
   }
 
-  const a = await collect(o, o.model, outcomes, isPositive);
+  const collected = await collect(o, o.model, outcomes, classify);
+  // the column's kind: from the whole outcomes file, else from the outcome cells of the scored leads
+  const rule = convertedRule(outcomeKind(outcomes ? fileCounts : collected.outcomeCounts, positive), positive);
+  const a = { ...collected, ...labelSample(collected, rule) };
   const opts = { bootstrap: o.bootstrap, seed: o.seed, ...(o.target ? { target: o.target } : {}) };
   const model = evaluateModel(a.facts, a.sample, opts);
   let compare: Evaluation['compare'];
   if (o.compare) {
-    const b = await collect(o, o.compare, outcomes, isPositive);
-    compare = compareModels(a.facts, a.sample, b.facts, b.sample, opts);
+    const cb = await collect(o, o.compare, outcomes, classify);
+    const b = labelSample(cb, rule);
+    compare = compareModels(a.facts, a.sample, cb.facts, b.sample, opts);
   }
   const n = a.sample.labels.length;
   let pos = 0;
@@ -265,13 +350,14 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
   const outcome: OutcomeFacts = {
     column: o.outcome,
     source: o.outcomesFile ?? 'leads',
-    positive_values: o.positive && o.positive.length ? o.positive : DEFAULT_POSITIVE,
-    values: values.map(([value, leads]) => ({ value, leads, positive: isPositive(value) })),
+    kind: rule.kind,
+    positive_values: positive ? [...positive] : rule.kind === 'dates' ? ['a date or timestamp'] : [...DEFAULT_POSITIVE],
+    values: values.map(([value, leads]) => ({ value, leads, positive: rule.converted(value) })),
     leads_read: a.counts.leadsRead,
     scored: a.counts.scored,
     rejected: a.counts.rejected,
     evaluated: n,
-    missing_outcome: a.counts.missing,
+    missing_outcome: a.missing,
     not_in_outcomes: a.counts.notInOutcomes,
     positives: pos,
     negatives: n - pos,

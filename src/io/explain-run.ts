@@ -10,7 +10,8 @@ import { parseTimestamp, present } from '../core/value.js';
 
 export interface ExplainOptions {
   model: Model;
-  leads: string;
+  /** Lead files (searched in order), or none: the lead is then one of the activities' lead ids. */
+  leads: string | string[];
   activities: string[];
   asOfMs: number;
   ids: string[];
@@ -23,25 +24,35 @@ export interface ExplainOptions {
 export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   const model = o.model;
   const wanted = new Set(o.ids);
-  const leadsFile = await openInput(o.leads, 'leads', o);
+  const leadPaths = typeof o.leads === 'string' ? [o.leads] : o.leads;
   const idName = model.input.leads.id;
-  const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id');
   const rows = new Map<string, string[]>();
+  let leadHeader: string[] | undefined;
   let n = 0;
-  for await (const batch of leadsFile.batches(() => n++)) {
-    for (const r of batch) {
-      n++;
-      const id = idIndex < 0 ? String(n) : (r.fields[idIndex] ?? '').trim();
-      if (wanted.has(id) && !rows.has(id)) rows.set(id, r.fields);
+  for (const path of leadPaths) {
+    const leadsFile = await openInput(path, 'leads', o);
+    leadHeader ??= leadsFile.header;
+    const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id');
+    for await (const batch of leadsFile.batches(() => n++)) {
+      for (const r of batch) {
+        n++;
+        const id = idIndex < 0 ? String(n) : (r.fields[idIndex] ?? '').trim();
+        if (wanted.has(id) && !rows.has(id)) rows.set(id, r.fields);
+      }
     }
   }
-  const missing = o.ids.filter((id) => !rows.has(id));
-  if (missing.length) {
-    throw new InputError('LS150', `lead${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not found in the leads file (column "${idName}")`, o.leads, undefined,
-      'check the id and the --leads file; ids are compared exactly, after trimming');
+  const derived = leadPaths.length === 0;
+  if (!derived) {
+    const missing = o.ids.filter((id) => !rows.has(id));
+    if (missing.length) {
+      throw new InputError('LS150', `lead${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not found in the leads file (column "${idName}")`, leadPaths.join(', '), undefined,
+        'check the id and the --leads file; ids are compared exactly, after trimming');
+    }
   }
+  // without lead files, a lead is an id of the activities, with that one column
+  if (derived) leadHeader = [idName === '$row' ? model.input.activities.leadId : idName];
 
-  const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
+  const cm = compileModel(model, { leadHeader: leadHeader!, asOfMs: o.asOfMs, env: scoringEnv });
   const ai = model.input.activities;
   const dateFormat = ai.dateFormat ?? cm.dateFormat;
   const headers: string[][] = [];
@@ -63,6 +74,14 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
         list.push({ file: path, line: r.line, type, t, timestamp: ts, row: r.fields, header: h, ...(rejected ? { rejected } : {}) });
       }
     }
+  }
+  if (derived) {
+    const missing = o.ids.filter((id) => activities.get(id)!.length === 0);
+    if (missing.length) {
+      throw new InputError('LS150', `lead${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not found among the lead ids of the activities (column "${ai.leadId}")`, o.activities.join(', '), undefined,
+        'without -l the leads are the lead ids of the activity files; check the id (compared exactly, after trimming)');
+    }
+    for (const id of o.ids) rows.set(id, [id]);
   }
   return o.ids.map((id) => explainLead(cm, id, rows.get(id)!, activities.get(id)!, headers));
 }

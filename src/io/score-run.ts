@@ -26,13 +26,18 @@ import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
 import { LeadScorer, leadIdNumbers, compareIds, topContributions, type ScoredLead } from '../core/score/score-lead.js';
 import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
-import { type ActivityCounts, type InputFacts, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
+import { type ActivityCounts, type InputFacts, type RunWarning, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
+import { missingRuleColumns } from '../core/model/rule-columns.js';
 
 export interface ScoreRunOptions {
   model: Model;
   modelPath: string;
   modelSha256: string;
-  leads: string;
+  /**
+   * The lead files (concatenated, in this order; the same columns in each), or none: the leads are then
+   * the distinct lead ids of the activities (docs/input.md#leads-from-activities).
+   */
+  leads: string | string[];
   activities: string[];
   /** Where outputs go; without it nothing is written (evaluate, explain use the scores only). */
   outDir?: string;
@@ -63,6 +68,8 @@ export interface ScoreRunOptions {
 
 export interface ScoreRunResult {
   summary: Summary;
+  /** Coded warnings of the run (also in summary.json), for the command to print. */
+  warnings: RunWarning[];
   outDir?: string;
   files: string[];
 }
@@ -120,16 +127,21 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const started = Date.now();
   const guard = o.formulaGuard ?? true;
   const model = o.model;
-  const leadsFile = await openInput(o.leads, 'leads', o);
+  const leadPaths = typeof o.leads === 'string' ? [o.leads] : o.leads;
   const idName = model.input.leads.id;
-  const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id', 'LS110', IN_MODEL);
+  const leadFiles = await openLeadFiles(leadPaths, o);
+  const derived = leadFiles.length === 0 ? derivedLeads(model, o.activities) : undefined;
+  const leadsFile: LeadSource = leadFiles[0] ?? derived!;
+  const idIndex = derived || idName === '$row' ? -1 : requireColumn(leadFiles[0]!, idName, 'input.leads.id', 'LS110', IN_MODEL);
   const activityFiles: CsvFile[] = [];
+  const warnings: RunWarning[] = [];
   for (const a of o.activities) {
     const f = await openInput(a, 'activities', o);
     const ai = model.input.activities;
     requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', IN_MODEL);
     requireColumn(f, ai.type, 'input.activities.type', 'LS110', IN_MODEL);
     requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', IN_MODEL);
+    warnings.push(...missingRuleColumns(model, f.header, f.path));
     activityFiles.push(f);
   }
 
@@ -143,13 +155,13 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
 
     let changes: ChangeTracker | undefined;
     if (o.previous !== undefined) {
-      if (idName === '$row') {
+      if (idName === '$row' && !derived) {
         throw new InputError('LS112', '--previous needs lead ids: the model numbers rows ($row)', o.previous, undefined, 'set input.leads.id to the id column of the leads file');
       }
       if (o.handoffBand !== undefined && !model.bands.some((b) => b.name.toLowerCase() === o.handoffBand!.toLowerCase())) {
         throw new InputError('LS113', `--handoff-band "${o.handoffBand}" is not a band of the model`, o.modelPath, undefined, `bands are: ${model.bands.map((b) => b.name).join(', ')}`);
       }
-      changes = new ChangeTracker(model.bands, await readPrevious(o.previous, idName), o.previous, o.handoffBand);
+      changes = new ChangeTracker(model.bands, await readPrevious(o.previous, leadsFile.header[Math.max(0, idIndex)]!), o.previous, o.handoffBand);
     }
 
     // Large activity files start folding on worker threads now, while this thread reads the leads.
@@ -166,62 +178,85 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const ids: string[] = [];
     const raws = new RecordStore();
     let lines = new Float64Array(1024);
+    // which lead file each lead came from (several -l files)
+    let fileOf = new Uint16Array(leadFiles.length > 1 ? 1024 : 0);
     const byId = new Map<string, number>();
+    const keep = (id: string, line: number, raw: string, file: number): void => {
+      const kept = detach(id);
+      byId.set(kept, ids.length);
+      ids.push(kept);
+      if (ids.length > lines.length) {
+        const l = new Float64Array(lines.length * 2);
+        l.set(lines);
+        lines = l;
+      }
+      lines[ids.length - 1] = line;
+      if (fileOf.length) {
+        if (ids.length > fileOf.length) {
+          const f = new Uint16Array(fileOf.length * 2);
+          f.set(fileOf);
+          fileOf = f;
+        }
+        fileOf[ids.length - 1] = file;
+      }
+      raws.push(raw);
+    };
     let leadRows = 0;
+    // per lead file: rows read and rejected
+    const rowsOf = leadFiles.map(() => 0);
+    const rejectedOf = leadFiles.map(() => 0);
     let pendingBad: CsvBadRow[] = [];
     const onBad = (b: CsvBadRow) => pendingBad.push(b);
     const flushBad = async (source: string) => {
       for (const b of pendingBad) {
         await rejects.add(source, b.line, b.reason, b.message, b.raw);
-        if (source === leadsFile.path) summary.addRejectedLead(b.reason);
-        else summary.addReason(b.reason);
+        summary.addRejectedLead(b.reason);
       }
       const n = pendingBad.length;
       pendingBad = [];
       return n;
     };
-    let leadRejects = 0;
-    for await (const batch of leadsFile.batches(onBad)) {
-      leadRows += pendingBad.length;
-      leadRejects += await flushBad(leadsFile.path);
-      for (const r of batch) {
-        leadRows++;
-        const id = idIndex < 0 ? String(leadRows) : (r.fields[idIndex] ?? '').trim();
-        if (!id) {
-          leadRejects++;
-          summary.addRejectedLead('missing_id');
-          await rejects.add(leadsFile.path, r.line, 'missing_id', `empty lead id in column "${idName}"`, r.raw);
-          continue;
+    const firstSeen = (k: number) => `${leadFiles.length > 1 ? `${leadFiles[fileOf[k]!]!.path}:` : 'line '}${lines[k]}`;
+    for (let lf = 0; lf < leadFiles.length; lf++) {
+      const file = leadFiles[lf]!;
+      let rows = 0;
+      let rejected = 0;
+      for await (const batch of file.batches(onBad)) {
+        rows += pendingBad.length;
+        rejected += await flushBad(file.path);
+        for (const r of batch) {
+          rows++;
+          const id = idIndex < 0 ? String(leadRows + rows) : (r.fields[idIndex] ?? '').trim();
+          if (!id) {
+            rejected++;
+            summary.addRejectedLead('missing_id');
+            await rejects.add(file.path, r.line, 'missing_id', `empty lead id in column "${idName}"`, r.raw);
+            continue;
+          }
+          if (byId.has(id)) {
+            rejected++;
+            summary.addRejectedLead('duplicate_id');
+            await rejects.add(file.path, r.line, 'duplicate_id', `lead id "${id}" first seen on ${firstSeen(byId.get(id)!)}`, r.raw);
+            continue;
+          }
+          keep(id, r.line, r.raw, lf);
         }
-        if (byId.has(id)) {
-          leadRejects++;
-          summary.addRejectedLead('duplicate_id');
-          await rejects.add(leadsFile.path, r.line, 'duplicate_id', `lead id "${id}" first seen on line ${lines[byId.get(id)!]}`, r.raw);
-          continue;
-        }
-        const kept = detach(id);
-        byId.set(kept, ids.length);
-        ids.push(kept);
-        if (ids.length > lines.length) {
-          const l = new Float64Array(lines.length * 2);
-          l.set(lines);
-          lines = l;
-        }
-        lines[ids.length - 1] = r.line;
-        raws.push(r.raw);
+        o.onProgress?.({ file: file.path, bytesRead: file.bytesRead(), ...(file.totalBytes !== undefined ? { totalBytes: file.totalBytes } : {}), rows });
       }
-      o.onProgress?.({ file: leadsFile.path, bytesRead: leadsFile.bytesRead(), ...(leadsFile.totalBytes !== undefined ? { totalBytes: leadsFile.totalBytes } : {}), rows: leadRows });
+      rows += pendingBad.length;
+      rejected += await flushBad(file.path);
+      summary.blankLines += file.blankLines();
+      leadRows += rows;
+      rowsOf[lf] = rows;
+      rejectedOf[lf] = rejected;
     }
-    leadRows += pendingBad.length;
-    leadRejects += await flushBad(leadsFile.path);
-    summary.blankLines += leadsFile.blankLines();
     // Quality rejects are added below; the reject-rate check runs once they are known.
 
     const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`) : undefined;
     phase?.('leads');
-    // 2. Activities: merge each file's folded parts into the leads' fold, in file order.
-    const n = ids.length;
-    const fold = new EngagementFold(cm, n);
+    // 2. Activities: merge each file's folded parts into the leads' fold, in file order. Without lead
+    // files, each lead id met for the first time becomes a lead (its one cell: the id).
+    const fold = new EngagementFold(cm, derived ? 0 : ids.length);
     const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
     for (let fi = 0; fi < activityFiles.length; fi++) {
       const f = activityFiles[fi]!;
@@ -236,6 +271,10 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       let rows = 0;
       let rejected = 0;
       for (const part of parts) {
+        if (derived) {
+          for (const id of part.ids) if (!byId.has(id)) keep(id, 0, id, 0);
+          fold.ensure(ids.length);
+        }
         const orphans = fold.merge(part.state, slotMap(part.ids, byId));
         const c = part.counts;
         rows += c.rows;
@@ -258,24 +297,28 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
     }
     phase?.('activities');
+    const n = ids.length;
+    if (derived) leadRows = n;
     // The inputs' sha256 for the run record: large files on worker threads, started now so that they
     // use the core the folding threads have just freed while this thread scores and writes.
-    const hashes = [o.leads, ...o.activities].map((p) => hashFile(p));
+    const hashes = [...leadPaths, ...o.activities].map((p) => hashFile(p));
     // 3. Score. Per lead only numbers are kept (typed arrays): the reasons as their top rule slots and
     // points, the flags as an interned set; the text is made when the row is written.
     const scorer = new LeadScorer(cm, fold);
     const accounts = model.accounts ? new AccountBuilder(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv }) : undefined;
     const store = new ScoredStore(n, cm.interests.length);
     const scored: number[] = [];
+    const sourceOf = (i: number): LeadSource => (fileOf.length ? leadFiles[fileOf[i]!]! : leadsFile);
     for (let i = 0; i < n; i++) {
       const raw = raws.get(i);
-      const row = leadsFile.split(raw);
+      const source = sourceOf(i);
+      const row = source.split(raw);
       const outcome = scorer.score(row, i);
       if (outcome.kind === 'rejected') {
-        leadRejects++;
+        if (leadFiles.length) rejectedOf[fileOf.length ? fileOf[i]! : 0]!++;
         summary.addRejectedLead(outcome.reason);
         const q = cm.rules[outcome.slot]!;
-        const p = rejects.add(leadsFile.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raw);
+        const p = rejects.add(source.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raw);
         if (p) await p;
         continue;
       }
@@ -287,8 +330,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       scored.push(i);
     }
     summary.leadsRead = leadRows;
-    checkRejectRate(o, leadsFile.path, leadRejects, leadRows);
-    inputs.unshift({ role: 'leads', path: leadsFile.path, ...(leadsFile.totalBytes !== undefined ? { bytes: leadsFile.totalBytes } : {}), rows: leadRows, rejected: leadRejects });
+    leadFiles.forEach((f, k) => checkRejectRate(o, f.path, rejectedOf[k]!, rowsOf[k]!));
+    inputs.unshift(...leadFiles.map((f, k): InputFacts => ({ role: 'leads', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows: rowsOf[k]!, rejected: rejectedOf[k]! })));
 
     phase?.('score');
     // 4. Rank and write: scored.csv, and each row again in its band file (and crossed.csv).
@@ -318,7 +361,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     // previous_score) need no quoting and no formula guard
     const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
     const nExtra = extra.length;
-    const passThrough = rawPassThrough(leadsFile, guard);
+    const passThroughs = (leadFiles.length ? leadFiles : [leadsFile]).map((f) => rawPassThrough(f, guard));
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
       const bi = store.band[i]!;
@@ -340,8 +383,9 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       // an unchanged record is copied as bytes; others are split and written cell by cell
       const rawBytes = raws.bytes(i);
       const tail = scoreCells(extra, numeric, guard);
-      const pass = passThrough(rawBytes);
-      const head = pass ? undefined : csvLine(leadsFile.split(raws.get(i)), guard).slice(0, -1) + ',';
+      const k = fileOf.length ? fileOf[i]! : 0;
+      const pass = passThroughs[k]!(rawBytes);
+      const head = pass ? undefined : csvLine(sourceOf(i).split(raws.get(i)), guard).slice(0, -1) + ',';
       let p = writeRow(scoredOut, rawBytes, head, tail);
       if (p) await p;
       if (bi >= 0 && (p = writeRow(bandOuts[bi]!, rawBytes, head, tail))) await p;
@@ -358,8 +402,10 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       for (const [field, k] of accounts.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
     }
     phase?.('write');
-    const leadsStat = o.leads === '-' ? undefined : await stat(o.leads).catch(() => undefined);
-    if (leadsStat && inputs[0]) inputs[0].bytes = leadsStat.size;
+    for (let k = 0; k < leadPaths.length; k++) {
+      const st = leadPaths[k] === '-' ? undefined : await stat(leadPaths[k]!).catch(() => undefined);
+      if (st && inputs[k]) inputs[k]!.bytes = st.size;
+    }
     const digests = await Promise.all(hashes);
     inputs.forEach((input, k) => {
       const d = digests[k];
@@ -375,6 +421,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         durationMs: Date.now() - started,
         inputs,
         ...(o.command !== undefined ? { command: o.command } : {}),
+        ...(derived ? { leadsDerived: { idColumn: derived.header[0]!, leads: n } } : {}),
+        warnings,
       },
       counts,
       fold.unknownTypes,
@@ -390,7 +438,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     }
     await outputs.commit();
     const files = ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), ...(accounts ? ['accounts.csv'] : []), ...(changes ? ['crossed.csv'] : []), 'rejects.csv', ...(['md', 'json', 'html'] as const).filter((f) => formats.has(f)).map((f) => `summary.${f}`)];
-    return { summary: result, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), files };
+    return { summary: result, warnings, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), files };
   } catch (e) {
     await outputs.abort();
     throw e;
@@ -399,6 +447,46 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
 
 export type { CompiledModel };
 
+/** Where the leads' cells come from: a lead file, or the lead ids of the activities. */
+interface LeadSource {
+  path: string;
+  header: string[];
+  delimiter: string;
+  split(raw: string): string[];
+}
+
+/** The path rejects.csv gives a lead derived from the activities. */
+export const DERIVED_SOURCE = '(leads from activities)';
+
+/**
+ * Without lead files the leads are the activities' distinct lead ids: one column, named after
+ * input.leads.id (or, for `$row`, the activities' lead id column). LS162 when there are no activities.
+ */
+function derivedLeads(model: Model, activities: readonly string[]): LeadSource {
+  if (activities.length === 0) {
+    throw new InputError('LS162', 'no leads: give the leads file (-l), or activity files (-a) to take the leads from', undefined, undefined,
+      'without -l the leads are the distinct lead ids of the -a files; give both when the model scores lead columns');
+  }
+  const id = model.input.leads.id === '$row' ? model.input.activities.leadId : model.input.leads.id;
+  return { path: DERIVED_SOURCE, header: [id], delimiter: ',', split: (raw) => [raw] };
+}
+
+/** Open the lead files; several must have the same columns (names compared as headers are), in the same order. */
+async function openLeadFiles(paths: readonly string[], o: ScoreRunOptions): Promise<CsvFile[]> {
+  const files: CsvFile[] = [];
+  for (const p of paths) files.push(await openInput(p, 'leads', o));
+  const key = (h: readonly string[]) => h.map((x) => x.trim().toLowerCase()).join('\u0000');
+  const first = files[0];
+  for (const f of files.slice(1)) {
+    if (key(f.header) !== key(first!.header)) {
+      for (const g of files) g.close();
+      throw new InputError('LS163', `the lead files have different columns: ${f.path} has ${f.header.length} (${f.header.slice(0, 6).join(', ')}${f.header.length > 6 ? ', ...' : ''}), ${first!.path} has ${first!.header.length} (${first!.header.slice(0, 6).join(', ')}${first!.header.length > 6 ? ', ...' : ''})`,
+        f.path, f.headerLine, 'several -l files are concatenated: export them with the same columns in the same order, or score them in separate runs');
+    }
+  }
+  return files;
+}
+
 export { bandFileName };
 
 /**
@@ -406,7 +494,7 @@ export { bandFileName };
  * comma-delimited file, no quotes or line breaks, exactly the header's number of fields, and (with the
  * formula guard) no field starting like a formula. Otherwise it is split and written cell by cell.
  */
-function rawPassThrough(file: CsvFile, guard: boolean): (raw: Uint8Array) => boolean {
+function rawPassThrough(file: LeadSource, guard: boolean): (raw: Uint8Array) => boolean {
   if (file.delimiter !== ',') return () => false;
   const commas = file.header.length - 1;
   return (raw) => {

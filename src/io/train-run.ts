@@ -15,6 +15,7 @@ import type { TrainColumn } from '../core/learn/encode.js';
 import { ActivityFeatureFold } from '../core/learn/activity-features.js';
 import { LEAK_AUC, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
 import { aucOf } from '../core/learn/logistic.js';
+import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
 import { compilePredictive } from '../core/score/predictive.js';
 
 export interface TrainRunOptions {
@@ -59,7 +60,6 @@ export interface TrainRunResult {
   activities?: { used: number; future: number; orphans: number; rejected: number };
 }
 
-const POSITIVE_WORDS = ['yes', 'y', 'true', '1', 'won', 'converted', 'success', 'positive', 'closed won', 'closed_won'];
 
 
 
@@ -110,7 +110,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
 
   // --- read the leads: one array of present cells per candidate column
   const cells: (string | undefined)[][] = candidates.map(() => []);
-  const outcomes: string[] = [];
+  const outcomes: (string | undefined)[] = [];
   const ids: string[] = [];
   const lines: number[] = [];
   const raws: string[] = [];
@@ -120,11 +120,8 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   for await (const batch of leads.batches(() => void skipped.badRows++)) {
     for (const row of batch) {
       dataRow++;
+      // an empty outcome is kept until the column's kind is known (a negative in a date column)
       const y = present(row.fields[outcomeIdx], nulls);
-      if (y === undefined) {
-        skipped.missingOutcome++;
-        continue;
-      }
       const id = idIdx < 0 ? String(dataRow) : present(row.fields[idIdx], nulls);
       if (id === undefined || seen.has(id)) {
         skipped.duplicateIds++;
@@ -138,34 +135,45 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
       for (let c = 0; c < candidates.length; c++) cells[c]!.push(present(row.fields[candidates[c]!], nulls));
     }
   }
-  const n = outcomes.length;
-  if (n === 0) throw new InputError('LS144', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
-
-  // --- outcome
+  // --- outcome: the converted rule (core/learn/converted.ts); --positive replaces the converted words
+  const presentOutcomes = outcomes.filter((v): v is string => v !== undefined);
+  if (presentOutcomes.length === 0) throw new InputError('LS144', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
   const labels = new Map<string, { label: string; count: number }>();
-  for (const v of outcomes) {
-    const k = v.toLowerCase();
+  for (const v of presentOutcomes) {
+    const k = normaliseOutcome(v);
     const e = labels.get(k);
     if (e) e.count++;
     else labels.set(k, { label: v, count: 1 });
   }
-  let positiveKey: string;
-  if (o.positive !== undefined) {
-    positiveKey = o.positive.trim().toLowerCase();
-    if (!labels.has(positiveKey)) {
-      throw new InputError('LS144', `--positive "${o.positive}" is not a value of column "${o.outcome}"`, o.leads, undefined,
-        `values: ${[...labels.values()].slice(0, 10).map((l) => `"${l.label}"`).join(', ')}`);
-    }
-  } else {
-    const found = POSITIVE_WORDS.find((w) => labels.has(w));
-    if (labels.size !== 2 || !found) {
-      throw new InputError('LS144', `cannot tell which value of "${o.outcome}" is the positive outcome (${labels.size} distinct values)`, o.leads, undefined,
-        `name it with --positive, e.g. --positive ${JSON.stringify([...labels.values()][0]?.label ?? 'won')}`);
-    }
-    positiveKey = found;
+  if (o.positive !== undefined && !labels.has(normaliseOutcome(o.positive))) {
+    throw new InputError('LS144', `--positive "${o.positive}" is not a value of column "${o.outcome}"`, o.leads, undefined,
+      `values: ${[...labels.values()].slice(0, 10).map((l) => `"${l.label}"`).join(', ')}`);
   }
+  const rule = convertedRuleFor([...labels.values()].map((l) => l.label), o.positive !== undefined ? [o.positive] : undefined);
+  if (rule.kind === 'words' && ![...labels.values()].some((l) => rule.converted(l.label))) {
+    throw new InputError('LS144', `cannot tell which value of "${o.outcome}" is the positive outcome: none of its ${labels.size} distinct values means converted`, o.leads, undefined,
+      `name it with --positive, e.g. --positive ${JSON.stringify([...labels.values()][0]?.label ?? 'won')}`);
+  }
+  // rows without an outcome: left out of a word column, negatives of a date column
+  const keepRow = outcomes.map((v) => v !== undefined || rule.missingIsNegative);
+  skipped.missingOutcome = keepRow.filter((k) => !k).length;
+  if (skipped.missingOutcome) {
+    const compact = <T>(a: T[]): void => {
+      let k = 0;
+      for (let i = 0; i < a.length; i++) if (keepRow[i]) a[k++] = a[i]!;
+      a.length = k;
+    };
+    compact(ids);
+    compact(lines);
+    compact(outcomes);
+    if (o.holdoutOut) compact(raws);
+    for (const c of cells) compact(c);
+  }
+  const n = outcomes.length;
   const y = new Uint8Array(n);
-  outcomes.forEach((v, i) => (y[i] = v.toLowerCase() === positiveKey ? 1 : 0));
+  outcomes.forEach((v, i) => (y[i] = v !== undefined && rule.converted(v) ? 1 : 0));
+  const positiveLabel = rule.kind === 'dates' ? 'a date' : rule.kind === 'positive' ? labels.get(normaliseOutcome(o.positive!))!.label
+    : [...labels.values()].filter((l) => rule.converted(l.label)).map((l) => l.label).join(' / ');
 
   // --- activities
   const columns: TrainColumn[] = candidates.map((c, k) => ({ name: header[c]!, kind: 'text', cells: cells[k]! }));
@@ -247,7 +255,6 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   for (const i of evalRows) prob[i] = scorer(rowOf(i), fold?.aggregates(i)).probability;
   const holdoutAuc = aucOf(prob, y, evalRows);
 
-  const positiveLabel = labels.get(positiveKey)!.label;
   const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${o.outcome}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
   const yaml = modelYaml({
     o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput,

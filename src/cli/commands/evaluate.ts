@@ -4,14 +4,14 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, loadModelOrExit, parseAsOf, parseFormats, reportInputError, style, type ReportFormat } from '../shared.js';
+import { collect, inputFiles, loadModelOrExit, parseAsOf, parseFormats, reportInputError, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import type { Target } from '../../core/learn/thresholds.js';
 import { maxOf } from '../../core/numbers.js';
 
 interface EvaluateOptions {
   model: string;
-  leads: string;
+  leads?: string[];
   activities: string[];
   outcome: string;
   outcomes?: string;
@@ -53,8 +53,8 @@ export const register: Register = (program: Command, setExit) => {
     .command('evaluate')
     .description('Backtest a model against known outcomes: AUC, KS, gains and lift, conversion per band and grade, rule analysis, thresholds.')
     .requiredOption('-m, --model <MODEL>', 'the YAML scoring model')
-    .requiredOption('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin)')
-    .option('-a, --activities <ACTIVITIES>', 'activities CSV; repeat for several files', collect, [])
+    .option('-l, --leads <LEADS...>', 'leads CSV (.csv, .csv.gz, or - for stdin); several files, a folder or a quoted glob; without -l the leads are the activities\' lead ids (the outcome then comes from --outcomes)')
+    .option('-a, --activities <ACTIVITIES...>', 'activity CSVs: any number of files, folders or quoted globs', [])
     .requiredOption('--outcome <COLUMN>', 'the outcome column (of the leads file, or of --outcomes)')
     .option('--outcomes <FILE>', 'a CSV with the lead id and the outcome column, joined on the lead id')
     .option('--outcomes-id <COLUMN>', 'the lead id column of --outcomes (default: the model\'s lead id column)')
@@ -91,7 +91,7 @@ Exit codes: 0 ok, 2 usage or invalid model, 3 input data error (e.g. no such out
 async function run(opts: EvaluateOptions): Promise<ExitCode> {
   const targets = [opts.targetPrecision, opts.targetRecall, opts.capacity].filter((x) => x !== undefined);
   if (targets.length > 1) throw new CliError('give at most one of --target-precision, --target-recall, --capacity', ExitCode.usage, LS_OPTION);
-  if (opts.compare && opts.leads === '-') throw new CliError('--compare reads the leads twice: give a file, not - (stdin)', ExitCode.usage, LS_OPTION);
+  if (opts.compare && opts.leads?.includes('-')) throw new CliError('--compare reads the leads twice: give a file, not - (stdin)', ExitCode.usage, LS_OPTION);
   if (opts.outcomesId && !opts.outcomes) throw new CliError('--outcomes-id needs --outcomes', ExitCode.usage, LS_OPTION);
   const target: Target | undefined =
     opts.targetPrecision !== undefined ? { kind: 'precision', value: opts.targetPrecision }
@@ -109,11 +109,15 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
   const { runEvaluate } = await import('../../io/evaluate-run.js');
   const { InputError } = await import('../../io/errors.js');
   try {
+    const leads = await inputFiles(opts.leads ?? [], 'leads');
+    const activities = await inputFiles(opts.activities, 'activities');
+    if (leads.length === 0 && activities.length === 0) throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
+    if (leads.length === 0 && !opts.outcomes) throw new CliError('without a leads file (-l) the outcome must come from --outcomes FILE (the lead ids and the outcome column)', ExitCode.usage, 'LS165');
     const res = await runEvaluate({
       model: { model: loaded.model, path: opts.model, sha256: loaded.sha256 },
       ...(other && opts.compare ? { compare: { model: other.model, path: opts.compare, sha256: other.sha256 } } : {}),
-      leads: opts.leads,
-      activities: opts.activities,
+      leads,
+      activities,
       asOfMs,
       version: VERSION,
       command: 'evaluate',

@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
+import { collect, inputFiles, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
 import type { Explanation } from '../../core/score/explain.js';
 
 interface ExplainOptions {
   model: string;
-  leads: string;
+  leads?: string[];
   activities: string[];
   lead: string[];
   asOf?: string;
@@ -21,8 +21,8 @@ export const register: Register = (program: Command, setExit) => {
     .command('explain')
     .description('Show how a lead\'s score is built: every rule, activity, cap and the band, adding up to the score in scored.csv.')
     .requiredOption('-m, --model <MODEL>', 'the YAML scoring model')
-    .requiredOption('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin)')
-    .option('-a, --activities <ACTIVITIES>', 'activities CSV; repeat for several files', collect, [])
+    .option('-l, --leads <LEADS...>', 'leads CSV (.csv, .csv.gz, or - for stdin); several files, a folder or a quoted glob; without -l the lead is one of the activities\' lead ids')
+    .option('-a, --activities <ACTIVITIES...>', 'activity CSVs: any number of files, folders or quoted globs', [])
     .requiredOption('--lead <ID>', 'the lead id to explain; repeat for several', collect, [])
     .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC); default now — use the as-of of the run you are explaining')
     .option('--json', 'print the explanations as JSON')
@@ -49,10 +49,13 @@ async function run(opts: ExplainOptions): Promise<ExitCode> {
   const { runExplain } = await import('../../io/explain-run.js');
   const { InputError } = await import('../../io/errors.js');
   try {
+    const leads = await inputFiles(opts.leads ?? [], 'leads');
+    const activities = await inputFiles(opts.activities, 'activities');
+    if (leads.length === 0 && activities.length === 0) throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
     const out = await runExplain({
       model: loaded.model,
-      leads: opts.leads,
-      activities: opts.activities,
+      leads,
+      activities,
       asOfMs,
       ids: opts.lead.map((x) => x.trim()),
       ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),

@@ -3,14 +3,14 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { collect, parseAsOf, parseFormats, parseRate, reportInputError, style, type ReportFormat } from '../shared.js';
+import { inputFiles, parseAsOf, parseFormats, parseRate, reportInputError, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import { LOG_FORMATS, type LogFormat } from '../log.js';
 import { maxOf } from '../../core/numbers.js';
 
 interface ScoreOptions {
   model: string;
-  leads: string;
+  leads: string[];
   activities: string[];
   out: string;
   asOf?: string;
@@ -32,8 +32,8 @@ export const register: Register = (program: Command, setExit) => {
     .command('score')
     .description('Score every lead with a model and write ranked CSVs and the summary report to OUTDIR.')
     .requiredOption('-m, --model <MODEL>', 'the YAML scoring model')
-    .requiredOption('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin)')
-    .option('-a, --activities <ACTIVITIES>', 'activities CSV; repeat for several files', collect, [])
+    .option('-l, --leads <LEADS...>', 'leads CSV (.csv, .csv.gz, or - for stdin); several files, a folder or a quoted glob are concatenated; without -l the leads are the lead ids of the activities')
+    .option('-a, --activities <ACTIVITIES...>', 'activity CSVs: any number of files, folders (every *.csv, *.csv.gz, *.tsv, *.txt) or quoted globs', [])
     .requiredOption('-o, --out <OUTDIR>', 'output folder (files are replaced only when the run succeeds)')
     .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC) for decay and windows; default now')
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
@@ -50,9 +50,11 @@ export const register: Register = (program: Command, setExit) => {
     .addHelpText(
       'after',
       `
-Example:
+Examples:
   $ leadscore score -m models/b2b-saas.yaml -l samples/leads.csv -a samples/activities.csv \\
       -o out --as-of 2026-11-01
+  $ leadscore score -m models/web-events.yaml -a 'samples/events/raw/events_*.csv' -o out --as-of 2026-11-01
+(no -l: the leads are the distinct client ids of the daily event files)
 Writes out/scored.csv, out/band-<name>.csv, out/rejects.csv, out/summary.md, out/summary.json and
 out/summary.html (a self-contained page with charts).
 Exit codes: 0 ok (rows may have been rejected), 2 usage or invalid model, 3 input data error, 1 bug.
@@ -66,7 +68,24 @@ A progress bar is drawn on stderr when it is a terminal; --log-format json write
 async function run(opts: ScoreOptions): Promise<ExitCode> {
   const { createReporter, inputSizes, loadModelLogged, styleFor } = await import('../log.js');
   const { CliError } = await import('../exit-codes.js');
-  const log = createReporter({ format: opts.logFormat, quiet: !!opts.quiet, totals: inputSizes([opts.leads, ...opts.activities]) });
+  const { InputError } = await import('../../io/errors.js');
+  const inputError = (e: InstanceType<typeof InputError>): ExitCode => {
+    if (opts.logFormat === 'json') {
+      process.stderr.write(JSON.stringify({ event: 'error', code: e.code, message: e.message, ...(e.file ? { file: e.file } : {}), ...(e.hint ? { hint: e.hint } : {}), exit_code: ExitCode.data }) + '\n');
+    } else reportInputError(e);
+    return ExitCode.data;
+  };
+  try {
+    opts.leads = await inputFiles(opts.leads ?? [], 'leads');
+    opts.activities = await inputFiles(opts.activities, 'activities');
+  } catch (e) {
+    if (e instanceof InputError) return inputError(e);
+    throw e;
+  }
+  if (opts.leads.length === 0 && opts.activities.length === 0) {
+    throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
+  }
+  const log = createReporter({ format: opts.logFormat, quiet: !!opts.quiet, totals: inputSizes([...opts.leads, ...opts.activities]) });
   const started = Date.now();
   let asOfMs: number;
   try {
@@ -83,7 +102,6 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
   }
   const st = log.format === 'json' ? styleFor(process.stdout, false) : style;
   const { runScore } = await import('../../io/score-run.js');
-  const { InputError } = await import('../../io/errors.js');
   log.start({ command: 'score', version: VERSION, model: opts.model, model_sha256: loaded.sha256, leads: opts.leads, activities: opts.activities, out: opts.out, as_of: new Date(asOfMs).toISOString() });
   try {
     const res = await runScore({
@@ -107,6 +125,10 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
       formats: opts.format,
     });
     const s = res.summary;
+    for (const w of res.warnings) {
+      if (log.format === 'json') log.warning({ ...w });
+      else process.stderr.write(`${w.file ? `${w.file} ` : ''}${style.warn('warning')} ${w.code} ${w.message}\n`);
+    }
     const outDir = opts.out.replace(/\/$/, '');
     log.done({
       out: outDir, files: res.files, as_of: s.as_of, leads_read: s.counts.leads_read, scored: s.counts.scored, rejected: s.counts.rejected,

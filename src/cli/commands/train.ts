@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { collect, parseAsOf, reportInputError, style } from '../shared.js';
+import { inputFiles, parseAsOf, reportInputError, style } from '../shared.js';
 import { VERSION } from '../version.js';
 
 interface TrainOptions {
@@ -56,7 +56,7 @@ export const register: Register = (program: Command, setExit) => {
     .option('--positive <VALUE>', 'the outcome value that counts as a conversion (default: yes/true/1/won when the column has two values)')
     .addOption(new Option('--features <a,b,...>', 'use only these columns (also keeps a feature the leakage guard would leave out)').argParser(list).conflicts('exclude'))
     .option('--exclude <x,y,...>', 'leave these columns out', list)
-    .option('-a, --activities <ACTIVITIES>', 'activities CSV: per-lead counts, recency and 7/30-day counts become candidate features; repeatable', collect, [])
+    .option('-a, --activities <ACTIVITIES...>', 'activity CSVs (files, folders or quoted globs): per-lead counts, recency and 7/30-day counts become candidate features', [])
     .option('--as-of <DATE>', 'reference time for the activity aggregates (ISO date, UTC; default now)')
     .option('--holdout <SHARE>', 'share of leads kept out of training and used to report the AUC (stratified)', share, 0.2)
     .option('--seed <N>', 'seed of the holdout and cross-validation split', int(0), 1)
@@ -106,7 +106,7 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
   const started = Date.now();
   try {
     const res = await runTrain({
-      leads: opts.leads, outcome: opts.outcome, activities: opts.activities, asOfMs,
+      leads: opts.leads, outcome: opts.outcome, activities: await inputFiles(opts.activities, 'activities'), asOfMs,
       holdout: opts.holdout, seed: opts.seed, folds: opts.folds, out: opts.out,
       version: VERSION, command: commandLine(),
       ...(opts.positive !== undefined ? { positive: opts.positive } : {}),

@@ -3,11 +3,11 @@
 // those files. Reports every diagnostic, not just the first. Exit 0 when valid (warnings allowed), 2 not.
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../core/model/types.js';
-import { ExitCode } from '../exit-codes.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import type { Register } from '../main.js';
 
 export interface ValidateOptions {
-  leads?: string;
+  leads?: string[];
   activities: string[];
   json?: boolean;
 }
@@ -26,12 +26,17 @@ export const register: Register = (program: Command, setExit) => {
   program
     .command('validate')
     .description('Check a scoring model, and that the columns it reads exist in the given CSV files.')
-    .argument('<model>', 'the YAML model file')
-    .option('-l, --leads <file>', 'leads CSV: check that every lead field of the model is one of its columns')
-    .option('-a, --activities <file>', 'activities CSV: check the activity columns (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .argument('[model]', 'the YAML model file')
+    .option('-l, --leads <files...>', 'leads CSVs (files, folders or quoted globs): check that every lead field of the model is one of their columns')
+    .option('-a, --activities <files...>', 'activity CSVs (files, folders or quoted globs): check the activity columns of each', [] as string[])
     .option('--json', 'print { file, valid, errors, warnings } as JSON')
     .addHelpText('after', EXAMPLE)
-    .action(async (model: string, opts: ValidateOptions) => {
+    .action(async (model: string | undefined, opts: ValidateOptions) => {
+      // `-a x.csv y.csv model.yaml`: the file list took the model; a YAML file is never an input CSV
+      for (const list of [opts.activities, opts.leads ?? []]) {
+        if (model === undefined && list.length && /\.ya?ml$/i.test(list[list.length - 1]!)) model = list.pop();
+      }
+      if (model === undefined) throw new CliError('give the model file: leadscore validate MODEL [-l LEADS] [-a ACTIVITIES...]', ExitCode.usage);
       setExit(await run(model, opts));
     });
 };
@@ -62,16 +67,32 @@ export async function run(modelPath: string, opts: ValidateOptions): Promise<Exi
       return undefined;
     }
   };
-  const leadsHeader = opts.leads !== undefined ? await header(opts.leads) : undefined;
+  const expand = async (list: string[], role: string): Promise<string[]> => {
+    const { expandInputs } = await import('../../io/input-paths.js');
+    try {
+      return await expandInputs(list, role);
+    } catch (err) {
+      const e = err as { code?: string; message: string; file?: string; hint?: string };
+      errors.push({ code: e.code ?? 'LS160', severity: 'error', ...(e.file ? { file: e.file } : {}), message: e.message, ...(e.hint ? { hint: e.hint } : {}) });
+      return [];
+    }
+  };
+  const leadFiles = await expand(opts.leads ?? [], 'leads');
+  const activityFiles = await expand(opts.activities ?? [], 'activities');
+  const leadHeaders: { file: string; header: string[] }[] = [];
+  for (const file of leadFiles) {
+    const h = await header(file);
+    if (h) leadHeaders.push({ file, header: h });
+  }
   const activityHeaders: { file: string; header: string[] }[] = [];
-  for (const file of opts.activities ?? []) {
+  for (const file of activityFiles) {
     const h = await header(file);
     if (h) activityHeaders.push({ file, header: h });
   }
   if (model) {
     const common = { file: modelPath, locate: loaded.locate };
     const found: Diagnostic[] = [];
-    if (leadsHeader) found.push(...checkColumns(model, { leads: leadsHeader }, { ...common, leadsFile: opts.leads as string }));
+    for (const l of leadHeaders) found.push(...checkColumns(model, { leads: l.header }, { ...common, leadsFile: l.file }));
     for (const a of activityHeaders) found.push(...checkColumns(model, { activities: a.header }, { ...common, activitiesFile: a.file }));
     for (const d of found) (d.severity === 'error' ? errors : warnings).push(d);
   }
@@ -85,7 +106,7 @@ export async function run(modelPath: string, opts: ValidateOptions): Promise<Exi
     for (const d of sorted) process.stdout.write(formatDiagnostic(d, { color }) + '\n');
     if (valid) {
       const w = warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
-      const checked = [opts.leads, ...(opts.activities ?? [])].filter((x) => x !== undefined);
+      const checked = [...leadFiles, ...activityFiles];
       const cols = checked.length ? `; columns found in ${checked.join(', ')}` : '';
       process.stdout.write(`ok: ${modelPath} is valid (${countRules(model)} rules${cols})${w}\n`);
     } else {

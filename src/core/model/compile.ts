@@ -3,6 +3,7 @@
 import { compileModelRegex } from './regex.js';
 import type { Condition, Operator } from './types.js';
 import { type Cell, type DateFormat, DAY_MS, type Nulls, type NumberFormat, parseNumber, parseTimestamp, present } from '../value.js';
+import { JsonCache, jsonReader, resolveJsonField } from './json-field.js';
 
 export interface BindContext {
   /** Column index of a field in the rows this condition will see, or -1 (always missing). */
@@ -13,6 +14,20 @@ export interface BindContext {
   dateFormat?: DateFormat;
   /** Called when a numeric or date operator meets a present value that does not parse. */
   onUnparsable?: (field: string, value: string) => void;
+  /**
+   * Parses of JSON columns for fields such as `event_data.revenue` (json-field.ts), shared by the
+   * conditions bound with this context so that a row's cell is parsed once. Default: one per condition.
+   */
+  json?: JsonCache;
+}
+
+/** How a field is read from a row: the cell at its column, or a value inside a JSON column. */
+export function fieldReader(field: string, ctx: Pick<BindContext, 'index' | 'json'>): { index: number; read?: (row: readonly Cell[]) => Cell } {
+  const index = ctx.index(field);
+  if (index >= 0) return { index };
+  const json = resolveJsonField(field, ctx.index);
+  if (!json) return { index: -1 };
+  return { index: json.index, read: jsonReader(json, ctx.json ?? new JsonCache()) };
 }
 
 export interface CompiledLeaf {
@@ -23,6 +38,8 @@ export interface CompiledLeaf {
   ops: Operator[];
   /** Does this leaf hold for a cell? */
   test(cell: Cell): boolean;
+  /** For a field inside a JSON column (`index` is that column): the value the leaf reads from a row. */
+  read?: (row: readonly Cell[]) => Cell;
 }
 
 export type CompiledNode =
@@ -143,7 +160,7 @@ function compileOp(o: Operator, field: string, ctx: BindContext): OpTest {
 }
 
 function compileLeaf(c: Extract<Condition, { kind: 'leaf' }>, ctx: BindContext): CompiledLeaf {
-  const index = ctx.index(c.field);
+  const { index, read } = fieldReader(c.field, ctx);
   const tests = c.ops.map((o) => compileOp(o, c.field, ctx));
   const onMissing = c.ops.every((o) => (o.op === 'missing' && o.value) || (o.op === 'present' && !o.value));
   const nf = ctx.numberFormat;
@@ -172,7 +189,7 @@ function compileLeaf(c: Extract<Condition, { kind: 'leaf' }>, ctx: BindContext):
     for (let i = 0; i < tests.length; i++) if (!tests[i]!(str, n, cell)) return false;
     return true;
   };
-  return { kind: 'leaf', field: c.field, index, path: c.path, ops: c.ops, test };
+  return { kind: 'leaf', field: c.field, index, path: c.path, ops: c.ops, test, ...(read ? { read } : {}) };
 }
 
 function compileNode(c: Condition, ctx: BindContext): CompiledNode {
@@ -190,7 +207,8 @@ function compileNode(c: Condition, ctx: BindContext): CompiledNode {
 function toPredicate(n: CompiledNode): Predicate {
   switch (n.kind) {
     case 'leaf': {
-      const { index, test } = n;
+      const { index, test, read } = n;
+      if (read) return (row) => test(read(row));
       return index < 0 ? () => test(undefined) : (row) => test(row[index]);
     }
     case 'all': {
@@ -211,7 +229,7 @@ function toPredicate(n: CompiledNode): Predicate {
 }
 
 export function compileCondition(c: Condition, ctx: BindContext): CompiledCondition {
-  const node = compileNode(c, ctx);
+  const node = compileNode(c, ctx.json ? ctx : { ...ctx, json: new JsonCache() });
   return { node, test: toPredicate(node) };
 }
 
@@ -228,7 +246,7 @@ export interface LeafOutcome {
 export function traceCondition(node: CompiledNode, row: readonly Cell[], out: LeafOutcome[]): boolean {
   switch (node.kind) {
     case 'leaf': {
-      const value = node.index < 0 ? undefined : row[node.index];
+      const value = node.read ? node.read(row) : node.index < 0 ? undefined : row[node.index];
       const result = node.test(value);
       out.push({ path: node.path, field: node.field, value, ops: node.ops, result });
       return result;

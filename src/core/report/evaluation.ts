@@ -77,6 +77,11 @@ export interface OutcomeFacts {
   column: string;
   /** `leads` (a column of the leads file) or the path of the --outcomes file. */
   source: string;
+  /**
+   * How converted is read (core/learn/converted.ts): `words` (the converted words), `dates` (a date
+   * column: a present date converts, an empty cell does not), `positive` (the --positive values).
+   */
+  kind: 'words' | 'dates' | 'positive';
   positive_values: string[];
   /** The most frequent outcome values (up to 12) and whether each counts as positive. */
   values: { value: string; leads: number; positive: boolean }[];

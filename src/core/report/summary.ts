@@ -16,6 +16,14 @@ export interface InputFacts {
   rejected: number;
 }
 
+/** A coded warning of a run: stderr and summary.json (`warnings`), shown in summary.md. */
+export interface RunWarning {
+  code: string;
+  message: string;
+  file?: string;
+  column?: string;
+}
+
 export interface RunFacts {
   version: string;
   modelPath: string;
@@ -25,6 +33,9 @@ export interface RunFacts {
   durationMs: number;
   inputs: InputFacts[];
   command?: string;
+  /** No lead files: the leads are the activities' distinct lead ids. */
+  leadsDerived?: { idColumn: string; leads: number };
+  warnings?: RunWarning[];
 }
 
 export interface ActivityCounts {
@@ -46,6 +57,10 @@ export interface Summary {
   command?: string;
   model: { name: string; path: string; sha256: string };
   inputs: { role: string; path: string; bytes?: number; sha256?: string; rows: number; rejected: number }[];
+  /** Present when there was no leads file: the leads are the distinct lead ids of the activities. */
+  leads_derived?: { from: 'activities'; id_column: string; leads: number };
+  /** Coded warnings of the run (e.g. LS161: an activity file without a column a rule reads). */
+  warnings?: RunWarning[];
   counts: {
     leads_read: number;
     scored: number;
@@ -191,6 +206,8 @@ export class SummaryBuilder {
       ...(facts.command !== undefined ? { command: facts.command } : {}),
       model: { name: model.name, path: facts.modelPath, sha256: facts.modelSha256 },
       inputs: facts.inputs.map((i) => ({ ...i })),
+      ...(facts.leadsDerived ? { leads_derived: { from: 'activities' as const, id_column: facts.leadsDerived.idColumn, leads: facts.leadsDerived.leads } } : {}),
+      ...(facts.warnings?.length ? { warnings: facts.warnings.map((w) => ({ ...w })) } : {}),
       counts: {
         leads_read: this.leadsRead,
         scored: this.scored,
@@ -272,6 +289,7 @@ export function summaryToMarkdown(s: Summary): string {
         ['model', `${s.model.name} (\`${s.model.path}\`)`],
         ['model sha256', `\`${s.model.sha256}\``],
         ['as of', s.as_of],
+        ...(s.leads_derived ? [['leads', `derived from the activities: ${s.leads_derived.leads} distinct ids (column \`${s.leads_derived.id_column}\`)`]] : []),
         ...s.inputs.map((i) => [`${i.role}`, `\`${i.path}\`: ${i.rows} rows, ${i.rejected} rejected${i.bytes !== undefined ? `, ${i.bytes} bytes` : ''}`]),
         ['leadscore', s.leadscore_version],
         ['started', s.started_at],
@@ -281,6 +299,11 @@ export function summaryToMarkdown(s: Summary): string {
     ),
     '',
   );
+  if (s.warnings?.length) {
+    out.push('## Warnings', '');
+    for (const w of s.warnings) out.push(`- ${w.code}${w.file ? ` \`${w.file}\`` : ''}: ${w.message}`);
+    out.push('');
+  }
   out.push('## Bands', '');
   const maxBand = maxOf(s.bands.map((b) => b.count), 0);
   out.push(

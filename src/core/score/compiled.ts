@@ -1,5 +1,6 @@
 // A model bound to a run: conditions compiled against the leads header, as-of fixed, rules indexed.
-import { compileCondition, type BindContext, type CompiledCondition, type CompiledNode } from '../model/compile.js';
+import { compileCondition, fieldReader, type BindContext, type CompiledCondition, type CompiledNode } from '../model/compile.js';
+import { JsonCache } from '../model/json-field.js';
 import type { EngagementRule, FitRule, Model, QualityRule, Segment, Signal } from '../model/types.js';
 import { ACTIVITY_FEATURE, SIGNAL_FIELDS } from '../model/types.js';
 import { compilePredictive, type PredictiveScorer } from './predictive.js';
@@ -22,8 +23,17 @@ export interface RuleRef {
 
 export type CompiledFitRule =
   | { rule: FitRule; slot: number; kind: 'if'; test: CompiledCondition; points: number }
-  | { rule: FitRule; slot: number; kind: 'values'; index: number; byText: Map<string, number>; byNumber: Map<number, number> }
-  | { rule: FitRule; slot: number; kind: 'ranges'; index: number; ranges: { min: number; max: number; points: number }[] };
+  | { rule: FitRule; slot: number; kind: 'values'; index: number; read?: CellReader; byText: Map<string, number>; byNumber: Map<number, number> }
+  | { rule: FitRule; slot: number; kind: 'ranges'; index: number; read?: CellReader; ranges: { min: number; max: number; points: number }[] };
+
+/** Reads a field inside a JSON column from a row (compile.ts fieldReader). */
+export type CellReader = (row: readonly (string | number | undefined)[]) => string | number | undefined;
+
+/** The cell a `values` / `ranges` fit rule reads from a lead row. */
+export function fitCell(f: Extract<CompiledFitRule, { kind: 'values' | 'ranges' }>, row: readonly (string | number | undefined)[]): string | undefined {
+  const c = f.read ? f.read(row) : f.index < 0 ? undefined : row[f.index];
+  return c === undefined ? undefined : String(c);
+}
 
 export interface CompiledQuality {
   rule: QualityRule;
@@ -157,7 +167,7 @@ export function compileModel(model: Model, opts: CompileOptions): CompiledModel 
     unparsable.set(field, (unparsable.get(field) ?? 0) + 1);
   };
   const leadIndex = columnMatcher(opts.leadHeader);
-  const leadCtx: BindContext = { index: leadIndex, nulls, asOfMs: opts.asOfMs, numberFormat, dateFormat, onUnparsable };
+  const leadCtx: BindContext = { index: leadIndex, nulls, asOfMs: opts.asOfMs, numberFormat, dateFormat, onUnparsable, json: new JsonCache() };
   const rules: RuleRef[] = [];
   const slot = (r: { id: string; label?: string; path: string }, section: RuleSection): number => {
     rules.push({ id: r.id, ...(r.label ? { label: r.label } : {}), section, path: r.path });
@@ -178,14 +188,14 @@ export function compileModel(model: Model, opts: CompileOptions): CompiledModel 
           const n = parseNumber(k);
           if (!Number.isNaN(n) && !byNumber.has(n)) byNumber.set(n, points);
         }
-        return { rule, slot: s, kind: 'values', index: leadIndex(rule.field), byText, byNumber };
+        return { rule, slot: s, kind: 'values', ...fieldReader(rule.field, leadCtx), byText, byNumber };
       }
       case 'ranges':
         return {
           rule,
           slot: s,
           kind: 'ranges',
-          index: leadIndex(rule.field),
+          ...fieldReader(rule.field, leadCtx),
           ranges: rule.ranges.map((r) => ({ min: r.min ?? -Infinity, max: r.max ?? Infinity, points: r.points })),
         };
     }
@@ -211,13 +221,14 @@ export function compileModel(model: Model, opts: CompileOptions): CompiledModel 
       const c = compileCondition(rule.condition, leadCtx);
       return { rule, slot: s, fires: c.test, node: c.node };
     }
-    const idx = rule.field ? leadIndex(rule.field) : -1;
+    const { index: idx, read } = rule.field ? fieldReader(rule.field, leadCtx) : { index: -1, read: undefined };
     const check = rule.check;
     return {
       rule,
       slot: s,
       fires: (row) => {
-        const raw = idx < 0 ? undefined : row[idx];
+        const cell = read ? read(row) : idx < 0 ? undefined : row[idx];
+        const raw = cell === undefined ? undefined : String(cell);
         const v = raw === undefined ? undefined : raw.trim();
         if (v === undefined || v === '' || (v.length <= nulls.maxLength && nulls.tokens.has(v.toLowerCase()))) return false;
         if (check === 'email_syntax') return !isEmailSyntaxValid(v);

@@ -3,6 +3,7 @@
 // recent timestamps), activity count, last activity time, and the undecayed 7/30-day points.
 import { compileCondition, type CompiledCondition } from '../model/compile.js';
 import { columnMatcher } from '../columns.js';
+import { JsonCache } from '../model/json-field.js';
 import { type Cell, DAY_MS } from '../value.js';
 import type { CompiledModel } from './compiled.js';
 
@@ -218,6 +219,7 @@ export class EngagementFold {
       numberFormat: cm.model.input.activities.numberFormat ?? cm.numberFormat,
       dateFormat: cm.model.input.activities.dateFormat ?? cm.dateFormat,
       onUnparsable: (field: string) => cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + 1),
+      json: new JsonCache(),
     };
     const byType = new Map<string, RuleMatch['rules']>();
     cm.engagement.forEach(({ rule }, k) => {

@@ -5,7 +5,7 @@
 import { type LeafOutcome, traceCondition } from '../model/compile.js';
 import type { Band, GradeScale } from '../model/types.js';
 import { type Cell, DAY_MS, present } from '../value.js';
-import type { CompiledModel } from './compiled.js';
+import { type CompiledModel, fitCell } from './compiled.js';
 import { EngagementFold } from './engagement.js';
 import { BotFilter, type BotVerdict } from './bot-filter.js';
 import { fitPoints, formatReasons, gradeLetter, LeadScorer } from './score-lead.js';
@@ -162,7 +162,7 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
       traceCondition(f.test.node, row, out);
       return { ...base, leaves: leaves(out) };
     }
-    const v = f.index < 0 ? undefined : present(row[f.index], m.nulls);
+    const v = present(fitCell(f, row), m.nulls);
     if (f.kind === 'values') return { ...base, value: v ?? null, detail: v === undefined ? 'missing' : points !== 0 ? `"${v}" is a listed value` : 'not a listed value' };
     const range = f.ranges.find((r) => points !== 0 && r.points === points);
     return { ...base, value: v ?? null, detail: v === undefined ? 'missing' : range ? `in [${Number.isFinite(range.min) ? range.min : '-∞'}, ${Number.isFinite(range.max) ? range.max : '∞'}]` : 'in no range' };

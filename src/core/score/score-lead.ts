@@ -3,7 +3,7 @@
 import type { Band, GradeScale } from '../model/types.js';
 import { SIGNAL_FIELDS } from '../model/types.js';
 import { type Cell, formatPoints, parseNumber, present, round2 } from '../value.js';
-import type { CompiledModel } from './compiled.js';
+import { type CompiledModel, fitCell } from './compiled.js';
 import type { EngagementFold } from './engagement.js';
 import type { ActivityAggregates } from './predictive.js';
 
@@ -58,7 +58,7 @@ export function gradeLetter(scale: GradeScale, value: number): string {
 export function fitPoints(cm: CompiledModel, k: number, row: readonly Cell[]): number {
   const f = cm.fit[k]!;
   if (f.kind === 'if') return f.test.test(row) ? f.points : 0;
-  const v = f.index < 0 ? undefined : present(row[f.index] as string | undefined, cm.nulls);
+  const v = present(fitCell(f, row), cm.nulls);
   if (v === undefined) return 0;
   if (f.kind === 'values') {
     const t = f.byText.get(v.toLowerCase());
