@@ -328,6 +328,16 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
     final = t.final;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // "CSV (Macintosh)" exports end lines with a lone CR: no LF in the first 64 KiB but a CR before more
+  // text. Such a file is read with every CR as a line end (a CR in a quoted field becomes a LF).
+  const crOnly = !text.includes('\n') && /\r[^\r]/.test(text);
+  if (crOnly) text = text.replace(/\r/g, '\n');
+  const readText: typeof nextText = crOnly
+    ? async () => {
+        const t = await nextText();
+        return t && { text: t.text.replace(/\r/g, '\n'), final: t.final };
+      }
+    : nextText;
   let delimiter = opts.delimiter;
   if (delimiter === undefined) {
     // detect on complete lines only (unless the sample is the whole file)
@@ -360,7 +370,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   for (;;) {
     tok.push(text, final, headerSink);
     if (headerFields || final) break;
-    const t = await nextText();
+    const t = await readText();
     if (!t) break;
     text = t.text;
     final = t.final;
@@ -401,7 +411,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
 
   // a range that must end on a record boundary asks this parse whether it is at one
   (source as { atBoundary?: () => boolean }).atBoundary = () => tok.atRecordStart();
-  const reader = new RecordReader(tok, nextText, source, header.length, trailingDelimiter, maxFieldChars, blank, preBad, final);
+  const reader = new RecordReader(tok, readText, source, header.length, trailingDelimiter, maxFieldChars, blank, preBad, final);
   return {
     path,
     delimiter,

@@ -76,7 +76,7 @@ export const register: Register = (program: Command, setExit) => {
       'after',
       `
 Example:
-  $ leadscore evaluate -m models/bank-marketing.yaml -l ../shared/data/bank-marketing/bank-full.csv \\
+  $ leadscore evaluate -m models/bank-marketing.yaml -l test/fixtures/bank-marketing/bank-full.csv.gz \\
       --outcome y --positive yes -o eval --capacity 5000
 Writes eval/evaluation.md, eval/evaluation.json and eval/scores.csv (lead_id, score, band, grade, outcome).
 Without -o the report is printed (Markdown, or JSON with --json). See docs/evaluate.md.

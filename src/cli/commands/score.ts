@@ -85,6 +85,13 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
   if (opts.leads.length === 0 && opts.activities.length === 0) {
     throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
   }
+  // stdin can be read once: `-l - -a -` would find it empty for the second file (issue 16)
+  if ([...opts.leads, ...opts.activities].filter((p) => p === '-').length > 1) {
+    throw new CliError('stdin (-) can feed one input only: give the other input as a file', ExitCode.usage, 'LS115');
+  }
+  if (opts.handoffBand !== undefined && opts.previous === undefined) {
+    throw new CliError(`--handoff-band ${opts.handoffBand} needs --previous: crossed.csv lists the leads that entered the band since the previous run`, ExitCode.usage, 'LS114');
+  }
   const log = createReporter({ format: opts.logFormat, quiet: !!opts.quiet, totals: inputSizes([...opts.leads, ...opts.activities]) });
   const started = Date.now();
   let asOfMs: number;
