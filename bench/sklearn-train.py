@@ -3,11 +3,13 @@
 split (not run in CI). Needs Debian's python3-sklearn (apt-get install python3-sklearn) and a built
 checkout (npm run build).
 
-    /usr/bin/python3 bench/sklearn-train.py [--data ../shared/data/bank-marketing/bank-full.csv]
+    /usr/bin/python3 bench/sklearn-train.py [--data test/fixtures/bank-marketing/bank-full.csv.gz] [--exclude-duration]
 
-It runs `leadscore train --exclude duration --write-split` on the bank-marketing data, reads the written
-model for the encoding (features, log1p, mean/sd, kept levels) and the split file for the train/holdout
-rows, encodes the rows the same way in Python, and fits:
+It runs `leadscore train --write-split` on the bank-marketing data with no other flag (so `duration`, the
+length of the sales call, is in the file: the leakage guard must leave it out, or the script exits 1;
+`--exclude-duration` passes `--exclude duration` instead), reads the written model for the encoding
+(features, log1p, mean/sd, kept levels, null_values) and the split file for the train/holdout rows,
+encodes the rows the same way in Python (so without duration), and fits:
   1. LogisticRegression(C = the C that leadscore chose), lbfgs, unpenalised intercept: the same problem,
      so coefficients and AUC should agree to rounding;
   2. LogisticRegressionCV over the same C grid, stratified 5-fold, log-loss: sklearn's own choice of C.
@@ -15,6 +17,7 @@ It prints both holdout AUCs next to leadscore's and exits 1 when a difference ex
 """
 import argparse
 import csv
+import gzip
 import json
 import math
 import os
@@ -30,8 +33,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_DATA = os.path.join(ROOT, '..', 'shared', 'data', 'bank-marketing', 'bank-full.csv')
-NULLS = {'', 'na', 'n/a', 'null'}
+DEFAULT_DATA = os.path.join(ROOT, 'test', 'fixtures', 'bank-marketing', 'bank-full.csv.gz')
 C_GRID = [round(10 ** e, 6 - int(math.floor(e)) - 1) for e in [-3, -2.5, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2]]
 
 
@@ -42,14 +44,14 @@ def parse_number(s):
         return math.nan
 
 
-def encode(rows, header, features):
+def encode(rows, header, features, nulls):
     """The design matrix of leadscore's encoding, from the model's predictive section."""
     idx = {h.strip().lower(): i for i, h in enumerate(header)}
     cols = []
     for f in features:
         j = idx[f['name'].lower()]
         cells = [r[j].strip() for r in rows]
-        missing = [c.lower() in NULLS for c in cells]
+        missing = [c.lower() in nulls for c in cells]
         if f['type'] == 'numeric':
             enc = f['encoding']
             v = np.array([math.nan if m else parse_number(c) for c, m in zip(cells, missing)])
@@ -77,11 +79,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', default=DEFAULT_DATA)
     ap.add_argument('--seed', default='1')
+    ap.add_argument('--exclude-duration', action='store_true', help='pass --exclude duration (the old way) instead of relying on the leakage guard')
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix='leadscore-sklearn-')
     model_path = os.path.join(tmp, 'model.yaml')
     split_path = os.path.join(tmp, 'split.csv')
-    cmd = ['node', os.path.join(ROOT, 'bin', 'leadscore'), 'train', '-l', args.data, '--outcome', 'y', '--exclude', 'duration',
+    cmd = ['node', os.path.join(ROOT, 'bin', 'leadscore'), 'train', '-l', args.data, '--outcome', 'y',
+           *(['--exclude', 'duration'] if args.exclude_duration else []),
            '--seed', args.seed, '--write-split', split_path, '-o', model_path, '--json']
     t0 = time.time()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
@@ -90,12 +94,18 @@ def main():
     with open(model_path) as fh:
         model = yaml.safe_load(fh)
     pred = model['predictive']
+    names = [f['name'] for f in pred['features']]
+    if 'duration' in names:
+        sys.exit('duration is a feature of the written model: the leakage guard did not leave it out')
+    leaks = [l['name'] for l in facts.get('leaks', []) if not l.get('kept')]
+    nulls = {str(v).strip().lower() for v in model['input']['leads']['null_values']} | {''}
     # a predictive model whose rounding was not enough to be noticed: warn if the file did not round-trip
     for f in pred['features']:
         if f['type'] == 'categorical' and any(not isinstance(k, str) for k in f['levels']):
             sys.exit('level keys were not read back as strings (YAML 1.1 booleans?)')
 
-    with open(args.data, newline='', encoding='utf-8') as fh:
+    opener = gzip.open if args.data.endswith('.gz') else open
+    with opener(args.data, 'rt', newline='', encoding='utf-8') as fh:
         reader = csv.reader(fh, delimiter=';')
         header = next(reader)
         rows = list(reader)
@@ -107,7 +117,7 @@ def main():
     rows = [rows[i] for i in use]
     sets = [by_row[i + 1]['set'] for i in use]
     y = np.array([1 if r[ycol].strip().lower() == 'yes' else 0 for r in rows])
-    X = encode(rows, header, pred['features'])
+    X = encode(rows, header, pred['features'], nulls)
     tr = np.array([s == 'train' for s in sets])
     ho = ~tr
     C = facts['c']
@@ -134,7 +144,8 @@ def main():
     auc_cv = roc_auc_score(y[ho], cv.predict_proba(X[ho])[:, 1])
 
     ls = facts['holdout_auc']
-    print(f'data: {args.data} without duration; {len(rows)} rows, training {tr.sum()}, holdout {ho.sum()}, '
+    how = '--exclude duration' if args.exclude_duration else f'no flags; left out by the leakage guard: {", ".join(leaks) or "nothing"}'
+    print(f'data: {args.data} ({how}); features: {len(names)}, without duration; {len(rows)} rows, training {tr.sum()}, holdout {ho.sum()}, '
           f'{X.shape[1]} encoded columns')
     print(f'leadscore train          holdout AUC {ls:.4f}  (C = {C}, {seconds:.1f} s wall including node start)')
     print(f'sklearn, same C          holdout AUC {auc_same:.4f}  (max |coef diff| {coef_diff:.2e}, intercept diff {icpt_diff:.2e})')

@@ -10,10 +10,11 @@ import { register as registerTrain } from './commands/train.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerEvaluate } from './commands/evaluate.js';
 import { register as registerExplain } from './commands/explain.js';
+import { register as registerSql } from './commands/sql.js';
 
 export type Register = (program: Command, setExit: (code: ExitCode) => void) => void;
 
-const commands: Register[] = [registerValidate, registerScore, registerExplain, registerEvaluate, registerTrain, registerInit];
+const commands: Register[] = [registerValidate, registerScore, registerExplain, registerEvaluate, registerTrain, registerInit, registerSql];
 
 export async function main(argv: string[]): Promise<number> {
   // A closed stdout (`| head`) ends the run quietly.

@@ -18,3 +18,8 @@ function load(): Set<string> {
 export const scoringEnv: ScoringEnv = {
   isDisposableDomain: (domain) => load().has(domain),
 };
+
+/** The list itself (lower case), for `leadscore sql` to write inline. */
+export function disposableDomainList(): string[] {
+  return [...load()];
+}

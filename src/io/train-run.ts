@@ -9,11 +9,14 @@ import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
 import { ReplacingFile, stdoutFile, type OutputFile } from './output.js';
 import { columnMatcher } from '../core/columns.js';
+import { detectPlaceholders } from '../core/detect.js';
+import { findLeadId } from '../core/init/recognise.js';
 import { makeNulls, type NumberFormat, parseTimestamp, present } from '../core/value.js';
 import { DEFAULT_NULL_VALUES, type Band, type FitRule, type PredictiveSection } from '../core/model/types.js';
 import type { TrainColumn } from '../core/learn/encode.js';
 import { ActivityFeatureFold } from '../core/learn/activity-features.js';
-import { LEAK_AUC, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
+import { reliability, type Reliability } from '../core/learn/metrics.js';
+import { bandFigures, type BandFigures, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
 import { compilePredictive } from '../core/score/predictive.js';
@@ -24,6 +27,8 @@ export interface TrainRunOptions {
   positive?: string;
   features?: string[];
   exclude?: string[];
+  /** Features to keep even when the leakage guard or the id detection would leave them out. */
+  keep?: string[];
   activities: string[];
   asOfMs: number;
   holdout: number;
@@ -54,13 +59,16 @@ export interface TrainRunResult {
   skipped: { missingOutcome: number; badRows: number; duplicateIds: number };
   /** Holdout AUC of the written model (re-scored from the rounded YAML values). */
   holdoutAuc: number;
+  /** Of the written model on the holdout (training rows without one); none for --as-points. */
+  calibration?: Reliability;
+  /** Precision and recall of the proposed bands on the holdout (none for --as-points). */
+  bands: BandFigures[];
+  nullValues: string[];
   positiveLabel: string;
   idColumn: string;
   files: string[];
   activities?: { used: number; future: number; orphans: number; rejected: number };
 }
-
-
 
 
 function firstColumn(file: CsvFile, names: readonly string[]): string | undefined {
@@ -91,50 +99,72 @@ export function roundSection(s: PredictiveSection): PredictiveSection {
   };
 }
 
+/** Above this expected calibration error (5 points of score) train warns that the score is not a reliable chance. */
+const ECE_WARN = 0.05;
+
+/** Rows read to recognise the lead id column (as init does). */
+const ID_SAMPLE_ROWS = 2000;
+
 export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   const note = o.onNote ?? (() => undefined);
-  const nullValues = o.nullValues ?? [...DEFAULT_NULL_VALUES];
-  const nulls = makeNulls(nullValues);
   const leads = await openInput(o.leads, 'leads', o);
   const header = leads.header.map((h) => h.trim());
   const outcomeIdx = requireColumn(leads, o.outcome, '--outcome', 'LS140');
-  const idColumn = o.id ?? firstColumn(leads, ['lead_id', 'id']) ?? '$row';
-  const idIdx = idColumn === '$row' ? -1 : requireColumn(leads, idColumn, '--id');
   const match = columnMatcher(header);
-  for (const name of [...(o.features ?? []), ...(o.exclude ?? [])]) {
-    if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude', 'LS146');
+  for (const name of [...(o.features ?? []), ...(o.exclude ?? []), ...(o.keep ?? [])]) {
+    if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude / --keep', 'LS146');
   }
+  const skipped = { missingOutcome: 0, badRows: 0, duplicateIds: 0 };
+
+  // --- read every row first: the lead id and the placeholders are found on the data (detect.ts,
+  // recognise.ts: the same detection as init)
+  const fieldsOf: string[][] = [];
+  const rawOf: string[] = [];
+  for await (const batch of leads.batches(() => void skipped.badRows++)) {
+    for (const row of batch) {
+      fieldsOf.push(row.fields);
+      if (o.holdoutOut) rawOf.push(row.raw);
+    }
+  }
+  const notOutcome = new Set([outcomeIdx]);
+  const placeholders = o.nullValues ? [] : detectPlaceholders(header, fieldsOf, notOutcome);
+  const nullValues = o.nullValues ?? [...DEFAULT_NULL_VALUES];
+  for (const p of placeholders) if (!nullValues.some((v) => v.trim().toLowerCase() === p.token.toLowerCase())) nullValues.push(p.token);
+  for (const p of placeholders) {
+    note('note', `treating "${p.token}" as missing (a placeholder: ${p.columns.map((c) => `${c.count} in ${c.name}`).join(', ')}); --null-values sets the list`);
+  }
+  const nulls = makeNulls(nullValues);
+  const idColumn = o.id ?? findLeadId(header, fieldsOf.slice(0, ID_SAMPLE_ROWS), notOutcome) ?? '$row';
+  const idIdx = idColumn === '$row' ? -1 : requireColumn(leads, idColumn, '--id');
+  if (!o.id) note('note', idColumn === '$row' ? 'no lead id column recognised: leads are keyed by their data row ($row); --id names one' : `lead id: ${idColumn} (--id chooses another)`);
   const excluded = new Set([outcomeIdx, idIdx, ...(o.exclude ?? []).map((n) => match(n))]);
   const wanted = o.features ? new Set(o.features.map((n) => match(n)).filter((i) => i >= 0)) : undefined;
   const candidates = header.map((_, i) => i).filter((i) => !excluded.has(i) && (!wanted || wanted.has(i)));
 
-  // --- read the leads: one array of present cells per candidate column
+  // --- one array of present cells per candidate column
   const cells: (string | undefined)[][] = candidates.map(() => []);
   const outcomes: (string | undefined)[] = [];
   const ids: string[] = [];
   const lines: number[] = [];
   const raws: string[] = [];
   const seen = new Set<string>();
-  const skipped = { missingOutcome: 0, badRows: 0, duplicateIds: 0 };
-  let dataRow = 0;
-  for await (const batch of leads.batches(() => void skipped.badRows++)) {
-    for (const row of batch) {
-      dataRow++;
-      // an empty outcome is kept until the column's kind is known (a negative in a date column)
-      const y = present(row.fields[outcomeIdx], nulls);
-      const id = idIdx < 0 ? String(dataRow) : present(row.fields[idIdx], nulls);
-      if (id === undefined || seen.has(id)) {
-        skipped.duplicateIds++;
-        continue;
-      }
-      seen.add(id);
-      ids.push(id);
-      lines.push(dataRow);
-      outcomes.push(y);
-      if (o.holdoutOut) raws.push(row.raw);
-      for (let c = 0; c < candidates.length; c++) cells[c]!.push(present(row.fields[candidates[c]!], nulls));
+  fieldsOf.forEach((fields, r) => {
+    const dataRow = r + 1;
+    // an empty outcome is kept until the column's kind is known (a negative in a date column)
+    const y = present(fields[outcomeIdx], nulls);
+    const id = idIdx < 0 ? String(dataRow) : present(fields[idIdx], nulls);
+    if (id === undefined || seen.has(id)) {
+      skipped.duplicateIds++;
+      return;
     }
-  }
+    seen.add(id);
+    ids.push(id);
+    lines.push(dataRow);
+    outcomes.push(y);
+    if (o.holdoutOut) raws.push(rawOf[r]!);
+    for (let c = 0; c < candidates.length; c++) cells[c]!.push(present(fields[candidates[c]!], nulls));
+  });
+  fieldsOf.length = 0;
   // --- outcome: the converted rule (core/learn/converted.ts); --positive replaces the converted words
   const presentOutcomes = outcomes.filter((v): v is string => v !== undefined);
   if (presentOutcomes.length === 0) throw new InputError('LS144', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
@@ -227,20 +257,20 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
 
   const outcome = train(columns, y, {
     holdout: o.holdout, seed: o.seed, ...(o.folds ? { folds: o.folds } : {}),
-    ...(o.features ? { forced: o.features } : {}), ...(o.numberFormat ? { numberFormat: o.numberFormat } : {}),
+    ...(o.features || o.keep ? { forced: [...(o.features ?? []), ...(o.keep ?? [])] } : {}), ...(o.numberFormat ? { numberFormat: o.numberFormat } : {}),
     asPoints: !!o.asPoints,
   });
   if (!outcome.ok) throw new InputError(outcome.code, outcome.message, o.leads, undefined, outcome.hint);
   const r = outcome.result;
   for (const d of r.dropped) note('note', `left out ${d.name}: ${d.reason}`);
   for (const l of r.leaks) {
-    const why = l.onlyClass ? `it is filled only for ${l.onlyClass} outcomes` : `alone it separates the outcome almost perfectly (AUC ${l.auc.toFixed(3)} > ${LEAK_AUC})`;
+    const why = l.reasons.join('; ');
     note('warning', l.kept
-      ? `possible leak: ${l.name}: ${why}; kept because --features names it`
-      : `possible leak: ${l.name} left out: ${why}; it is probably recorded after the outcome. Name it in --features to keep it`);
+      ? `possible leak: ${l.name} kept because ${o.keep?.some((k) => k.trim().toLowerCase() === l.name.toLowerCase()) ? '--keep' : '--features'} names it (${why})`
+      : `possible leak: ${l.name} left out: it looks recorded after the outcome (${why}). --keep "${l.name}" keeps it`);
   }
   for (const [name, auc] of r.featureAuc) {
-    if (auc > STRONG_AUC && auc <= LEAK_AUC && !r.leaks.some((l) => l.name === name)) {
+    if (auc > STRONG_AUC && !r.leaks.some((l) => l.name === name)) {
       note('warning', `strong single predictor: ${name} (AUC ${auc.toFixed(3)} alone); make sure it is known before the outcome (e.g. not a call duration), or --exclude it`);
     }
   }
@@ -254,10 +284,17 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   const evalRows = r.holdout.length ? r.holdout : r.train;
   for (const i of evalRows) prob[i] = scorer(rowOf(i), fold?.aggregates(i)).probability;
   const holdoutAuc = aucOf(prob, y, evalRows);
+  // the score read as a chance: calibration and band figures of the written model on the holdout
+  const calibration = o.asPoints ? undefined : reliability(prob, y, evalRows);
+  const score100 = Float64Array.from(prob, (p) => 100 * p);
+  const bands = o.asPoints ? [] : bandFigures(r.bands, score100, y, evalRows);
+  if (calibration?.ece != null && calibration.ece > ECE_WARN) {
+    note('warning', `the score read as a chance is off by ${(100 * calibration.ece).toFixed(1)} points on average on the ${r.holdout.length ? 'holdout' : 'training rows'} (expected calibration error; reliability table in the model header): rank by it, but read "score 30" as "about 30% converting" with care`);
+  }
 
   const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${o.outcome}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
   const yaml = modelYaml({
-    o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput,
+    o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput, calibration, bands,
   });
 
   // --- outputs (atomic)
@@ -302,7 +339,10 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     for (const s of sets) await s.abort();
     throw e;
   }
-  return { result: r, rows: n, skipped, holdoutAuc, positiveLabel, idColumn, files, ...(actFacts ? { activities: actFacts } : {}) };
+  return {
+    result: r, rows: n, skipped, holdoutAuc, positiveLabel, idColumn, files, bands, nullValues,
+    ...(calibration ? { calibration } : {}), ...(actFacts ? { activities: actFacts } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -319,6 +359,19 @@ interface YamlInput {
   rows: number;
   holdoutAuc: number;
   activityInput: { leadId: string; type: string; timestamp: string } | undefined;
+  calibration: Reliability | undefined;
+  bands: BandFigures[];
+}
+
+const pctOf = (x: number | null) => (x === null ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);
+
+/** The calibration of the score read as a chance, for the model header. */
+function calibrationLines(c: Reliability, on: string): string[] {
+  return [
+    ` calibration on the ${on} (the score is 100 x p): expected calibration error ${c.ece === null ? 'n/a' : (100 * c.ece).toFixed(1)} points, Brier ${c.brier === null ? 'n/a' : c.brier.toFixed(4)}`,
+    '   p range      leads  mean p  converted',
+    ...c.bins.filter((b) => b.leads > 0).map((b) => `   ${`${(100 * b.from).toFixed(0)}-${(100 * b.to).toFixed(0)}%`.padEnd(9)}  ${String(b.leads).padStart(6)}  ${pctOf(b.mean_predicted)}  ${pctOf(b.observed)}`),
+  ];
 }
 
 function fmt(x: number, d = 4): string {
@@ -338,7 +391,9 @@ export function modelYaml(x: YamlInput): string {
   const card = o.asPoints ? r.scorecard : undefined;
   const bands: Band[] = card ? card.bands : r.bands;
   const usedFeatures = section.features.map((f) => f.name);
-  const left = [...r.dropped.map((d) => d.name), ...r.leaks.filter((l) => !l.kept).map((l) => `${l.name} (possible leak)`)];
+  const left = r.dropped.map((d) => d.name);
+  const leaks = r.leaks.filter((l) => !l.kept);
+  const kept = r.leaks.filter((l) => l.kept);
   const header = [
     ` Trained by leadscore ${o.version} on ${new Date().toISOString().slice(0, 10)}:`,
     `   ${o.command}`,
@@ -346,8 +401,11 @@ export function modelYaml(x: YamlInput): string {
     ` outcome: ${o.outcome} = ${x.positiveLabel}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
     ` features: ${usedFeatures.length} (${r.encodedColumns} encoded columns): ${usedFeatures.join(', ')}`,
     ...(left.length ? [` left out: ${left.join(', ')}`] : []),
+    ...(leaks.length ? [' left out as possible leaks (they look recorded after the outcome; --keep NAME keeps one):', ...leaks.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
+    ...(kept.length ? [' kept although they look recorded after the outcome (--features/--keep):', ...kept.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
     ` penalty: L2, C = ${r.c} (lambda = ${sig(1 / r.c, 4)}), chosen by ${r.folds}-fold cross-validation (log-loss)`,
     ` holdout AUC: ${fmt(x.holdoutAuc)} (training AUC ${fmt(r.trainAuc)})`,
+    ...(x.calibration ? calibrationLines(x.calibration, r.holdout.length ? 'holdout' : 'training rows') : []),
     ...(card ? [` points model (--as-points): holdout AUC ${fmt(card.holdoutAuc)}; ${fmt(card.factor, 2)} points per unit of log-odds`] : []),
     ...(card?.leftOut.length ? [` not expressible as fit rules (left out of the points): ${card.leftOut.join(', ')}`] : []),
   ];
@@ -423,7 +481,9 @@ export function modelYaml(x: YamlInput): string {
   const bandsNode = node('bands');
   if (isSeq(bandsNode)) {
     bandsNode.commentBefore = ` Bands proposed from the ${r.holdout.length ? 'holdout' : 'training'} scores: SQL = top 10%, MQL = top 30%, IQL = top 60%,\n` +
-      ' cold = the rest. Edit the mins to fit your sales capacity.';
+      ' cold = the rest. Edit the mins to fit your sales capacity.' +
+      (x.bands.length ? `\n On the ${r.holdout.length ? 'holdout' : 'training rows'}: precision = converted share of the leads at or above the min, recall = share of\n all converted leads they catch, conversion = converted share of the leads in the band:\n` +
+        x.bands.map((b) => `   ${b.name.padEnd(5)} ${b.min !== null ? `min ${b.min.toFixed(2).padStart(6)}` : '          '}  ${String(b.leads).padStart(6)} leads  conversion ${pctOf(b.conversion)}  precision ${pctOf(b.precision)}  recall ${pctOf(b.recall)}`).join('\n') : '');
     for (const b of bandsNode.items) if (isMap(b)) b.flow = true;
   }
   // quote strings that YAML 1.1 readers (editors, PyYAML) would take for booleans or null: `no: 0.03`

@@ -119,8 +119,10 @@ export function formatExplanation(x: Explanation): string {
     }
   }
   if (x.predictive) {
-    out.push('', `predictive: p = ${x.predictive.probability.toFixed(4)} (weight ${x.predictive.weight})`);
-    for (const p of x.predictive.features.slice(0, 10)) out.push(`    ${p.feature.padEnd(26)} ${signed(p.points).padStart(8)}`);
+    out.push('', `predictive: p = ${x.predictive.probability.toFixed(4)} (weight ${x.predictive.weight}); each feature's term in log-odds (+0.69 doubles the odds, -0.69 halves them), and in score points`);
+    const shown = x.predictive.features.slice(0, 10).map((p) => ({ ...p, label: `${p.feature} = ${p.value ?? '(missing)'}` }));
+    const width = Math.min(60, Math.max(26, ...shown.map((p) => p.label.length)));
+    for (const p of shown) out.push(`    ${p.label.padEnd(width)} ${signed(p.log_odds).padStart(8)} log-odds ${signed(p.points).padStart(8)} points`);
   }
   if (!x.rejected) {
     out.push('');

@@ -15,11 +15,16 @@ export interface InitOptions {
   out?: string;
   force?: boolean;
   name?: string;
-  sampleRows: number;
+  sampleRows?: number;
   delimiter?: string;
   encoding?: string;
   quiet?: boolean;
+  outcome?: string;
 }
+
+const SAMPLE_ROWS = 1000;
+/** With --outcome the points come from conversion rates: read more rows, so that rare values count. */
+const OUTCOME_SAMPLE_ROWS = 50_000;
 
 /** Activities are read further than leads: rare activity types (demo requests) must show up. */
 const ACTIVITY_SAMPLE_FACTOR = 20;
@@ -51,9 +56,10 @@ export const register: Register = (program: Command, setExit) => {
     .option('-o, --out <MODEL.yaml>', 'where to write the model (- or left out: stdout)')
     .option('--force', 'replace MODEL.yaml when it exists')
     .option('--name <NAME>', 'model name (default: from the leads file name)')
-    .option('--sample-rows <N>', 'lead rows to read (activities: 20x as many)', positiveInt, 1000)
+    .option('--sample-rows <N>', 'lead rows to read (activities: 20x as many); default 1000, 50000 with --outcome', positiveInt)
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding, e.g. windows-1254 (default utf-8)')
+    .option('--outcome <COLUMN>', 'a column with the known outcome: points from the data (conversion per value against the average; numbers in quantile bins); ids and leaky columns are left out with a comment')
     .option('-q, --quiet', 'print nothing but errors on stderr')
     .addHelpText('after', EXAMPLE)
     .action(async (opts: InitOptions) => {
@@ -77,8 +83,9 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
   let leads: Awaited<ReturnType<typeof readSample>>;
   let activities: Awaited<ReturnType<typeof readSample>> | undefined;
   try {
-    leads = await readSample(opts.leads, opts.sampleRows, opts);
-    if (opts.activities !== undefined) activities = await readSample(opts.activities, opts.sampleRows * ACTIVITY_SAMPLE_FACTOR, opts);
+    const sampleRows = opts.sampleRows ?? (opts.outcome !== undefined ? OUTCOME_SAMPLE_ROWS : SAMPLE_ROWS);
+    leads = await readSample(opts.leads, sampleRows, opts);
+    if (opts.activities !== undefined) activities = await readSample(opts.activities, sampleRows * ACTIVITY_SAMPLE_FACTOR, opts);
   } catch (e) {
     if (e instanceof InputError) {
       reportInputError(e, 'no model was written.');
@@ -91,8 +98,36 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
     return ExitCode.data;
   }
 
+  let outcome: { column: string; y: Uint8Array; rows: string[][] } | undefined;
+  if (opts.outcome !== undefined) {
+    const col = leads.header.findIndex((h) => h.trim().toLowerCase() === opts.outcome!.trim().toLowerCase());
+    if (col < 0) {
+      process.stderr.write(`${opts.leads}:1 ${style.error('error')} LS140 --outcome column "${opts.outcome}" is not in the header\n  hint: columns are: ${leads.header.join(', ')}\nleadscore: no model was written.\n`);
+      return ExitCode.data;
+    }
+    // the ONE converted rule (core/learn/converted.ts): words, or a date column where a date converts
+    const { convertedRuleFor } = await import('../../core/learn/converted.js');
+    const { makeNulls, present } = await import('../../core/value.js');
+    const nulls = makeNulls(['', 'NA', 'N/A', 'null']);
+    const values = leads.rows.map((r) => present(r[col], nulls));
+    const rule = convertedRuleFor(values.filter((v): v is string => v !== undefined));
+    const known = leads.rows.filter((_, i) => values[i] !== undefined || rule.missingIsNegative);
+    const y = Uint8Array.from(known, (r) => {
+      const v = present(r[col], nulls);
+      return v !== undefined && rule.converted(v) ? 1 : 0;
+    });
+    let pos = 0;
+    for (const v of y) pos += v;
+    if (pos === 0 || pos === y.length) {
+      process.stderr.write(`${opts.leads} ${style.error('error')} LS144 the sample has ${pos} converted and ${y.length - pos} other leads in "${opts.outcome}" (converted: ${rule.describe}): points from the data need both\nleadscore: no model was written.\n`);
+      return ExitCode.data;
+    }
+    outcome = { column: leads.header[col]!, y, rows: known };
+  }
+
   const starter = buildStarterModel({
     leads,
+    ...(outcome ? { outcome } : {}),
     ...(activities ? { activities } : {}),
     ...(opts.name ? { name: opts.name } : {}),
     version: VERSION,

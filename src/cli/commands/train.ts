@@ -13,6 +13,7 @@ interface TrainOptions {
   positive?: string;
   features?: string[];
   exclude?: string[];
+  keep?: string[];
   activities: string[];
   asOf?: string;
   holdout: number;
@@ -56,13 +57,14 @@ export const register: Register = (program: Command, setExit) => {
     .option('--positive <VALUE>', 'the outcome value that counts as a conversion (default: yes/true/1/won when the column has two values)')
     .addOption(new Option('--features <a,b,...>', 'use only these columns (also keeps a feature the leakage guard would leave out)').argParser(list).conflicts('exclude'))
     .option('--exclude <x,y,...>', 'leave these columns out', list)
+    .option('--keep <FEATURE>', 'keep a feature that the leakage guard or the id detection would leave out (repeatable, or a,b)', (v: string, prev: string[] = []) => [...prev, ...list(v)])
     .option('-a, --activities <ACTIVITIES...>', 'activity CSVs (files, folders or quoted globs): per-lead counts, recency and 7/30-day counts become candidate features', [])
     .option('--as-of <DATE>', 'reference time for the activity aggregates (ISO date, UTC; default now)')
     .option('--holdout <SHARE>', 'share of leads kept out of training and used to report the AUC (stratified)', share, 0.2)
     .option('--seed <N>', 'seed of the holdout and cross-validation split', int(0), 1)
     .option('--folds <K>', 'cross-validation folds for the choice of the penalty', int(2), 5)
-    .option('--null-values <a,b,...>', 'cells treated as missing (default: "", NA, N/A, null); written into the model', (v: string) => v.split(',').map((s) => s.trim()))
-    .option('--id <COLUMN>', 'the lead id column, or $row (default: lead_id or id when present, else $row)')
+    .option('--null-values <a,b,...>', 'cells treated as missing (default: "", NA, N/A, null and the placeholders found in the data, e.g. Select); written into the model', (v: string) => v.split(',').map((s) => s.trim()))
+    .option('--id <COLUMN>', 'the lead id column, or $row (default: the id column init recognises, e.g. lead_id, Prospect ID; else $row)')
     .requiredOption('-o, --out <MODEL.yaml>', 'the model file to write (- for stdout)')
     .option('--as-points', 'write a points model (scorecard of fit rules) instead of a predictive section')
     .option('--name <NAME>', 'model name (default: from the leads file and outcome)')
@@ -112,6 +114,7 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
       ...(opts.positive !== undefined ? { positive: opts.positive } : {}),
       ...(opts.features ? { features: opts.features } : {}),
       ...(opts.exclude ? { exclude: opts.exclude } : {}),
+      ...(opts.keep ? { keep: opts.keep } : {}),
       ...(opts.nullValues ? { nullValues: opts.nullValues } : {}),
       ...(opts.id ? { id: opts.id } : {}),
       ...(opts.asPoints ? { asPoints: true } : {}),
@@ -138,7 +141,9 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
         positives: r.positives, positive: res.positiveLabel, id: res.idColumn,
         features: r.section.features.map((f) => f.name), encoded_columns: r.encodedColumns,
         left_out: r.dropped, leaks: r.leaks, c: r.c, folds: r.folds, converged: r.converged, iterations: r.iterations,
-        train_auc: r.trainAuc, holdout_auc: res.holdoutAuc,
+        train_auc: r.trainAuc, holdout_auc: res.holdoutAuc, null_values: res.nullValues,
+        ...(res.calibration ? { calibration: res.calibration } : {}),
+        ...(res.bands.length ? { band_figures: res.bands } : {}),
         ...(card ? { points_holdout_auc: card.holdoutAuc, points_factor: card.factor } : {}),
         bands: card ? card.bands : r.bands, skipped: res.skipped, ...(res.activities ? { activities: res.activities } : {}),
         files: res.files, seconds,
@@ -149,6 +154,14 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
         `${r.section.features.length} features, ${r.encodedColumns} encoded columns; C = ${r.c} by ${r.folds}-fold cross-validation`);
       out.push(`  holdout AUC ${Number.isFinite(res.holdoutAuc) ? res.holdoutAuc.toFixed(4) : 'n/a'}   (training AUC ${r.trainAuc.toFixed(4)})`);
       if (card) out.push(`  points model holdout AUC ${card.holdoutAuc.toFixed(4)}   (written to ${opts.out} as fit rules)`);
+      const on = r.holdout.length ? 'holdout' : 'training rows';
+      if (res.calibration?.ece != null) {
+        out.push(`  calibration (${on}): the score is 100 x p; expected calibration error ${(100 * res.calibration.ece).toFixed(1)} points (reliability table in the model header)`);
+      }
+      const pc = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(0)}%`);
+      for (const b of res.bands) {
+        if (b.min !== null) out.push(`  band ${b.name} (score >= ${b.min}): precision ${pc(b.precision)}, recall ${pc(b.recall)} on the ${on}`);
+      }
       const skipped = res.skipped.missingOutcome + res.skipped.badRows + res.skipped.duplicateIds;
       if (skipped) out.push(style.warn(`  skipped ${skipped} row(s): ${res.skipped.missingOutcome} without an outcome, ${res.skipped.badRows} malformed, ${res.skipped.duplicateIds} duplicate id`));
       out.push(`wrote ${res.files.join(', ')} in ${seconds.toFixed(1)} s`);

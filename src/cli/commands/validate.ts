@@ -1,7 +1,7 @@
 // leadscore validate MODEL [-l LEADS] [-a ACTIVITIES] [--json]
 // Checks a model (shape, types, semantics) and, given -l/-a, that every field it reads is a column of
 // those files. Reports every diagnostic, not just the first. Exit 0 when valid (warnings allowed), 2 not.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Diagnostic } from '../../core/model/types.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { Register } from '../main.js';
@@ -10,6 +10,8 @@ export interface ValidateOptions {
   leads?: string[];
   activities: string[];
   json?: boolean;
+  /** Also report what `leadscore sql --dialect D` would refuse (LS190-LS193). */
+  dialect?: string;
 }
 
 const EXAMPLE = `
@@ -17,6 +19,7 @@ Examples:
   $ leadscore validate models/b2b-saas.yaml
   $ leadscore validate models/b2b-saas.yaml -l leads.csv -a activities.csv
   $ leadscore validate models/b2b-saas.yaml --json | jq '.errors[].code'
+  $ leadscore validate models/b2b-saas.yaml --dialect snowflake   # what \`leadscore sql\` would refuse
 
 Each problem is printed as  file:line:col severity CODE message  with a hint below it
 (codes are listed in docs/diagnostics.md). Exit status: 0 valid (warnings allowed), 2 invalid.
@@ -30,6 +33,7 @@ export const register: Register = (program: Command, setExit) => {
     .option('-l, --leads <files...>', 'leads CSVs (files, folders or quoted globs): check that every lead field of the model is one of their columns')
     .option('-a, --activities <files...>', 'activity CSVs (files, folders or quoted globs): check the activity columns of each', [] as string[])
     .option('--json', 'print { file, valid, errors, warnings } as JSON')
+    .addOption(new Option('--dialect <DIALECT>', 'also check that `leadscore sql` can compile the model for this SQL dialect').choices(['duckdb', 'postgres', 'bigquery', 'snowflake', 'spark']))
     .addHelpText('after', EXAMPLE)
     .action(async (model: string | undefined, opts: ValidateOptions) => {
       // `-a x.csv y.csv model.yaml`: the file list took the model; a YAML file is never an input CSV
@@ -94,6 +98,14 @@ export async function run(modelPath: string, opts: ValidateOptions): Promise<Exi
     const found: Diagnostic[] = [];
     for (const l of leadHeaders) found.push(...checkColumns(model, { leads: l.header }, { ...common, leadsFile: l.file }));
     for (const a of activityHeaders) found.push(...checkColumns(model, { activities: a.header }, { ...common, activitiesFile: a.file }));
+    if (opts.dialect && errors.length === 0) {
+      const { sqlRefusals } = await import('../../core/sql/compile-sql.js');
+      const { parsePath } = await import('../../core/model/paths.js');
+      for (const d of sqlRefusals(model, opts.dialect as 'duckdb', modelPath)) {
+        const p = d.path ? loaded.locate(parsePath(d.path)) : undefined;
+        found.push(p ? { ...d, line: p.line, col: p.col } : d);
+      }
+    }
     for (const d of found) (d.severity === 'error' ? errors : warnings).push(d);
   }
 
@@ -107,7 +119,7 @@ export async function run(modelPath: string, opts: ValidateOptions): Promise<Exi
     if (valid) {
       const w = warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
       const checked = [...leadFiles, ...activityFiles];
-      const cols = checked.length ? `; columns found in ${checked.join(', ')}` : '';
+      const cols = (checked.length ? `; columns found in ${checked.join(', ')}` : '') + (opts.dialect ? `; compiles to ${opts.dialect} SQL` : '');
       process.stdout.write(`ok: ${modelPath} is valid (${countRules(model)} rules${cols})${w}\n`);
     } else {
       process.stdout.write(formatCounts(errors.length, warnings.length) + '\n');

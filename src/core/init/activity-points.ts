@@ -26,7 +26,7 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   { id: 'webinar_registered', label: 'Registered for a webinar or event', pattern: /(webinar|event).*regist|regist.*(webinar|event)/, points: 5, interest: 'events' },
   { id: 'webinar', label: 'Attended a webinar or event', pattern: /webinar|attend/, points: 15, interest: 'events' },
   { id: 'form_submit', label: 'Submitted a form', pattern: /form|submit|sign_?up|regist/, points: 5 },
-  { id: 'conversation', label: 'Replied, called or chatted', pattern: /repl|inbound|call|chat/, points: 10 },
+  { id: 'conversation', label: 'Replied, called or chatted', pattern: /repl|inbound|call|chat|phone|conversation/, points: 10 },
   { id: 'content_download', label: 'Downloaded content', pattern: /download|whitepaper|ebook|content/, points: 5 },
   { id: 'email_click', label: 'Clicked an e-mail link', pattern: /click/, points: 3, maxPoints: 15 },
   { id: 'product_adoption', label: 'Product adoption (invites, integrations, shared work)', pattern: /invite|seat|integrat|connect|share|report|onboard/, points: 5, maxPoints: 25 },

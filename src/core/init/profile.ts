@@ -1,6 +1,7 @@
 // Column profiles of a CSV sample (pure): what `leadscore init` knows about each column before it
 // recognises roles — how many cells are present, how many parse as numbers, dates or e-mail addresses,
 // and the most frequent values (grouped as conditions compare them: trimmed, case-insensitive).
+import { PLACEHOLDER_TOKENS } from '../detect.js';
 import { makeNulls, parseNumber, parseTimestamp, present } from '../value.js';
 
 export interface ValueCount {
@@ -25,8 +26,6 @@ export interface ColumnProfile {
   placeholders: string[];
 }
 
-/** Cells that exports use for "no value" besides the default null_values. */
-export const PLACEHOLDER_TOKENS = ['select', '--none--', '(none)', 'none', '-', '--', '#n/a', 'n/a', 'na', 'null', 'undefined', '(blank)', '?'];
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -2,11 +2,15 @@
 // the lead id, the job title, the department, the company size, ... Each recogniser looks at the
 // column's name first (exports name these columns in a handful of ways) and checks its values second
 // (a column called "date" whose cells are not dates is not the created date).
-import { type ColumnProfile, dateShare, distinctShare, emailShare, numericShare } from './profile.js';
+import { type ColumnProfile, dateShare, distinctShare, emailShare, numericShare, profileColumns } from './profile.js';
 
 export type LeadRole =
   | 'id' | 'title' | 'department' | 'company_size' | 'country' | 'email' | 'industry' | 'created'
-  | 'first_name' | 'budget';
+  | 'first_name' | 'budget'
+  // CRM exports (X Education "Leads.csv", HubSpot, Salesforce): where the lead came from, who they are,
+  // what they did on the site, and the last thing they did
+  | 'lead_source' | 'lead_origin' | 'occupation' | 'page_views' | 'time_on_site' | 'visits'
+  | 'do_not_email' | 'do_not_call' | 'last_activity';
 
 export type RecognisedLeads = Partial<Record<LeadRole, ColumnProfile>>;
 
@@ -39,9 +43,18 @@ const LEAD_RECOGNISERS: Recogniser[] = [
     names: [/^employees$/, /^(number_of|num|no_of|nb)_?employees$/, /^employee_?count$/, /^company_?size$/, /^headcount$/, /employees/, /company_?size/, /^(org|organi[sz]ation|team)_?size$/, /^size$/],
   },
   { role: 'country', names: [/^country$/, /^country_?(code|name)?$/, /country/, /^nation$/] },
-  { role: 'industry', names: [/^industry$/, /industry/, /^sector$/, /^vertical$/] },
+  { role: 'industry', names: [/^industry$/, /industry/, /^sector$/, /^vertical$/, /speciali[sz]ation/] },
   { role: 'budget', names: [/^budget/, /budget/, /^annual_?revenue/, /^revenue/], values: (p) => mostly(numericShare(p)) },
   { role: 'first_name', names: [/^first_?name$/, /^given_?name$/, /^fname$/, /^forename$/] },
+  { role: 'lead_source', names: [/^lead_?source$/, /^(original_?|latest_?)?source$/, /^utm_?source$/, /^(acquisition_?)?channel$/, /^how_did_you_hear/, /source$/], values: (p) => numericShare(p) < 0.5 && dateShare(p) < 0.5 },
+  { role: 'lead_origin', names: [/^lead_?origin$/, /^origin$/, /origin/], values: (p) => numericShare(p) < 0.5 && dateShare(p) < 0.5 },
+  { role: 'occupation', names: [/^occupation$/, /occupation/, /^profession$/, /^employment(_?status)?$/], values: (p) => numericShare(p) < 0.5 },
+  { role: 'time_on_site', names: [/^total_?time_?spent/, /time_?(spent|on_?(site|website|page))/, /session_?duration/, /^time_?on_?site$/], values: (p) => mostly(numericShare(p)) },
+  { role: 'page_views', names: [/page_?views_?per_?visit/, /^page_?views$/, /pageviews/, /pages_?(per_?visit|viewed)/, /page_?views/], values: (p) => mostly(numericShare(p)) },
+  { role: 'visits', names: [/^total_?visits$/, /^visits$/, /^(site_?|web_?)?visits$/, /^sessions$/, /visits$/], values: (p) => mostly(numericShare(p)) },
+  { role: 'do_not_email', names: [/^do_?not_?email$/, /do_?not_?e_?mail/, /email_?opt_?out/, /^opted_?out$/, /^unsubscribed$/] },
+  { role: 'do_not_call', names: [/^do_?not_?call$/, /do_?not_?call/, /^dnc$/, /phone_?opt_?out/] },
+  { role: 'last_activity', names: [/^last_?activity$/, /^last_?notable_?activity$/, /last_?(notable_?)?activity(_?type)?$/], values: (p) => dateShare(p) < 0.5 && numericShare(p) < 0.5 },
   {
     role: 'created',
     names: [/^created(_?(at|on|date|time))?$/, /^(sign_?up|signed_?up|registered|registration)(_?(at|on|date))?$/, /^create_?date$/, /^date_?created$/, /created/, /_(at|on|date)$/, /^date$/],
@@ -107,4 +120,14 @@ export function recogniseActivityColumns(profiles: readonly ColumnProfile[], lea
   const detail = candidates.find((p) => p.values.some((v) => /pricing/i.test(v.value))) ?? candidates[0];
   if (detail) out.detail = detail;
   return out;
+}
+
+/**
+ * The lead id column of a sample (header + row-major cells), as `init` recognises it: an id-like name
+ * (`lead_id`, `Prospect ID`, `id`, `uuid`, ...) whose values are present and distinct. `skip`: columns
+ * that cannot be the id (e.g. the outcome). Used by `init` and `train`.
+ */
+export function findLeadId(header: readonly string[], rows: readonly (readonly string[])[], skip: ReadonlySet<number> = new Set()): string | undefined {
+  const profiles = profileColumns(header, rows).filter((p) => !skip.has(p.index));
+  return recogniseLeadColumns(profiles).id?.name;
 }

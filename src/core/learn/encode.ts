@@ -268,25 +268,3 @@ export function singleFeatureAuc(plan: FeaturePlan, y: Uint8Array, train: Int32A
   const auc = aucOf(score, y, train);
   return Number.isNaN(auc) ? 0.5 : Math.max(auc, 1 - auc);
 }
-
-/** Whether the feature is present (not missing) only in rows of one class while the other class has none. */
-export function filledForOneClassOnly(plan: FeaturePlan, y: Uint8Array, train: Int32Array): 'positive' | 'negative' | undefined {
-  let presentPos = 0;
-  let presentNeg = 0;
-  let pos = 0;
-  let neg = 0;
-  for (const i of train) {
-    const isPresent = plan.type === 'numeric' ? Number.isFinite(plan.values[i]!) : plan.keys[i] !== undefined;
-    if (y[i]) {
-      pos++;
-      if (isPresent) presentPos++;
-    } else {
-      neg++;
-      if (isPresent) presentNeg++;
-    }
-  }
-  if (pos === 0 || neg === 0) return undefined;
-  if (presentPos > 0 && presentNeg === 0) return 'positive';
-  if (presentNeg > 0 && presentPos === 0) return 'negative';
-  return undefined;
-}

@@ -418,3 +418,50 @@ export function logisticSlope(x: Scores, labels: Labels): { intercept: number; s
   const slope = b1 / sd;
   return { intercept: b0 - slope * mean, slope };
 }
+
+export interface ReliabilityBin {
+  /** Predicted probability range [from, to) (the last bin includes 1). */
+  from: number;
+  to: number;
+  leads: number;
+  mean_predicted: number | null;
+  observed: number | null;
+}
+
+export interface Reliability {
+  /** Expected calibration error: Σ (leads in bin / leads) × |mean predicted − observed|, equal-width bins. */
+  ece: number | null;
+  brier: number | null;
+  bins: ReliabilityBin[];
+}
+
+/**
+ * Reliability table of predicted probabilities over `bins` equal-width bins of p (0–10 %, 10–20 %, ...),
+ * and the expected calibration error (ECE) over them: how far "p = 30 %" is from 30 % of such leads
+ * converting, on average over the leads. `rows`: the leads to use (default all).
+ */
+export function reliability(p: Scores, labels: Labels, rows?: ArrayLike<number>, bins = 10): Reliability {
+  const leads = new Float64Array(bins);
+  const sumP = new Float64Array(bins);
+  const pos = new Float64Array(bins);
+  const n = rows ? rows.length : labels.length;
+  let brier = 0;
+  for (let k = 0; k < n; k++) {
+    const i = rows ? rows[k]! : k;
+    const pi = p[i]!;
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(pi * bins)));
+    leads[b]!++;
+    sumP[b]! += pi;
+    pos[b]! += labels[i]!;
+    brier += (pi - labels[i]!) ** 2;
+  }
+  let ece = 0;
+  const out: ReliabilityBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    const m = leads[b]! ? sumP[b]! / leads[b]! : null;
+    const o = leads[b]! ? pos[b]! / leads[b]! : null;
+    if (m !== null && o !== null) ece += (leads[b]! / n) * Math.abs(m - o);
+    out.push({ from: b / bins, to: (b + 1) / bins, leads: leads[b]!, mean_predicted: m, observed: o });
+  }
+  return { ece: n ? ece : null, brier: n ? brier / n : null, bins: out };
+}

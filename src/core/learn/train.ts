@@ -2,8 +2,8 @@
 // holdout figures, proposed bands, and (for --as-points) a scorecard of ordinary fit rules.
 //   1. stratified holdout (seeded) kept out of everything below;
 //   2. an encoding plan per candidate column from the training rows (encode.ts);
-//   3. leakage guard: a feature that alone separates the outcome almost perfectly (single-feature AUC
-//      above LEAK_AUC) or that is filled only for one class is left out, unless the user named it;
+//   3. id-like columns (detect.ts) are left out; the leakage guard (leakage.ts) leaves out features that
+//      look recorded after the outcome, unless the user named them (--features, --keep);
 //   4. penalty by stratified k-fold cross-validation over the C grid, then a final fit on all
 //      training rows; holdout AUC of 100 × p.
 import type { Band, FitRule, PredictiveSection } from '../model/types.js';
@@ -15,7 +15,6 @@ import {
   type Dropped,
   encodeDesign,
   type FeaturePlan,
-  filledForOneClassOnly,
   layoutOf,
   type NumericPlan,
   planFeature,
@@ -25,8 +24,10 @@ import {
 } from './encode.js';
 import { aucOf, fitLogistic, linearPredictor, sigmoid } from './logistic.js';
 import { minOf } from '../numbers.js';
+import { leakVerdicts } from './leakage.js';
+import { idLikeReason } from '../detect.js';
+export { LEAK_AUC } from './leakage.js';
 
-export const LEAK_AUC = 0.95;
 /** Above this single-feature AUC a feature is kept but named in a note: check it is known before the outcome. */
 export const STRONG_AUC = 0.8;
 
@@ -34,8 +35,11 @@ export interface TrainOptions {
   holdout: number;
   seed: number;
   folds?: number;
-  /** Features the user named with --features: kept even when the leakage guard would drop them. */
+  /** Features the user named with --features or --keep: kept even when the leakage guard or the id
+   *  detection would leave them out. */
   forced?: readonly string[];
+  /** false: no leakage guard at all (tests, benchmarks). Default on. */
+  leakGuard?: boolean;
   numberFormat?: NumberFormat;
   /** Penalty grid (C values); default C_GRID. */
   grid?: readonly number[];
@@ -47,8 +51,10 @@ export interface Leak {
   auc: number;
   /** Set when the feature is filled only for rows of one class. */
   onlyClass?: 'positive' | 'negative';
-  /** Kept because --features named it. */
+  /** Kept because --features or --keep named it. */
   kept: boolean;
+  /** Why it looks recorded after the outcome, in plain words (leakage.ts). */
+  reasons: string[];
 }
 
 export interface Scorecard {
@@ -103,26 +109,38 @@ export function train(columns: readonly TrainColumn[], y: Uint8Array, o: TrainOp
     return { ok: false, code: 'LS144', message: `after the holdout, the training rows have ${trainPos} positives and ${trainRows.length - trainPos} negatives; cross-validation needs at least ${k} of each`, hint: 'lower --holdout or give more rows' };
   }
   const forced = new Set((o.forced ?? []).map((s) => s.trim().toLowerCase()));
-  const plans: FeaturePlan[] = [];
+  const planned: FeaturePlan[] = [];
   const dropped: Dropped[] = [];
   const leaks: Leak[] = [];
   const featureAuc = new Map<string, number>();
   for (const col of columns) {
+    // an id-like column identifies a lead, it does not describe it (detect.ts, shared with init)
+    if (col.kind === 'text' && !forced.has(col.name.toLowerCase())) {
+      const id = idLikeReason(col.name, col.cells);
+      if (id) {
+        dropped.push({ name: col.name, reason: id });
+        continue;
+      }
+    }
     const plan = planFeature(col, trainRows, o.numberFormat ? { numberFormat: o.numberFormat } : {});
     if (!('type' in plan)) {
       dropped.push(plan);
       continue;
     }
-    const auc = singleFeatureAuc(plan, y, trainRows);
-    featureAuc.set(plan.name, auc);
-    const only = filledForOneClassOnly(plan, y, trainRows);
-    if (auc > LEAK_AUC || only) {
+    featureAuc.set(plan.name, singleFeatureAuc(plan, y, trainRows));
+    planned.push(plan);
+  }
+  const plans: FeaturePlan[] = [];
+  const verdicts = leakVerdicts(planned, featureAuc, y, trainRows);
+  planned.forEach((plan, j) => {
+    const v = verdicts[j]!;
+    if (v.leak && o.leakGuard !== false) {
       const kept = forced.has(plan.name.toLowerCase());
-      leaks.push({ name: plan.name, auc, ...(only ? { onlyClass: only } : {}), kept });
-      if (!kept) continue;
+      leaks.push({ name: plan.name, auc: v.signals.auc, ...(v.signals.onlyClass ? { onlyClass: v.signals.onlyClass } : {}), kept, reasons: v.reasons });
+      if (!kept) return;
     }
     plans.push(plan);
-  }
+  });
   if (plans.length === 0) {
     return { ok: false, code: 'LS145', message: 'no usable feature: every candidate column was left out', hint: 'see the notes above; name features with --features' };
   }
@@ -177,6 +195,52 @@ export function proposeBands(scores: readonly number[]): Band[] {
   }
   bands.push({ name: 'cold' });
   return bands;
+}
+
+export interface BandFigures {
+  name: string;
+  min: number | null;
+  /** Leads in the band (score in [min, the next band's min)). */
+  leads: number;
+  /** Conversion rate of the leads in the band. */
+  conversion: number | null;
+  /** Calling every lead at or above the band's min: the share of them that converted. */
+  precision: number | null;
+  /** ... and the share of all converted leads they catch. */
+  recall: number | null;
+}
+
+/** What each band would have given on `rows` (e.g. the holdout): `score[i]` in 0..100 per row. */
+export function bandFigures(bands: readonly Band[], score: ArrayLike<number>, y: Uint8Array, rows: ArrayLike<number>): BandFigures[] {
+  let positives = 0;
+  for (let k = 0; k < rows.length; k++) positives += y[rows[k]!]!;
+  let prevMin = Infinity;
+  return bands.map((b) => {
+    const min = b.min ?? -Infinity;
+    let above = 0;
+    let abovePos = 0;
+    let inBand = 0;
+    let inBandPos = 0;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
+      const sc = score[i]!;
+      if (sc >= min) {
+        above++;
+        abovePos += y[i]!;
+        if (sc < prevMin) {
+          inBand++;
+          inBandPos += y[i]!;
+        }
+      }
+    }
+    prevMin = min;
+    return {
+      name: b.name, min: b.min ?? null, leads: inBand,
+      conversion: inBand ? inBandPos / inBand : null,
+      precision: above ? abovePos / above : null,
+      recall: positives ? abovePos / positives : null,
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------

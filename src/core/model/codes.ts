@@ -76,6 +76,13 @@ export const DIAGNOSTIC_CODES = {
   LS090: { severity: 'error', meaning: 'field is not a column of the leads file' },
   LS091: { severity: 'error', meaning: 'field is not a column of the activities file' },
   LS092: { severity: 'error', meaning: 'header of a CSV file cannot be read' },
+  // SQL (leadscore sql, validate --dialect): what a dialect cannot express is refused, never compiled wrongly
+  LS190: { severity: 'error', meaning: 'model feature that SQL cannot express (bot_filter, accounts, date_format dmy/mdy)' },
+  LS191: { severity: 'error', meaning: 'regular expression feature the SQL dialect lacks' },
+  LS192: { severity: 'error', meaning: 'text operator or categorical feature over a fractional computed number' },
+  LS193: { severity: 'error', meaning: '$row lead ids need --order-by in SQL (a table has no row order)' },
+  LS194: { severity: 'error', meaning: 'field with a dot (a JSON property) in SQL' },
+  LS195: { severity: 'error', meaning: 'sql options that do not go together (--emit dbt with --as-of)' },
 } as const satisfies Record<string, { severity: Severity; meaning: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -79,7 +79,8 @@ export interface Explanation {
   };
   quality: { id: string; check?: string; field?: string; value?: string | null; matched: boolean; action: string; points: number; flag?: string; leaves?: LeafTrace[] }[];
   adjustments: number;
-  predictive: { probability: number; weight: number; features: { feature: string; points: number }[] } | null;
+  /** features: largest |log_odds| first; value = the lead's value (null: missing); points = score points. */
+  predictive: { probability: number; weight: number; features: { feature: string; value: string | null; log_odds: number; points: number }[] } | null;
   sum: number;
   clamped: boolean;
   score: number;
@@ -310,7 +311,8 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
   if (m.predictive && l.probability !== undefined) {
     const features = l.contributions
       .filter((c) => m.rules[c.slot]!.section === 'predictive')
-      .map((c) => ({ feature: m.rules[c.slot]!.id, points: r6(c.points) }));
+      .map((c) => ({ feature: m.rules[c.slot]!.id, value: c.value ?? null, log_odds: r6(c.term ?? 0), points: r6(c.points) }))
+      .sort((a, b) => Math.abs(b.log_odds) - Math.abs(a.log_odds));
     predictive = { probability: r6(l.probability), weight: m.predictive.weight, features };
   }
   let grade: Explanation['grade'] = null;

@@ -3,9 +3,10 @@
 // numeric:      term = coefficient * (transform(value) - mean) / sd   (missing: the `missing` term)
 // categorical:  term = coefficient of the lead's level (trimmed, case-folded); `other` for a level the
 //               model does not list, `missing` for a missing cell.
-// Contributions (for reasons): how many score points (0..100) the lead's probability would drop if the
-// feature's term were 0 — points_j = 100 * (p - sigmoid(z - term_j)) — so the features that moved this
-// lead's probability most come first, with the sign of their effect.
+// Contributions (for reasons): each feature's term in log-odds with the lead's value, largest |term|
+// first (what a pure predictive model's reasons show: `Lead Source = Reference +1.11`), and how many
+// score points (0..100) the lead's probability would drop if the term were 0 —
+// points_j = 100 * (p - sigmoid(z - term_j)) — (what a blended model's reasons and the rule statistics use).
 import type { PredictiveFeature, PredictiveSection } from '../model/types.js';
 import { ACTIVITY_FEATURE } from '../model/types.js';
 import { columnMatcher } from '../columns.js';
@@ -24,7 +25,12 @@ export interface ActivityAggregates {
 
 export interface PredictiveContribution {
   feature: string;
+  /** Score points: 100 × (p − p without this term). */
   points: number;
+  /** The term itself, in log-odds (what the feature adds to z). */
+  term: number;
+  /** The lead's value as read (trimmed cell, or the activity aggregate); null when missing. */
+  value: string | null;
 }
 
 export interface PredictiveResult {
@@ -98,15 +104,23 @@ export function compilePredictive(
   const missingColumns: string[] = [];
   let needsActivities = false;
   type Term = (row: readonly (string | undefined)[], a: ActivityAggregates | undefined) => number;
-  const terms: { feature: string; term: Term }[] = section.features.map((f) => {
+  type Value = (row: readonly (string | undefined)[], a: ActivityAggregates | undefined) => string | null;
+  const terms: { feature: string; term: Term; value: Value }[] = section.features.map((f) => {
     const isActivity = ACTIVITY_FEATURE.test(f.name) && index(f.name) < 0;
     if (isActivity) needsActivities = true;
     const col = isActivity ? -1 : index(f.name);
     if (!isActivity && col < 0) missingColumns.push(f.name);
+    const activityText: Value = (_r, a) => {
+      const x = activityValue(f.name, a);
+      return x === undefined ? null : String(x);
+    };
+    const cellText: Value = (row) => (col < 0 ? null : present(row[col], nulls) ?? null);
+    const value = isActivity ? activityText : cellText;
     if (f.type === 'numeric') {
-      if (isActivity) return { feature: f.name, term: (_r, a) => numericTerm(f, activityValue(f.name, a)) };
+      if (isActivity) return { feature: f.name, value, term: (_r, a) => numericTerm(f, activityValue(f.name, a)) };
       return {
         feature: f.name,
+        value,
         term: (row) => {
           const v = col < 0 ? undefined : present(row[col], nulls);
           return numericTerm(f, v === undefined ? undefined : parseNumber(v, numberFormat));
@@ -116,9 +130,9 @@ export function compilePredictive(
     const levels = new Map(f.levels.map((l) => [levelKey(l.level), l.coefficient]));
     const ofCell = (v: string | undefined) => (v === undefined ? f.missing : levels.get(levelKey(v)) ?? f.other);
     if (isActivity) {
-      return { feature: f.name, term: (_r, a) => { const x = activityValue(f.name, a); return ofCell(x === undefined ? undefined : String(x)); } };
+      return { feature: f.name, value, term: (_r, a) => { const x = activityValue(f.name, a); return ofCell(x === undefined ? undefined : String(x)); } };
     }
-    return { feature: f.name, term: (row) => ofCell(col < 0 ? undefined : present(row[col], nulls)) };
+    return { feature: f.name, value, term: (row) => ofCell(col < 0 ? undefined : present(row[col], nulls)) };
   });
   const values = new Float64Array(terms.length);
   const scorer = (row: readonly (string | undefined)[], activity?: ActivityAggregates): PredictiveResult => {
@@ -133,9 +147,9 @@ export function compilePredictive(
     for (let j = 0; j < terms.length; j++) {
       const t = values[j]!;
       if (t === 0) continue;
-      contributions.push({ feature: terms[j]!.feature, points: 100 * (p - sigmoid(z - t)) });
+      contributions.push({ feature: terms[j]!.feature, points: 100 * (p - sigmoid(z - t)), term: t, value: terms[j]!.value(row, activity) });
     }
-    contributions.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.feature < b.feature ? -1 : 1));
+    contributions.sort((a, b) => Math.abs(b.term) - Math.abs(a.term) || (a.feature < b.feature ? -1 : 1));
     return { probability: p, logit: z, contributions };
   };
   return Object.assign(scorer, { missingColumns, needsActivities });

@@ -10,6 +10,11 @@ import type { ActivityAggregates } from './predictive.js';
 export interface Contribution {
   slot: number;
   points: number;
+  /** A feature of a predictive model with weight 1: its term in log-odds, shown in the reasons instead of points. */
+  logOdds?: number;
+  /** A feature of a predictive model (any weight): its term in log-odds and the lead's value (null: missing), for explain. */
+  term?: number;
+  value?: string | null;
 }
 
 export type LeadOutcome =
@@ -197,7 +202,8 @@ export class LeadScorer {
       for (const c of r.contributions) {
         const slot = pred.slotOf.get(c.feature)!;
         fired.push(slot);
-        contributions.push({ slot, points: w * c.points });
+        // a pure predictive model explains in log-odds with the lead's value; a blend keeps score points
+        contributions.push(w === 1 ? { slot, points: c.points, logOdds: c.term, term: c.term, value: c.value } : { slot, points: w * c.points, term: c.term, value: c.value });
       }
     }
     // NaN-safe: a NaN sum (validate bounds points, so it cannot come from a valid model) scores 0
@@ -211,19 +217,36 @@ export class LeadScorer {
   }
 }
 
-/** The reasons of a lead: its non-zero contributions, largest absolute points first, at most `max`. */
+/** What a reason shows: log-odds for a predictive feature, else score points. */
+const effect = (c: Contribution): number => c.logOdds ?? c.points;
+
+/** The reasons of a lead: its non-zero contributions, largest absolute effect first, at most `max`. */
 export function topContributions(contributions: readonly Contribution[], max = 5): Contribution[] {
   const shown: Contribution[] = [];
-  for (const c of contributions) if (round2(c.points) !== 0) shown.push(c);
-  shown.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || a.slot - b.slot);
+  for (const c of contributions) if (round2(effect(c)) !== 0) shown.push(c);
+  shown.sort((a, b) => Math.abs(effect(b)) - Math.abs(effect(a)) || a.slot - b.slot);
   if (shown.length > max) shown.length = max;
   return shown;
 }
 
-/** `demo_request +25; c_level +15; inactive_60d -10`: largest absolute points first, at most `max`. */
+/**
+ * One reason: `demo_request +25` (rule points), or for a feature of a predictive model its value and
+ * term in log-odds: `Lead Source = Reference +1.11` (`Country = (missing) -0.40`).
+ */
+export function formatReason(id: string, effectValue: number, value: string | null | undefined, predictive: boolean): string {
+  return predictive ? `${id} = ${value ?? '(missing)'} ${formatLogOdds(effectValue)}` : `${id} ${formatPoints(effectValue)}`;
+}
+
+/** A term in log-odds, always signed with two decimals: `+1.10`, `-0.40`. */
+export function formatLogOdds(x: number): string {
+  const r = Math.round(x * 100) / 100;
+  return (r < 0 ? '-' : '+') + Math.abs(r).toFixed(2);
+}
+
+/** `demo_request +25; c_level +15; inactive_60d -10`: largest absolute effect first, at most `max`. */
 export function formatReasons(cm: CompiledModel, contributions: readonly Contribution[], max = 5): string {
   return topContributions(contributions, max)
-    .map((c) => `${cm.rules[c.slot]!.id} ${formatPoints(c.points)}`)
+    .map((c) => formatReason(cm.rules[c.slot]!.id, effect(c), c.value, c.logOdds !== undefined))
     .join('; ');
 }
 

@@ -2,7 +2,7 @@
 // memory grows slowly with the number of leads and the garbage collector has little to trace. 32-bit
 // indexes: a model may have more than 65,535 rules, bands or flag sets (issue 16), none may wrap.
 import type { CompiledModel } from './compiled.js';
-import type { Contribution, ScoredLead } from './score-lead.js';
+import { type Contribution, formatReason, type ScoredLead } from './score-lead.js';
 import { formatFixed2, formatPoints } from '../value.js';
 
 export const MAX_REASONS = 5;
@@ -18,6 +18,10 @@ export class ScoredStore {
   private readonly flags: Uint32Array;
   private readonly reasonSlot: Uint32Array;
   private readonly reasonPoints: Float64Array;
+  /** Predictive models (weight 1): the lead's value behind each reason, interned (0 = missing). */
+  private reasonValue: Uint32Array | undefined;
+  private readonly values: (string | null)[] = [null];
+  private readonly valueIds = new Map<string, number>();
   private readonly interests: Float64Array;
   private readonly grades: string[] = [''];
   private readonly gradeIds = new Map<string, number>([['', 0]]);
@@ -59,8 +63,22 @@ export class ScoredStore {
     this.grade[i] = this.intern(l.grade, this.grades, this.gradeIds);
     this.flags[i] = l.flags.length ? this.intern(l.flags.join(';'), this.flagSets, this.flagIds) : 0;
     for (let k = 0; k < top.length; k++) {
-      this.reasonSlot[i * MAX_REASONS + k] = top[k]!.slot;
-      this.reasonPoints[i * MAX_REASONS + k] = top[k]!.points;
+      const c = top[k]!;
+      this.reasonSlot[i * MAX_REASONS + k] = c.slot;
+      if (c.logOdds === undefined) this.reasonPoints[i * MAX_REASONS + k] = c.points;
+      else {
+        this.reasonPoints[i * MAX_REASONS + k] = c.logOdds;
+        this.reasonValue ??= new Uint32Array(this.reasonSlot.length);
+        let id = 0;
+        if (c.value !== null && c.value !== undefined) {
+          id = this.valueIds.get(c.value) ?? 0;
+          if (id === 0) {
+            id = this.values.push(c.value) - 1;
+            this.valueIds.set(c.value, id);
+          }
+        }
+        this.reasonValue[i * MAX_REASONS + k] = id;
+      }
     }
     for (let k = 0; k < this.nInterests; k++) this.interests[i * this.nInterests + k] = l.interests[k]!;
   }
@@ -71,7 +89,11 @@ export class ScoredStore {
       const slot = this.reasonSlot[i * MAX_REASONS + k]!;
       if (slot === NONE) break;
       if (k > 0) out += '; ';
-      out += cm.rules[slot]!.id + ' ' + formatPoints(this.reasonPoints[i * MAX_REASONS + k]!);
+      const rule = cm.rules[slot]!;
+      const points = this.reasonPoints[i * MAX_REASONS + k]!;
+      // a pure predictive model's feature: its value and log-odds term (formatReason in score-lead.ts)
+      if (this.reasonValue && rule.section === 'predictive') out += formatReason(rule.id, points, this.values[this.reasonValue[i * MAX_REASONS + k]!], true);
+      else out += rule.id + ' ' + formatPoints(points);
     }
     return out;
   }

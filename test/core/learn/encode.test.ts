@@ -1,9 +1,10 @@
 // Encoding decided from the training rows, the leakage guard, and determinism of train().
 import { describe, expect, it } from 'vitest';
 import {
-  type CategoricalPlan, encodeDesign, filledForOneClassOnly, layoutOf, type NumericPlan, planFeature, singleFeatureAuc, type TrainColumn,
+  type CategoricalPlan, encodeDesign, layoutOf, type NumericPlan, planFeature, singleFeatureAuc, type TrainColumn,
 } from '../../../src/core/learn/encode.js';
 import { proposeBands, quantileBins, train } from '../../../src/core/learn/train.js';
+import { leakVerdicts } from '../../../src/core/learn/leakage.js';
 
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 const text = (name: string, cells: (string | undefined)[]): TrainColumn => ({ name, kind: 'text', cells });
@@ -94,7 +95,8 @@ describe('leakage guard', () => {
     const stage = planFeature(columns[1]!, rows);
     const lost = planFeature(columns[2]!, rows);
     expect('type' in stage && singleFeatureAuc(stage, y, rows)).toBe(1);
-    expect('type' in lost && filledForOneClassOnly(lost, y, rows)).toBe('negative');
+    if (!('type' in lost)) throw new Error('lost_reason not planned');
+    expect(leakVerdicts([lost], new Map([['lost_reason', 0.7]]), y, rows)[0]!.signals.onlyClass).toBe('negative');
   });
 
   it('a feature that separates the outcome alone, or is filled only for one class, is left out by name', () => {

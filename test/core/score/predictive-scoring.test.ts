@@ -38,6 +38,9 @@ describe('predictive scoring', () => {
     expect(a.score).toBeCloseTo(100 * sigmoid(z1), 10);
     expect(a.band).toBe(0);
     expect(a.reasons.split('; ').map((r) => r.split(' ')[0])).toEqual(['activity.count.demo', 'employees', 'dept']);
+    // a rep reads the feature, the lead's value and its effect in log-odds, largest first
+    expect(a.reasons).toBe('activity.count.demo = 2 +1.40; employees = 200 +1.00; dept = IT +0.80');
+    expect(byId.get('2')!.reasons).toBe('employees = (missing) -0.20; dept = Marketing +0.10');
     const z2 = -1 - 0.2 + 0.1 + 0; // employees missing, dept other, no demo (count 0)
     expect(byId.get('2')!.score).toBeCloseTo(100 * sigmoid(z2), 10);
     expect(byId.get('2')!.band).toBe(1);

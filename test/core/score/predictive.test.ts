@@ -41,13 +41,13 @@ describe('compilePredictive', () => {
     expect(score(['L4', 'it', 'many', '40']).logit).toBeCloseTo(-2 - 0.3 + 1.2, 12);
   });
 
-  it('contributions: 100 × (p − p without the term), largest first, zero terms left out', () => {
+  it('contributions: the term in log-odds with the lead\'s value, largest |term| first, and 100 × (p − p without the term); zero terms left out', () => {
     const r = score(['L5', 'finance', '', '40']);
     const z = -2 - 0.3 - 0.4;
     const p = sigmoid(z);
     expect(r.contributions).toEqual([
-      { feature: 'Department', points: expect.closeTo(100 * (p - sigmoid(z + 0.4)), 10) },
-      { feature: 'employees', points: expect.closeTo(100 * (p - sigmoid(z + 0.3)), 10) },
+      { feature: 'Department', term: expect.closeTo(-0.4, 12), value: 'finance', points: expect.closeTo(100 * (p - sigmoid(z + 0.4)), 10) },
+      { feature: 'employees', term: expect.closeTo(-0.3, 12), value: null, points: expect.closeTo(100 * (p - sigmoid(z + 0.3)), 10) },
     ]);
     expect(r.contributions.every((c) => c.points < 0)).toBe(true);
   });
