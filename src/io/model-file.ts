@@ -125,15 +125,6 @@ function loadModelTextUnguarded(text: string, file?: string): LoadedModel {
   }
   if (errors.length) return { result: { errors, warnings }, sha256, text, locate };
 
-  // a few aliases of a large anchored list multiply the model (98 aliases of 200,000 values act as 20
-  // million): count the nodes as expanded before building them
-  const plain = expandedSize(doc, false);
-  const added = expandedSize(doc, true, plain + MAX_EXPANDED_NODES) - plain;
-  if (added > MAX_EXPANDED_NODES) {
-    errors.push(yamlDiag('LS009', 'error', `YAML aliases add more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} values to the model when expanded: loading stopped`,
-      firstAlias(doc), 'write the list once where it is needed, or use fewer aliases (*name) of large anchored lists'));
-    return { result: { errors, warnings }, sha256, text, locate };
-  }
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true });
@@ -146,6 +137,15 @@ function loadModelTextUnguarded(text: string, file?: string): LoadedModel {
     return { result: { errors, warnings }, sha256, text, locate };
   }
 
+  // a few aliases of a large anchored list multiply the model (98 aliases of 200,000 values act as 20
+  // million): count the nodes as expanded before building them
+  const plain = expandedSize(doc, false);
+  const added = expandedSize(doc, true, plain + MAX_EXPANDED_NODES) - plain;
+  if (added > MAX_EXPANDED_NODES) {
+    errors.push(yamlDiag('LS009', 'error', `YAML aliases add more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} values to the model when expanded: loading stopped`,
+      firstAlias(doc), 'write the list once where it is needed, or use fewer aliases (*name) of large anchored lists'));
+    return { result: { errors, warnings }, sha256, text, locate };
+  }
   const result = validateModel(raw, { ...(file !== undefined ? { file } : {}), locate });
   const bySource = (a: Diagnostic, b: Diagnostic) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
   return {
