@@ -31,6 +31,9 @@ const USAGE = `usage: node bench/run.mjs --leads N --activities M [options]
   --seed S           generator seed                                    default 1
   --regenerate       regenerate the data even if it is present
   --rss-method M     auto | preload | time | proc  (how peak RSS is measured; see bench/README.md)
+  --duckdb           also run the same job as DuckDB SQL (bench/duckdb-score.mjs, b2b-saas model only),
+                     in turn with leadscore (A B A B ...), and print the ratios leadscore / DuckDB
+  --threads T        DuckDB threads (with --duckdb)                     default 2
   --json             print one JSON object on stdout (progress goes to stderr)`;
 
 // ---------------------------------------------------------------- arguments
@@ -48,6 +51,8 @@ try {
       regenerate: { type: 'boolean', default: false },
       'rss-method': { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
+      duckdb: { type: 'boolean', default: false },
+      threads: { type: 'string', default: '2' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -130,10 +135,21 @@ if (opts.cmd) {
   argv = [process.execPath, join(ROOT, 'bin', 'leadscore'), 'score', '-m', model, '-l', leadsCsv, '-a', activitiesCsv, '-o', outDir, '--as-of', AS_OF];
   display = ['node', 'bin/leadscore', ...argv.slice(2)].map((a) => (a.startsWith('/') ? rel(a) : a)).join(' ');
 }
+const duckOut = `${outDir}-duckdb`;
+let duckArgv = null;
+if (opts.duckdb) {
+  if (resolve(ROOT, opts.model) !== resolve(ROOT, 'models/b2b-saas.yaml')) {
+    console.error('bench: --duckdb: the DuckDB SQL is written for models/b2b-saas.yaml only');
+    process.exit(2);
+  }
+  duckArgv = [process.execPath, join(BENCH, 'duckdb-score.mjs'), leadsCsv, activitiesCsv, duckOut, AS_OF, '--threads', opts.threads];
+}
 function shQuote(s) {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+const primaryArgv = argv;
+const primaryOut = outDir;
 // ---------------------------------------------------------------- peak RSS methods
 // preload: node processes of the command report getrusage(RUSAGE_SELF).ru_maxrss at exit (bench/peak-rss.mjs)
 // time:    GNU time -f %M: ru_maxrss of the waited child tree (the largest single process), any command
@@ -184,11 +200,12 @@ function tail(chunks, limit = 4000) {
   return s.length > limit ? '…' + s.slice(-limit) : s;
 }
 
-async function runOnce(i) {
+async function runOnce(i, argv = primaryArgv, outDir = primaryOut) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(dirname(outDir), { recursive: true });
-  const rssFile = join(tmp, `rss-${i}.jsonl`);
-  const timeFile = join(tmp, `time-${i}.txt`);
+  const tag = outDir === primaryOut ? '' : '-b';
+  const rssFile = join(tmp, `rss-${i}${tag}.jsonl`);
+  const timeFile = join(tmp, `time-${i}${tag}.txt`);
   const env = { ...process.env, LEADS: leadsCsv, ACTIVITIES: activitiesCsv, OUT: outDir, MODEL: model, DATA: dataDir, AS_OF };
   if (usePreload) {
     env.LEADSCORE_BENCH_RSS_FILE = rssFile;
@@ -298,6 +315,7 @@ const row = (label, r) =>
 log(header);
 
 const results = [];
+const duckResults = [];
 let failed = null;
 for (let i = 1; i <= runs; i++) {
   const r = await runOnce(i);
@@ -308,16 +326,33 @@ for (let i = 1; i <= runs; i++) {
     failed = r;
     break;
   }
+  if (duckArgv) {
+    const d = await runOnce(i, duckArgv, duckOut);
+    duckResults.push(d);
+    log(row(`${i} duck`, d) + `   ratio leadscore/DuckDB: wall ${fmt(r.wall_s / d.wall_s)}, peak RSS ${fmt(r.peak_rss_mb / d.peak_rss_mb)}`);
+    if (d.exit_code !== 0) {
+      failed = d;
+      break;
+    }
+  }
 }
-const med = {
-  wall_s: median(results.map((r) => r.wall_s)),
-  cpu_s: median(results.map((r) => r.cpu_s)),
-  peak_rss_mb: median(results.map((r) => r.peak_rss_mb)),
+const medianOf = (rs) => {
+  const m = { wall_s: median(rs.map((r) => r.wall_s)), cpu_s: median(rs.map((r) => r.cpu_s)), peak_rss_mb: median(rs.map((r) => r.peak_rss_mb)) };
+  m.leads_per_s = leads / m.wall_s;
+  m.activities_per_s = activities / m.wall_s;
+  m.input_mb_per_s = inputMB / m.wall_s;
+  return m;
 };
-med.leads_per_s = leads / med.wall_s;
-med.activities_per_s = activities / med.wall_s;
-med.input_mb_per_s = inputMB / med.wall_s;
+const med = medianOf(results);
+const duckMed = duckResults.length ? medianOf(duckResults) : null;
+const pairRatios = duckResults.map((d, k) => results[k].wall_s / d.wall_s);
 if (!failed) log(row('median', med));
+if (!failed && duckMed) {
+  log(row('duck md', duckMed));
+  log(`\nleadscore / DuckDB (${opts.threads} threads): wall ${fmt(med.wall_s / duckMed.wall_s)} (median of the medians; pair by pair ${pairRatios.map((x) => fmt(x)).join(', ')}), ` +
+    `peak RSS ${fmt(med.peak_rss_mb / duckMed.peak_rss_mb)} (${fmt(med.peak_rss_mb, 1)} MB vs ${fmt(duckMed.peak_rss_mb, 1)} MB)`);
+}
+rmSync(duckOut, { recursive: true, force: true });
 if (!opts.keep) rmSync(outDir, { recursive: true, force: true });
 else log(`\noutput of the last run kept in ${rel(outDir)}`);
 
@@ -364,6 +399,16 @@ if (opts.json) {
       ...(r.exit_code !== 0 ? { stderr_tail: r.stderr_tail } : {}),
     })),
     median: failed ? null : clean(med),
+    ...(duckArgv ? {
+      duckdb: {
+        threads: Number(opts.threads),
+        runs: duckResults.map((r) => ({ run: r.run, exit_code: r.exit_code, ...clean(r) })),
+        median: failed || !duckMed ? null : clean(duckMed),
+        wall_ratio: failed || !duckMed ? null : round(med.wall_s / duckMed.wall_s),
+        pair_wall_ratios: pairRatios.map((x) => round(x)),
+        peak_rss_ratio: failed || !duckMed ? null : round(med.peak_rss_mb / duckMed.peak_rss_mb),
+      },
+    } : {}),
     ok: !failed,
   };
   console.log(JSON.stringify(report, null, 2));

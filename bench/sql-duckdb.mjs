@@ -42,7 +42,8 @@ const { DuckDBInstance } = await import('@duckdb/node-api');
 const loaded = await loadModelFile(modelPath);
 if (!loaded.result.value) throw new Error(`invalid model ${modelPath}`);
 const model = loaded.result.value;
-const r = compileSql(model, { dialect: 'duckdb', asOf: { kind: 'ms', ms: parseTimestamp(asOf) }, disposableDomains: disposableDomainList(), unrounded: true });
+// source_line: the file order (DuckDB keeps insertion order), so that a duplicated id keeps its first row as in score
+const r = compileSql(model, { dialect: 'duckdb', asOf: { kind: 'ms', ms: parseTimestamp(asOf) }, disposableDomains: disposableDomainList(), unrounded: true, orderBy: 'source_line' });
 if (r.errors.length) throw new Error(r.errors.map((e) => `${e.code} ${e.message}`).join('\n'));
 
 const tmp = mkdtempSync(join(tmpdir(), 'leadscore-duckdb-'));
@@ -52,7 +53,8 @@ try {
   const con = await db.connect();
   const q = (s) => "'" + s.replace(/'/g, "''") + "'";
   let t = performance.now();
-  await con.run(`CREATE TABLE leads AS SELECT * FROM read_csv(${q(leads)}, header = true, all_varchar = true)`);
+  await con.run('SET preserve_insertion_order = true');
+  await con.run(`CREATE TABLE leads AS SELECT *, row_number() OVER () AS source_line FROM read_csv(${q(leads)}, header = true, all_varchar = true)`);
   await con.run(`CREATE TABLE activities AS SELECT * FROM read_csv(${q(activities)}, header = true, all_varchar = true)`);
   const loadS = (performance.now() - t) / 1000;
   const counts = (await con.runAndReadAll('SELECT (SELECT count(*) FROM leads) AS l, (SELECT count(*) FROM activities) AS a')).getRowObjectsJson()[0];

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Enforces the import direction of STYLE.md: cli -> io -> core, cli -> core.
-// src/core is pure: no node:* built-ins, no io/, no cli/. src/io never imports cli/.
+// Enforces the layering of STYLE.md: cli -> io -> core, cli -> app -> core, io -> app (its ports).
+// src/core is pure: no node:* built-ins, no packages, no io/, app/ or cli/, no `process`, no `console`.
+// src/app (use cases over ports) is pure too, and imports core only. src/io never imports cli/.
+// Only src/cli ends the process (process.exit) or writes to stderr; nothing writes with console.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 
@@ -37,16 +39,51 @@ for (const file of walk(src)) {
     if (spec.startsWith('.')) target = relative(src, resolve(dirname(file), spec)).split('/')[0];
     else if (spec.startsWith('node:') || NODE_BUILTINS.has(spec)) target = 'node';
     else target = 'package:' + spec;
+    const pure = layer === 'core' || layer === 'app';
     const bad =
-      (layer === 'core' && (target === 'node' || target === 'io' || target === 'cli' ||
+      (pure && (target === 'node' || target === 'io' || target === 'cli' ||
         (target.startsWith('package:') && !CORE_ALLOWED_PACKAGES.has(spec)))) ||
+      (layer === 'core' && target === 'app') ||
       (layer === 'io' && target === 'cli');
     if (bad) problems.push(`src/${rel}:${line}: ${layer}/ must not import "${spec}" (STYLE.md: cli -> io -> core; core is pure)`);
   }
 }
+// Globals: `process` and `console` in the pure layers; process.exit and process.stderr outside cli.
+const GLOBAL_RULES = [
+  { re: /\bprocess\b/, where: (layer) => layer === 'core' || layer === 'app', what: '`process` (core and app are pure: take what you need as a parameter)' },
+  { re: /\bconsole\s*\./, where: (layer) => layer !== 'cli', what: '`console` (only cli writes to the terminal)' },
+  { re: /\bprocess\s*\.\s*exit\b/, where: (layer) => layer !== 'cli', what: 'process.exit (only cli ends the process)' },
+  { re: /\bprocess\s*\.\s*stderr\b/, where: (layer) => layer !== 'cli', what: 'process.stderr (only cli writes diagnostics and progress)' },
+];
+for (const file of walk(src)) {
+  const rel = relative(src, file);
+  const layer = rel.split('/')[0];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let inBlock = false;
+  lines.forEach((raw, i) => {
+    // code only: drop block comments, line comments and string/template contents (roughly)
+    let line = raw;
+    if (inBlock) {
+      const end = line.indexOf('*/');
+      if (end < 0) return;
+      line = line.slice(end + 2);
+      inBlock = false;
+    }
+    line = line.replace(/\/\*.*?\*\//g, '');
+    const open = line.indexOf('/*');
+    if (open >= 0) {
+      inBlock = true;
+      line = line.slice(0, open);
+    }
+    line = line.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").replace(/\/\/.*$/, '');
+    for (const rule of GLOBAL_RULES) {
+      if (rule.where(layer) && rule.re.test(line)) problems.push(`src/${rel}:${i + 1}: ${layer}/ must not use ${rule.what}`);
+    }
+  });
+}
 if (problems.length) {
   console.error(problems.join('\n'));
-  console.error(`check-imports: ${problems.length} import(s) break the layer direction`);
+  console.error(`check-imports: ${problems.length} problem(s) break the layering`);
   process.exit(1);
 }
-console.log('check-imports: layer direction ok');
+console.log('check-imports: layering ok');

@@ -42,7 +42,10 @@ export function formatCounts(errors: number, warnings: number): string {
   return warnings ? `${n(errors, 'error')}, ${n(warnings, 'warning')}` : n(errors, 'error');
 }
 
-/** Whether to colour output on this stream: a TTY, and NO_COLOR unset. */
-export function useColor(stream: { isTTY?: boolean }): boolean {
-  return !!stream.isTTY && !process.env['NO_COLOR'];
+/**
+ * Whether to colour output on this stream — the one rule for every command: a TTY, NO_COLOR unset (any
+ * non-empty value turns colour off), TERM not dumb.
+ */
+export function useColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined> = process.env): boolean {
+  return !!stream.isTTY && !env['NO_COLOR'] && env['TERM'] !== 'dumb';
 }

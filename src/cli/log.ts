@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import chalk, { Chalk } from 'chalk';
 import type { Diagnostic } from '../core/model/types.js';
 import type { Model } from '../core/model/types.js';
+import { useColor } from './format.js';
 import { ProgressBar, ProgressTracker, type ProgressUpdate, type TtyLike } from './progress.js';
 
 export type LogFormat = 'text' | 'json';
@@ -54,10 +55,8 @@ export interface ReporterOptions {
   totals?: Record<string, number>;
 }
 
-/** Colour on a stream: a TTY, NO_COLOR unset (any non-empty value turns colour off), TERM not dumb. */
-export function colorFor(stream: TtyLike, env: Record<string, string | undefined> = process.env): boolean {
-  return !!stream.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
-}
+/** Colour on a stream: the CLI's one rule (format.ts useColor). */
+export const colorFor: (stream: TtyLike, env?: Record<string, string | undefined>) => boolean = useColor;
 
 export interface Style {
   bold(s: string): string;
@@ -146,18 +145,12 @@ export function diagnosticEvent(d: Diagnostic): Record<string, unknown> {
  * shared loader (file:line:col CODE message), JSON as warning / error events. Undefined when invalid.
  */
 export async function loadModelLogged(path: string, log: Reporter): Promise<{ model: Model; sha256: string } | undefined> {
-  if (log.format === 'text') {
-    const { loadModelOrExit } = await import('./shared.js');
-    return loadModelOrExit(path);
-  }
-  const { loadModelFile } = await import('../io/model-file.js');
-  const { result, sha256 } = await loadModelFile(path);
-  for (const d of result.warnings) log.warning(diagnosticEvent(d));
-  if (result.errors.length || !result.value) {
-    for (const d of result.errors) log.error({ ...(diagnosticEvent(d) as Omit<ErrorEvent, 'exit_code'>), exit_code: 2 });
-    return undefined;
-  }
-  return { model: result.value, sha256 };
+  const { loadModelOrExit } = await import('./shared.js');
+  if (log.format === 'text') return loadModelOrExit(path);
+  return loadModelOrExit(path, {
+    warning: (d) => log.warning(diagnosticEvent(d)),
+    error: (d) => log.error({ ...(diagnosticEvent(d) as Omit<ErrorEvent, 'exit_code'>), exit_code: 2 }),
+  });
 }
 
 /** Sizes of the input files that exist (stdin "-" and unreadable files are left out). */

@@ -17,6 +17,10 @@ export type Register = (program: Command, setExit: (code: ExitCode) => void) => 
 const commands: Register[] = [registerValidate, registerScore, registerExplain, registerEvaluate, registerTrain, registerInit, registerSql];
 
 export async function main(argv: string[]): Promise<number> {
+  // Interrupted: exit 130 / 143; the 'exit' event lets an open output set remove its temporaries
+  // (previous outputs stay untouched).
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
   // A closed stdout (`| head`) ends the run quietly.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);

@@ -3,12 +3,10 @@ import chalk, { Chalk } from 'chalk';
 import { InvalidArgumentError } from 'commander';
 import { CliError, ExitCode } from './exit-codes.js';
 import { parseTimestamp } from '../core/value.js';
-import type { Model } from '../core/model/types.js';
+import type { Diagnostic, Model } from '../core/model/types.js';
 import type { InputError } from '../io/errors.js';
-import { formatDiagnostic } from './format.js';
-import { printable } from './format.js';
+import { formatDiagnostic, printable, useColor } from './format.js';
 
-const useColor = (stream: NodeJS.WriteStream) => !!stream.isTTY && !process.env.NO_COLOR;
 const c = new Chalk({ level: useColor(process.stderr) ? chalk.level || 1 : 0 });
 
 export const style = {
@@ -39,23 +37,54 @@ export function parseRate(value: string): number {
 }
 
 /** --as-of: an ISO date or date-time (UTC unless an offset is given); default now. */
+/** `--as-of latest`: as-of is the newest activity timestamp of the inputs (resolveAsOf). */
+export function isLatest(value: string | undefined): boolean {
+  return value !== undefined && value.trim().toLowerCase() === 'latest';
+}
+
+/**
+ * --as-of as epoch ms: a date or date-time, now when absent, or with `latest` the newest activity
+ * timestamp of the activity files (a first pass over them: src/io/newest-activity.ts).
+ */
+export async function resolveAsOf(value: string | undefined, model: Model, activities: readonly string[], o: { delimiter?: string; encoding?: string }): Promise<number> {
+  if (!isLatest(value)) return parseAsOf(value);
+  if (activities.length === 0) throw new CliError('--as-of latest takes as-of from the activities: give them with -a', ExitCode.usage, 'LS177');
+  if (activities.includes('-')) throw new CliError('--as-of latest reads the activities twice: give files, not - (stdin)', ExitCode.usage, 'LS177');
+  const { newestActivityMs } = await import('../io/newest-activity.js');
+  return newestActivityMs(activities, model, o);
+}
+
 export function parseAsOf(value: string | undefined): number {
   if (value === undefined) return Date.now();
   const t = parseTimestamp(value.trim());
   if (Number.isNaN(t)) {
-    throw new CliError(`--as-of "${value}" is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T06:00:00Z)`, ExitCode.usage, 'LS130');
+    throw new CliError(`--as-of "${value}" is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T06:00:00Z) or latest`, ExitCode.usage, 'LS130');
   }
   return t;
 }
 
-/** Load and validate a model; print its diagnostics; undefined when it has errors. */
-export async function loadModelOrExit(path: string): Promise<{ model: Model; sha256: string } | undefined> {
+/** Where loadModelOrExit reports a model's diagnostics (text on stderr by default; score --log-format json: events). */
+export interface ModelDiagnostics {
+  warning(d: Diagnostic): void;
+  error(d: Diagnostic): void;
+  /** After the errors of an invalid model. */
+  invalid?(path: string, errors: number): void;
+}
+
+const TEXT_DIAGNOSTICS: ModelDiagnostics = {
+  warning: (d) => process.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n'),
+  error: (d) => process.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n'),
+  invalid: (path, errors) => process.stderr.write(`leadscore: the model ${path} is not valid (${errors} error(s)); nothing was written. Run: leadscore validate ${path}\n`),
+};
+
+/** Load and validate a model (the one loader of every command); report its diagnostics; undefined when it has errors. */
+export async function loadModelOrExit(path: string, report: ModelDiagnostics = TEXT_DIAGNOSTICS): Promise<{ model: Model; sha256: string } | undefined> {
   const { loadModelFile } = await import('../io/model-file.js');
   const { result, sha256 } = await loadModelFile(path);
-  for (const d of result.warnings) process.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n');
+  for (const d of result.warnings) report.warning(d);
   if (result.errors.length || !result.value) {
-    for (const d of result.errors) process.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n');
-    process.stderr.write(`leadscore: the model ${path} is not valid (${result.errors.length} error(s)); nothing was written. Run: leadscore validate ${path}\n`);
+    for (const d of result.errors) report.error(d);
+    report.invalid?.(path, result.errors.length);
     return undefined;
   }
   return { model: result.value, sha256 };

@@ -6,6 +6,14 @@ export type Cell = string | number | undefined;
 
 export const DAY_MS = 86_400_000;
 
+/**
+ * The age in fractional days of an event at `t` (epoch ms) as of `asOfMs`: negative after as-of. The one
+ * definition behind decay, windows, within_days / older_than_days and the activity features.
+ */
+export function ageDays(asOfMs: number, t: number): number {
+  return (asOfMs - t) / DAY_MS;
+}
+
 /** The cells treated as missing: '' always, plus the model's `null_values` (case-insensitive). */
 export interface Nulls {
   readonly tokens: Set<string>;

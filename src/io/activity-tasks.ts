@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { open, stat } from 'node:fs/promises';
 import type { CsvFile, KnownHeader } from './csv-reader.js';
-import { ActivityFolder, type ActivityReject, type FoldCounts } from './activity-fold.js';
+import { ActivityFolder, type ActivityReject, type FoldCounts } from '../core/score/activity-fold.js';
 import type { Model } from '../core/model/types.js';
 import type { CompiledModel } from '../core/score/compiled.js';
 import type { FoldState } from '../core/score/engagement.js';

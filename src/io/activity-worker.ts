@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { openCsv } from './csv-reader.js';
-import { ActivityFolder, type ActivityReject } from './activity-fold.js';
+import { ActivityFolder, type ActivityReject } from '../core/score/activity-fold.js';
 import { csvLine } from './csv-writer.js';
 import { compileModel } from '../core/score/compiled.js';
 import type { RangeTask, WorkerMessage } from './activity-tasks.js';

@@ -1,20 +1,12 @@
 // CSV output cells: RFC 4180 quoting plus the spreadsheet formula guard (PRODUCT.md §4).
 // One pass over the char codes per cell; no regular expression unless the cell starts like a formula.
+import { isFormulaLike } from '../core/formula.js';
 
 const COMMA = 44;
 const QUOTE = 34;
 const CR = 13;
 const LF = 10;
 const SPACE = 32;
-const TAB = 9;
-
-/** A plain number such as -5, +3.2, -.5, 1e-3: stays a number under the formula guard. */
-const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-function startsLikeFormula(c: number): boolean {
-  // = + - @ TAB CR
-  return c === 61 || c === 43 || c === 45 || c === 64 || c === TAB || c === CR;
-}
 
 /**
  * One output cell. Quoted when it contains `,` `"` CR or LF or has a leading/trailing space; quotes are
@@ -25,7 +17,7 @@ export function csvCell(value: string, formulaGuard: boolean): string {
   const n = value.length;
   if (n === 0) return value;
   let v = value;
-  if (formulaGuard && startsLikeFormula(v.charCodeAt(0)) && !PLAIN_NUMBER.test(v)) v = "'" + v;
+  if (formulaGuard && isFormulaLike(v)) v = "'" + v;
   let needsQuotes = v.charCodeAt(0) === SPACE || v.charCodeAt(v.length - 1) === SPACE;
   let hasQuote = false;
   if (!needsQuotes) {
@@ -45,12 +37,15 @@ export function csvCell(value: string, formulaGuard: boolean): string {
   return '"' + (hasQuote ? v.replaceAll('"', '""') : v) + '"';
 }
 
-/** A comma-delimited line ending with "\n". */
-export function csvLine(cells: readonly string[], formulaGuard: boolean): string {
+/**
+ * A comma-delimited line ending with "\n". `keys` marks the columns the formula guard never changes: the
+ * lead id and the other join keys (docs/input.md "Formula guard"), so that they join back unchanged.
+ */
+export function csvLine(cells: readonly string[], formulaGuard: boolean, keys?: readonly boolean[]): string {
   let out = '';
   for (let i = 0; i < cells.length; i++) {
     if (i > 0) out += ',';
-    out += csvCell(cells[i]!, formulaGuard);
+    out += csvCell(cells[i]!, formulaGuard && !keys?.[i]);
   }
   return out + '\n';
 }

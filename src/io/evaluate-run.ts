@@ -19,6 +19,8 @@ import {
 import { csvLine } from './csv-writer.js';
 import { InputError } from './errors.js';
 import { missingColumn, openInput } from './inputs.js';
+import { LS_OUTCOME_COLUMN, readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
+import { makeNulls } from '../core/value.js';
 import { OutputSet } from './output.js';
 import { runScore } from './score-run.js';
 
@@ -40,8 +42,9 @@ export interface EvaluateRunOptions {
   asOfMs: number;
   version: string;
   command?: string;
-  outcome: string;
-  /** A CSV with the lead id and the outcome column, joined on the lead id. */
+  /** The outcome column (of the leads, or of outcomesFile); without it, being in outcomesFile is the outcome. */
+  outcome?: string;
+  /** A CSV of outcomes, LEFT-joined on the lead id: a lead not in it did not convert. */
   outcomesFile?: string;
   /** The id column of the outcomes file (default: the model's lead id column; `row` for `$row`). */
   outcomesId?: string;
@@ -60,40 +63,18 @@ export interface EvaluateRunResult {
   evaluation: Evaluation;
   markdown: string;
   files: string[];
+  /** With --outcomes: how the file joined the leads. */
+  join?: OutcomesJoin;
 }
 
-const LS_OUTCOME_COLUMN = 'LS140';
-const LS_OUTCOMES_ID = 'LS141';
+/** Codes of an evaluation that cannot rank anything: no evaluated lead converted / every one did. */
+export const LS_NO_POSITIVE = 'LS143';
+export const LS_NO_NEGATIVE = 'LS170';
+
+/** scores.csv: the lead_id column is a key (not guarded). */
+const ID_KEY = [true];
 
 
-
-/** The outcomes file as id -> outcome cell (the first row of an id wins). */
-async function readOutcomes(o: EvaluateRunOptions, idColumn: string, classify: (v: string) => OutcomeClass, counts: OutcomeCounts): Promise<Map<string, string>> {
-  const f = await openInput(o.outcomesFile!, 'outcomes', o);
-  const m = columnMatcher(f.header);
-  const ii = m(idColumn);
-  if (ii < 0) {
-    f.close();
-    throw missingColumn(idColumn, f.header, f.path, 'lead id (--outcomes-id)', LS_OUTCOMES_ID, f.headerLine);
-  }
-  const oi = m(o.outcome);
-  if (oi < 0) {
-    f.close();
-    throw missingColumn(o.outcome, f.header, f.path, 'outcome (--outcome)', LS_OUTCOME_COLUMN, f.headerLine);
-  }
-  const out = new Map<string, string>();
-  for await (const batch of f.batches(() => undefined)) {
-    for (const r of batch) {
-      const id = (r.fields[ii] ?? '').trim();
-      if (id && !out.has(id)) {
-        const cell = r.fields[oi] ?? '';
-        out.set(id, cell);
-        if (cell.trim()) countOutcome(counts, classify(cell));
-      }
-    }
-  }
-  return out;
-}
 
 /** Growable typed arrays: memory grows with evaluated leads and their fired rules only. */
 class Grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array> {
@@ -112,8 +93,9 @@ class Grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array> {
   }
 }
 
-/** An evaluated lead's outcome before the column's kind is known: an OutcomeClass, or Missing. */
-const MISSING = 3;
+/** An evaluated lead's outcome before the column's kind is known: an OutcomeClass, or one of these. */
+const MISSING = 3; // an empty outcome cell
+const NOT_IN_FILE = 4; // with --outcomes: the lead is not in the file (a negative)
 
 interface Collected {
   /** Every scored lead with an outcome cell (present or empty); labels are filled in by labelSample. */
@@ -122,7 +104,7 @@ interface Collected {
   classes: Uint8Array;
   outcomeCounts: OutcomeCounts;
   facts: ModelFacts;
-  counts: { leadsRead: number; scored: number; rejected: number; notInOutcomes: number };
+  counts: { leadsRead: number; scored: number; rejected: number; notInOutcomes: number; matched: number };
   values: Map<string, number>;
   inputs: { role: string; path: string; rows: number; rejected: number }[];
 }
@@ -142,7 +124,7 @@ function calibrationFacts(model: Model): { predictive: boolean; notProbability?:
   return { predictive: false, notProbability: `the score blends rule points with 100 × the predicted probability (predictive weight ${w}), so score / 100 is not a probability` };
 }
 
-async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<string, string> | undefined, classify: (v: string) => OutcomeClass): Promise<Collected> {
+async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: OutcomesTable | undefined, classify: (v: string) => OutcomeClass): Promise<Collected> {
   const ids: string[] = [];
   const scores = new Grow(new Float64Array(1024), (n) => new Float64Array(n));
   const classes = new Grow(new Uint8Array(1024), (n) => new Uint8Array(n));
@@ -159,6 +141,7 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<str
   let outcomeIndex = -2; // -2: not looked up yet
   let cmSeen: CompiledModel | undefined;
   let notInOutcomes = 0;
+  let matched = 0;
   let scoredCount = 0;
   const pointOf = new Map<number, number>();
 
@@ -185,28 +168,34 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<str
           }
         }
       }
-      let cell: string | undefined;
       if (outcomes) {
-        cell = outcomes.get(id);
-        if (cell === undefined) {
+        // the LEFT join: a lead not in the outcomes file did not convert
+        if (!outcomes.byId.has(id)) {
           notInOutcomes++;
-          return;
+          classes.push(NOT_IN_FILE);
+        } else {
+          matched++;
+          const v = outcomes.byId.get(id);
+          if (outcomes.rule.kind === 'presence') classes.push(OutcomeClass.Word);
+          else if (v === undefined) classes.push(MISSING);
+          else {
+            values.set(v, (values.get(v) ?? 0) + 1);
+            classes.push(classify(v));
+          }
         }
       } else {
         if (outcomeIndex === -2) {
-          outcomeIndex = columnMatcher(cm.leadHeader)(o.outcome);
-          if (outcomeIndex < 0) throw missingColumn(o.outcome, cm.leadHeader, leadPathsOf(o)[0] ?? '-', 'outcome (--outcome)', LS_OUTCOME_COLUMN);
+          outcomeIndex = columnMatcher(cm.leadHeader)(o.outcome!);
+          if (outcomeIndex < 0) throw missingColumn(o.outcome!, cm.leadHeader, leadPathsOf(o)[0] ?? '-', 'outcome (--outcome)', LS_OUTCOME_COLUMN);
         }
-        cell = row[outcomeIndex];
-      }
-      const v = present(cell, cm.nulls);
-      if (v === undefined) classes.push(MISSING);
-      else {
-        const key = v.trim();
-        values.set(key, (values.get(key) ?? 0) + 1);
-        const cls = classify(key);
-        countOutcome(outcomeCounts, cls);
-        classes.push(cls);
+        const v = present(row[outcomeIndex], cm.nulls);
+        if (v === undefined) classes.push(MISSING);
+        else {
+          values.set(v, (values.get(v) ?? 0) + 1);
+          const cls = classify(v);
+          countOutcome(outcomeCounts, cls);
+          classes.push(cls);
+        }
       }
       ids.push(id);
       scores.push(lead.score);
@@ -246,7 +235,7 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Map<str
     classes: classes.done(),
     outcomeCounts,
     facts,
-    counts: { leadsRead: s.counts.leads_read, scored: scoredCount, rejected: s.counts.rejected, notInOutcomes },
+    counts: { leadsRead: s.counts.leads_read, scored: scoredCount, rejected: s.counts.rejected, notInOutcomes, matched },
     values,
     inputs: s.inputs.map((i) => ({ role: i.role, path: i.path, rows: i.rows, rejected: i.rejected })),
   };
@@ -272,7 +261,7 @@ function labelSample(c: Collected, rule: ConvertedRule): { sample: EvaluationSam
     }
   }
   const label = (cls: number): number =>
-    cls === OutcomeClass.Word || (rule.kind === 'dates' && cls === OutcomeClass.Date) ? 1 : 0;
+    cls === OutcomeClass.Word || (rule.kind === 'dates' && cls === OutcomeClass.Date) ? 1 : 0; // NOT_IN_FILE, MISSING: 0
   const f = s.firings;
   const ids: string[] = [];
   const scores = new Float64Array(kept);
@@ -317,14 +306,20 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
     : classifyOutcome;
 
   // Check the outcome column up front (before reading every lead and activity), when the leads are a file.
-  let outcomes: Map<string, string> | undefined;
-  const fileCounts = newOutcomeCounts();
+  let outcomes: OutcomesTable | undefined;
   if (o.outcomesFile) {
     const idName = o.model.model.input.leads.id;
-    outcomes = await readOutcomes(o, o.outcomesId ?? (idName === '$row' ? 'row' : idName), classify, fileCounts);
+    outcomes = await readOutcomesTable({
+      file: o.outcomesFile, idColumn: o.outcomesId ?? (idName === '$row' ? 'row' : idName),
+      ...(o.outcome !== undefined ? { outcome: o.outcome } : {}), ...(positive ? { positive } : {}),
+      nulls: makeNulls(o.model.model.input.leads.nullValues),
+      ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}),
+    });
   } else if (leadPathsOf(o).length === 0) {
     throw new InputError('LS165', 'without a leads file the outcome must come from --outcomes FILE', undefined, undefined,
       'give --outcomes with the lead ids and the outcome column, or the leads file with -l');
+  } else if (o.outcome === undefined) {
+    throw new InputError(LS_OUTCOME_COLUMN, 'no outcome: give --outcome COLUMN, or --outcomes FILE', leadPathsOf(o)[0], undefined, 'see leadscore evaluate --help');
   } else if (leadPathsOf(o)[0] !== '-') {
     const f = await openInput(leadPathsOf(o)[0]!, 'leads', o);
     f.close();
@@ -333,7 +328,7 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
 
   const collected = await collect(o, o.model, outcomes, classify);
   // the column's kind: from the whole outcomes file, else from the outcome cells of the scored leads
-  const rule = convertedRule(outcomeKind(outcomes ? fileCounts : collected.outcomeCounts, positive), positive);
+  const rule = outcomes ? outcomes.rule : convertedRule(outcomeKind(collected.outcomeCounts, positive), positive);
   const a = { ...collected, ...labelSample(collected, rule) };
   const opts = { bootstrap: o.bootstrap, seed: o.seed, ...(o.target ? { target: o.target } : {}) };
   const model = evaluateModel(a.facts, a.sample, opts);
@@ -346,12 +341,30 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
   const n = a.sample.labels.length;
   let pos = 0;
   for (let i = 0; i < n; i++) pos += a.sample.labels[i]!;
+  const join: OutcomesJoin | undefined = outcomes
+    ? { matched: a.counts.matched, unmatched: a.counts.notInOutcomes, idsNotFound: outcomes.byId.size - a.counts.matched }
+    : undefined;
+  const where = outcomes
+    ? ` (${join!.matched} leads matched in ${outcomes.path}, ${join!.unmatched} not in it, ${join!.idsNotFound} of its ids not among the scored leads)`
+    : '';
+  if (n > 0 && pos === 0) {
+    throw new InputError(LS_NO_POSITIVE, `none of the ${n} evaluated leads converted${where}: an AUC is not defined`, o.outcomesFile ?? leadPathsOf(o)[0], undefined,
+      outcomes && join!.matched === 0
+        ? `no lead id is in the outcomes file: check --outcomes-id (it names the id column of ${outcomes.path}, whose values must be the leads' ${o.model.model.input.leads.id})`
+        : `check --outcome${rule.kind === 'positive' ? ' and --positive' : ''}: converted means ${rule.describe}`);
+  }
+  if (n > 0 && pos === n) {
+    throw new InputError(LS_NO_NEGATIVE, `all ${n} evaluated leads converted${where}: an AUC is not defined`, o.outcomesFile ?? leadPathsOf(o)[0], undefined,
+      outcomes && rule.kind === 'presence'
+        ? 'every scored lead is in the outcomes file: give the leads that did not convert too (-l), or --outcome COLUMN to read an outcome value'
+        : `check --outcome${rule.kind === 'positive' ? ' and --positive' : ''}: converted means ${rule.describe}`);
+  }
   const values = [...a.values.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, 12);
   const outcome: OutcomeFacts = {
-    column: o.outcome,
+    column: o.outcome ?? '',
     source: o.outcomesFile ?? 'leads',
     kind: rule.kind,
-    positive_values: positive ? [...positive] : rule.kind === 'dates' ? ['a date or timestamp'] : [...DEFAULT_POSITIVE],
+    positive_values: positive ? [...positive] : rule.kind === 'dates' || rule.kind === 'presence' ? [rule.describe] : [...DEFAULT_POSITIVE],
     values: values.map(([value, leads]) => ({ value, leads, positive: rule.converted(value) })),
     leads_read: a.counts.leadsRead,
     scored: a.counts.scored,
@@ -359,6 +372,7 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
     evaluated: n,
     missing_outcome: a.missing,
     not_in_outcomes: a.counts.notInOutcomes,
+    ...(join ? { matched: join.matched, outcome_ids_not_found: join.idsNotFound } : {}),
     positives: pos,
     negatives: n - pos,
   };
@@ -391,7 +405,8 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
       const s = a.sample;
       const bandName = o.model.model.bands.map((b) => b.name);
       for (let i = 0; i < n; i++) {
-        const p = sc.write(csvLine([s.ids[i]!, String(s.scores[i]), bandName[s.bands[i]!] ?? '', s.grades[i]! >= 0 ? s.gradeNames[s.grades[i]!]! : '', String(s.labels[i])], true));
+        // the lead id is a join key: never changed by the formula guard (docs/input.md)
+        const p = sc.write(csvLine([s.ids[i]!, String(s.scores[i]), bandName[s.bands[i]!] ?? '', s.grades[i]! >= 0 ? s.gradeNames[s.grades[i]!]! : '', String(s.labels[i])], true, ID_KEY));
         if (p) await p;
       }
       await out.commit();
@@ -401,5 +416,5 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
     }
     files.push('scores.csv');
   }
-  return { evaluation, markdown, files };
+  return { evaluation, markdown, files, ...(join ? { join } : {}) };
 }

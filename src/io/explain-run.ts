@@ -1,12 +1,14 @@
-// `leadscore explain`: stream the files like `score`, keep only the requested leads and their
-// activities, and explain each with the scorer's own code (src/core/score/explain.ts).
+// `leadscore explain`: stream the files like `score`, keep only the requested leads, fold their
+// activities with the fold `score` uses (ActivityFolder, with its per-activity trace on), and explain
+// each lead with the scorer's own code (src/core/score/explain.ts).
 import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
 import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel } from '../core/score/compiled.js';
+import { EngagementFold } from '../core/score/engagement.js';
+import { ActivityFolder, slotMap } from '../core/score/activity-fold.js';
 import { explainLead, type Explanation, type LeadActivity } from '../core/score/explain.js';
-import { parseTimestamp, present } from '../core/value.js';
 
 export interface ExplainOptions {
   model: Model;
@@ -32,7 +34,7 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   for (const path of leadPaths) {
     const leadsFile = await openInput(path, 'leads', o);
     leadHeader ??= leadsFile.header;
-    const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id');
+    const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id', 'LS110', '', model.alternatives);
     for await (const batch of leadsFile.batches(() => n++)) {
       for (const r of batch) {
         n++;
@@ -54,27 +56,27 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
 
   const cm = compileModel(model, { leadHeader: leadHeader!, asOfMs: o.asOfMs, env: scoringEnv });
   const ai = model.input.activities;
-  const dateFormat = ai.dateFormat ?? cm.dateFormat;
+  const slots = new Map([...wanted].map((id, i) => [id, i]));
+  const fold = new EngagementFold(cm, slots.size);
+  const activities = new Map<string, LeadActivity[]>([...wanted].map((id) => [id, []]));
   const headers: string[][] = [];
-  const activities = new Map<string, LeadActivity[]>(o.ids.map((id) => [id, []]));
   for (const path of o.activities) {
     const f = await openInput(path, 'activities', o);
     const h = headers.push(f.header) - 1;
-    const li = requireColumn(f, ai.leadId, 'input.activities.lead_id');
-    const ti = requireColumn(f, ai.type, 'input.activities.type');
-    const si = requireColumn(f, ai.timestamp, 'input.activities.timestamp');
-    for await (const batch of f.batches(() => undefined)) {
-      for (const r of batch) {
-        const list = activities.get((r.fields[li] ?? '').trim());
-        if (!list) continue;
-        const type = r.fields[ti] ?? '';
-        const ts = (r.fields[si] ?? '').trim();
-        const t = ts ? parseTimestamp(ts, dateFormat) : NaN;
-        const rejected = present(type, cm.nulls) === undefined ? 'missing_type' : !ts ? 'missing_timestamp' : Number.isNaN(t) ? 'bad_timestamp' : undefined;
-        list.push({ file: path, line: r.line, type, t, timestamp: ts, row: r.fields, header: h, ...(rejected ? { rejected } : {}) });
-      }
-    }
+    requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', '', model.alternatives);
+    requireColumn(f, ai.type, 'input.activities.type', 'LS110', '', model.alternatives);
+    requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', '', model.alternatives);
+    const folder = new ActivityFolder(cm, f.header, () => undefined, {
+      only: wanted,
+      trace: (a) => activities.get(a.leadId)?.push({ ...a, file: path, header: h }),
+    });
+    for await (const batch of f.batches(() => undefined)) folder.addBatch(batch);
+    folder.finish();
+    fold.merge(folder.fold.state, slotMap(folder.ids, slots));
   }
+  // file order, then line order (the bot filter may decide an activity after later ones)
+  const fileOf = new Map(o.activities.map((p, i) => [p, i]));
+  for (const list of activities.values()) list.sort((a, b) => fileOf.get(a.file)! - fileOf.get(b.file)! || a.line - b.line);
   if (derived) {
     const missing = o.ids.filter((id) => activities.get(id)!.length === 0);
     if (missing.length) {
@@ -83,5 +85,5 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
     }
     for (const id of o.ids) rows.set(id, [id]);
   }
-  return o.ids.map((id) => explainLead(cm, id, rows.get(id)!, activities.get(id)!, headers));
+  return o.ids.map((id) => explainLead(cm, id, rows.get(id)!, fold, slots.get(id)!, activities.get(id)!, headers));
 }

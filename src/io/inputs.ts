@@ -2,7 +2,8 @@
 // command gives (the file, its header line, the closest column names).
 import { CsvOpenError, type CsvFile, openCsv } from './csv-reader.js';
 import { InputError } from './errors.js';
-import { columnMatcher } from '../core/columns.js';
+import { columnMatcher, columnNames } from '../core/columns.js';
+import type { ColumnAlternatives } from '../core/model/types.js';
 import { closest } from '../core/text.js';
 
 export interface InputOptions {
@@ -20,21 +21,28 @@ export async function openInput(path: string, role: string, o: InputOptions): Pr
   }
 }
 
-/** The error for a column a command needs that is not in a header: the closest names as the hint. */
-export function missingColumn(name: string, header: readonly string[], file: string, what: string, code = 'LS110', line = 1, hint = ''): InputError {
-  const near = closest(name, header);
+/**
+ * The error for a column a command needs that is not in a header: the closest names as the hint. With
+ * alternatives, every name is listed (none of them is in the header).
+ */
+export function missingColumn(name: string, header: readonly string[], file: string, what: string, code = 'LS110', line = 1, hint = '', alternatives?: ColumnAlternatives): InputError {
+  const names = columnNames(name, alternatives);
+  const near = [...new Set(names.flatMap((n) => closest(n, header)))].slice(0, 3);
   return new InputError(
     code,
-    `required column "${name}" (${what}) is not in the header`,
+    `required column ${names.map((n) => `"${n}"`).join(' or ')} (${what}) is not in the header`,
     file,
     line,
     near.length ? `closest columns: ${near.map((n) => `"${n}"`).join(', ')}${hint}` : `columns are: ${header.join(', ')}`,
   );
 }
 
-/** The index of a column the command needs (matched after trimming and case-folding), or an InputError. */
-export function requireColumn(file: CsvFile, name: string, what: string, code = 'LS110', hint = ''): number {
-  const i = columnMatcher(file.header)(name);
+/**
+ * The index of a column the command needs (matched after trimming and case-folding; with alternatives,
+ * the first of its names the header has), or an InputError.
+ */
+export function requireColumn(file: CsvFile, name: string, what: string, code = 'LS110', hint = '', alternatives?: ColumnAlternatives): number {
+  const i = columnMatcher(file.header, alternatives)(name);
   if (i >= 0) return i;
-  throw missingColumn(name, file.header, file.path, what, code, file.headerLine, hint);
+  throw missingColumn(name, file.header, file.path, what, code, file.headerLine, hint, alternatives);
 }

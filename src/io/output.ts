@@ -284,36 +284,24 @@ class TempFile implements OutputFile {
   }
 }
 
-// --- SIGINT / SIGTERM / exit: whatever is being written is removed, the previous outputs stay --------
+// --- exit: whatever is being written is removed, the previous outputs stay -------------------------
+// The CLI turns SIGINT/SIGTERM into process.exit(130/143) (src/cli/main.ts); io never ends the process
+// itself. An exit of the process before commit() or abort() runs cleanupSync() of each live set.
 
 interface Cleanable {
   cleanupSync(): void;
 }
 const live = new Set<Cleanable>();
-const onSigint = (): void => die(130);
-const onSigterm = (): void => die(143);
 const onExit = (): void => {
   for (const x of [...live]) x.cleanupSync();
 };
-function die(code: number): void {
-  onExit();
-  process.exit(code);
-}
 function track(x: Cleanable): void {
-  if (live.size === 0) {
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
-    process.on('exit', onExit);
-  }
+  if (live.size === 0) process.on('exit', onExit);
   live.add(x);
 }
 function untrack(x: Cleanable): void {
   live.delete(x);
-  if (live.size === 0) {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
-    process.off('exit', onExit);
-  }
+  if (live.size === 0) process.off('exit', onExit);
 }
 
 const hex = (): string => randomBytes(4).toString('hex');
@@ -446,7 +434,8 @@ export class OutputSet implements Outputs, Cleanable {
 
   /**
    * mkdir -p outDir and a fresh run folder in it; removes what killed runs left. Until commit() or
-   * abort(), SIGINT/SIGTERM remove the run folder and exit 130/143.
+   * abort(), an exit of the process (also the exit 130/143 that the CLI makes of SIGINT/SIGTERM)
+   * removes the run folder.
    */
   static async create(outDir: string, opts: OutputOptions = {}): Promise<OutputSet> {
     const fs = opts.fs ?? nodeFs;

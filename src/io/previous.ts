@@ -5,6 +5,7 @@ import type { PreviousLead } from '../core/report/changes.js';
 import { columnMatcher } from '../core/columns.js';
 import { closest } from '../core/text.js';
 import { detach } from '../core/value.js';
+import { unguardCell } from '../core/formula.js';
 
 export async function readPrevious(path: string, idColumn: string): Promise<Map<string, PreviousLead>> {
   let file;
@@ -14,7 +15,12 @@ export async function readPrevious(path: string, idColumn: string): Promise<Map<
     if (e instanceof CsvOpenError) throw new InputError(e.code, `--previous: ${e.message}`, path);
     throw e;
   }
-  const m = columnMatcher(file.header);
+  // a header cell the formula guard wrote as `'=x` is matched as `=x` (unless `=x` is there too)
+  const trimmed = file.header.map((h) => h.trim());
+  const m = columnMatcher(trimmed.map((h) => {
+    const u = unguardCell(h);
+    return u !== undefined && !trimmed.includes(u) ? u : h;
+  }));
   const need = (name: string, what: string): number => {
     const i = m(name);
     if (i >= 0) return i;

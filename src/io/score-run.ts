@@ -4,28 +4,37 @@
 //   3. every lead is scored against the compiled model and its aggregates;
 //   4. the scored leads are ranked and every output is written into a fresh run folder in OUTDIR,
 //      published as one set (one rename) only when the whole run has succeeded (OutputSet).
-import { stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
-import { slotMap } from './activity-fold.js';
+import { slotMap } from '../core/score/activity-fold.js';
 import { RecordStore } from './record-store.js';
+import { FallBack, FastLeads, RecordBytes } from './bytes/fast-leads.js';
+import { asciiOrUtf8 } from './bytes/records.js';
+import { startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
+import type { IdKeys } from './bytes/id-index.js';
+import { writeRanked } from './bytes/ranked-write.js';
+import { releaseFold, scoreInParallel } from './bytes/parallel-score.js';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
-import { ChangeTracker } from '../core/report/changes.js';
+import { ChangeTracker, type PreviousLead } from '../core/report/changes.js';
+import { unguardPreviousIds } from '../core/formula.js';
+import { columnMatcher } from '../core/columns.js';
+import { runWarnings } from '../core/report/warnings.js';
 import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
 import { type CsvBadRow, type CsvFile } from './csv-reader.js';
-import { csvCell, csvLine } from './csv-writer.js';
+import { csvLine } from './csv-writer.js';
+import { appendFile, rawPassThrough, Rejects, scoreCells, writeRow } from './scored-writer.js';
 import { OutputSet, type FsPort, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
-import { bandFileName } from '../core/model/band-file.js';
 import { openInput, requireColumn } from './inputs.js';
 import { scoringEnv } from './disposable.js';
 import type { Model } from '../core/model/types.js';
 import { compileModel, type CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
-import { LeadScorer, leadIdNumbers, compareIds, topContributions, type ScoredLead } from '../core/score/score-lead.js';
+import { LeadScorer, compareIds, rankOrder, topContributions, type ScoredLead } from '../core/score/score-lead.js';
 import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
+import { bandFileName, scoredLayout } from '../core/score/scored-layout.js';
 import { type ActivityCounts, type InputFacts, type RunWarning, type Summary, SummaryBuilder, summaryToMarkdown } from '../core/report/summary.js';
 import { missingRuleColumns } from '../core/model/rule-columns.js';
 
@@ -60,10 +69,12 @@ export interface ScoreRunOptions {
    * file), and the score with every rule that matched. `lead` is only valid during the call.
    */
   onScored?: (scored: { index: number; id: string; row: readonly string[]; lead: ScoredLead; cm: CompiledModel }) => void;
-  /** The filesystem the outputs are written through (tests put faults here); default node:fs. */
-  outputFs?: FsPort;
+  /** Called at the end of each phase (leads, activities, score, sort, write) with the time since the start. */
+  onPhase?: (name: string, elapsedMs: number) => void;
   /** Called as input is read: which file, bytes consumed, total bytes when known, rows so far. */
   onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
+  /** The filesystem the outputs are written through (tests put faults here); default node:fs. */
+  outputFs?: FsPort;
 }
 
 export interface ScoreRunResult {
@@ -74,17 +85,6 @@ export interface ScoreRunResult {
   files: string[];
 }
 
-const NUMERIC_COLUMNS = new Set(['rank', 'score', 'fit', 'engagement', 'account_score', 'previous_score']);
-
-/** The score cells of a scored.csv row, as csvLine writes them, without scanning the numbers. */
-function scoreCells(cells: readonly string[], numeric: readonly boolean[], guard: boolean): string {
-  let out = '';
-  for (let i = 0; i < cells.length; i++) {
-    if (i > 0) out += ',';
-    out += numeric[i] ? cells[i]! : csvCell(cells[i]!, guard);
-  }
-  return out + '\n';
-}
 
 /** What to do about a missing column of the model's `input` section. */
 const IN_MODEL = "; set it in the model's input section";
@@ -93,20 +93,6 @@ const ALL_FORMATS: ReadonlySet<'md' | 'json' | 'html'> = new Set(['md', 'json', 
 
 const REJECT_HEADER = ['source', 'line', 'reason', 'detail', 'row'];
 
-
-
-/** Collects rejects into rejects.csv as they happen and counts them per file. */
-class Rejects {
-  count = 0;
-  constructor(
-    readonly out: OutputFile,
-    private readonly guard: boolean,
-  ) {}
-  add(source: string, line: number, reason: string, detail: string, raw: string): Promise<void> | void {
-    this.count++;
-    return this.out.write(csvLine([source, String(line), reason, detail, raw], this.guard));
-  }
-}
 
 function checkRejectRate(o: ScoreRunOptions, path: string, rejected: number, rows: number): void {
   if (o.strict && rejected > 0) {
@@ -123,7 +109,42 @@ function checkRejectRate(o: ScoreRunOptions, path: string, rejected: number, row
   }
 }
 
+/**
+ * The fast path (issue 18) reads the leads file as bytes, twice, instead of keeping its records, folds
+ * plain activity files from their bytes, and scores and writes on both cores; it is taken for plain
+ * UTF-8 files on disk and falls back to the reference path (the reader, one record string per lead,
+ * one thread for scoring and writing) on anything unusual. LEADSCORE_REFERENCE=1 forces the reference
+ * path (tests compare the two byte for byte).
+ */
 export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
+  if (!process.env.LEADSCORE_REFERENCE) {
+    try {
+      return await scoreRun(o, true);
+    } catch (e) {
+      if (!(e instanceof FallBack)) throw e;
+      o.onPhase?.(e.message, 0);
+    }
+  }
+  return scoreRun(o, false);
+}
+
+/** Whether the (one) leads file can be read on the fast path (see FastLeads). */
+async function fastLeadsOk(o: ScoreRunOptions, f: CsvFile, idName: string): Promise<boolean> {
+  if (f.path === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1 || idName === '$row') return false;
+  if (o.previous !== undefined || o.model.accounts || o.onScored || o.outDir === undefined) return false;
+  const fh = await open(f.path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    await fh.read(b, 0, 2, 0);
+    return !(b[0] === 0x1f && b[1] === 0x8b);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunResult> {
+  // Column alternatives (issue 12) are resolved per file by the reference path only: such models take it.
+  if (Object.keys(o.model.alternatives ?? {}).length > 0) tryFast = false;
   const started = Date.now();
   const guard = o.formulaGuard ?? true;
   const model = o.model;
@@ -132,20 +153,22 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const leadFiles = await openLeadFiles(leadPaths, o);
   const derived = leadFiles.length === 0 ? derivedLeads(model, o.activities) : undefined;
   const leadsFile: LeadSource = leadFiles[0] ?? derived!;
-  const idIndex = derived || idName === '$row' ? -1 : requireColumn(leadFiles[0]!, idName, 'input.leads.id', 'LS110', IN_MODEL);
+  const alt = model.alternatives;
+  const idIndex = derived || idName === '$row' ? -1 : requireColumn(leadFiles[0]!, idName, 'input.leads.id', 'LS110', IN_MODEL, alt);
   const activityFiles: CsvFile[] = [];
   const warnings: RunWarning[] = [];
   for (const a of o.activities) {
     const f = await openInput(a, 'activities', o);
     const ai = model.input.activities;
-    requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', IN_MODEL);
-    requireColumn(f, ai.type, 'input.activities.type', 'LS110', IN_MODEL);
-    requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', IN_MODEL);
+    requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', IN_MODEL, alt);
+    requireColumn(f, ai.type, 'input.activities.type', 'LS110', IN_MODEL, alt);
+    requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', IN_MODEL, alt);
     warnings.push(...missingRuleColumns(model, f.header, f.path));
     activityFiles.push(f);
   }
 
   const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir, o.outputFs ? { fs: o.outputFs } : {}) : OutputSet.discarding();
+  let fastFolds: FastFolds | undefined;
   try {
     const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
     const summary = new SummaryBuilder(cm);
@@ -154,6 +177,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const inputs: InputFacts[] = [];
 
     let changes: ChangeTracker | undefined;
+    let previousLeads: Map<string, PreviousLead> | undefined;
     if (o.previous !== undefined) {
       if (idName === '$row' && !derived) {
         throw new InputError('LS112', '--previous needs lead ids: the model numbers rows ($row)', o.previous, undefined, 'set input.leads.id to the id column of the leads file');
@@ -161,20 +185,30 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       if (o.handoffBand !== undefined && !model.bands.some((b) => b.name.toLowerCase() === o.handoffBand!.toLowerCase())) {
         throw new InputError('LS113', `--handoff-band "${o.handoffBand}" is not a band of the model`, o.modelPath, undefined, `bands are: ${model.bands.map((b) => b.name).join(', ')}`);
       }
-      changes = new ChangeTracker(model.bands, await readPrevious(o.previous, leadsFile.header[Math.max(0, idIndex)]!), o.previous, o.handoffBand);
+      // read now (a bad file stops the run early); matched once every lead id is known (below)
+      previousLeads = await readPrevious(o.previous, leadsFile.header[Math.max(0, idIndex)]!);
     }
 
-    // Large activity files start folding on worker threads now, while this thread reads the leads.
-    const parallel = await startParallelFolds(activityFiles, {
+    // Large activity files start folding on worker threads now, while this thread reads the leads. On
+    // the fast path, plain UTF-8 files are folded from their bytes (bytes/fast-activities.ts).
+    const foldOptions = {
       model,
       asOfMs: o.asOfMs,
       ...(o.encoding ? { encoding: o.encoding } : {}),
       formulaGuard: guard,
-      scratch: (name) => outputs.scratch(name),
+      scratch: (name: string) => outputs.scratch(name),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    });
+    };
+    fastFolds = tryFast && !derived ? await startFastFolds(activityFiles, foldOptions) : undefined;
+    const rest = activityFiles.filter((_, k) => !fastFolds?.parts[k]);
+    const restParallel = await startParallelFolds(rest, foldOptions);
+    const parallel: (Promise<FoldedPart[]> | undefined)[] = activityFiles.map((f, k) => fastFolds?.parts[k] ?? restParallel[rest.indexOf(f)]);
+    restParallel.length = 0;
 
     // 1. Leads.
+    const only = leadFiles.length === 1 ? leadFiles[0]! : undefined;
+    const fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.path, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
+    o.onPhase?.(`path ${fast ? 'fast' : 'reference'}`, 0);
     const ids: string[] = [];
     const raws = new RecordStore();
     let lines = new Float64Array(1024);
@@ -217,7 +251,22 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       return n;
     };
     const firstSeen = (k: number) => `${leadFiles.length > 1 ? `${leadFiles[fileOf[k]!]!.path}:` : 'line '}${lines[k]}`;
-    for (let lf = 0; lf < leadFiles.length; lf++) {
+    if (fast) {
+      only!.close();
+      await fast.read();
+      let rejected = 0;
+      for (const r of fast.rejects) {
+        rejected++;
+        summary.addRejectedLead(r.reason);
+        await rejects.add(only!.path, r.line, r.reason, r.detail, r.raw);
+      }
+      summary.blankLines += fast.blank;
+      leadRows = fast.rows;
+      rowsOf[0] = fast.rows;
+      rejectedOf[0] = rejected;
+      o.onProgress?.({ file: only!.path, bytesRead: only!.totalBytes ?? 0, ...(only!.totalBytes !== undefined ? { totalBytes: only!.totalBytes } : {}), rows: fast.rows });
+    }
+    for (let lf = 0; lf < (fast ? 0 : leadFiles.length); lf++) {
       const file = leadFiles[lf]!;
       let rows = 0;
       let rejected = 0;
@@ -252,17 +301,21 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     }
     // Quality rejects are added below; the reject-rate check runs once they are known.
 
-    const phase = process.env.LEADSCORE_PHASES ? (name: string) => process.stderr.write(`phase ${name} ${Date.now() - started} ms rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`) : undefined;
+    const phase = o.onPhase ? (name: string) => o.onPhase!(name, Date.now() - started) : undefined;
     phase?.('leads');
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order. Without lead
     // files, each lead id met for the first time becomes a lead (its one cell: the id).
-    const fold = new EngagementFold(cm, derived ? 0 : ids.length);
+    const fold = new EngagementFold(cm, derived ? 0 : fast ? fast.size : ids.length);
+    let newestActivityMs = -Infinity;
     const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
     for (let fi = 0; fi < activityFiles.length; fi++) {
       const f = activityFiles[fi]!;
       let parts: FoldedPart[];
       try {
         parts = (await parallel[fi]) ?? [await foldInThread(f, cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
+        // the parts are merged below and dropped: nothing else may hold their folds
+        parallel[fi] = undefined;
+        if (fastFolds) fastFolds.parts[fi] = undefined;
       } catch (e) {
         const err = e as Error & { code?: string };
         if (err.code?.startsWith('LS')) throw new InputError(err.code, err.message, f.path);
@@ -275,8 +328,11 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
           for (const id of part.ids) if (!byId.has(id)) keep(id, 0, id, 0);
           fold.ensure(ids.length);
         }
-        const orphans = fold.merge(part.state, slotMap(part.ids, byId));
+        const keys = (part as Partial<BytePart>).keys;
+        const map = keys ? (fast ? fast.index.map(keys) : keySlots(keys, byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, byId);
+        const orphans = fold.merge(part.state, map);
         const c = part.counts;
+        if (c.newestMs !== undefined && c.newestMs > newestActivityMs) newestActivityMs = c.newestMs;
         rows += c.rows;
         rejected += c.rejected;
         counts.used += c.used - orphans.used;
@@ -297,7 +353,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
     }
     phase?.('activities');
-    const n = ids.length;
+    const n = fast ? fast.size : ids.length;
     if (derived) leadRows = n;
     // The inputs' sha256 for the run record: large files on worker threads, started now so that they
     // use the core the folding threads have just freed while this thread scores and writes.
@@ -306,11 +362,32 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     // points, the flags as an interned set; the text is made when the row is written.
     const scorer = new LeadScorer(cm, fold);
     const accounts = model.accounts ? new AccountBuilder(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv }) : undefined;
-    const store = new ScoredStore(n, cm.interests.length);
+    const store = new ScoredStore(n, cm.interests.length, fast !== undefined);
     const scored: number[] = [];
     const sourceOf = (i: number): LeadSource => (fileOf.length ? leadFiles[fileOf[i]!]! : leadsFile);
-    for (let i = 0; i < n; i++) {
-      const raw = raws.get(i);
+    // The fast path scores on both cores (bytes/parallel-score.ts); the parts are added in lead order.
+    const parallelScore = fast !== undefined && !accounts && !o.onScored && n >= PARALLEL_MIN_LEADS;
+    const records = fast && !parallelScore ? fast.records() : undefined;
+    const lineOf = (i: number) => (fast ? fast.lines[i]! : lines[i]!);
+    if (parallelScore) {
+      const parts = await scoreInParallel({ leads: fast, fold, store, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: only!.knownHeader().trailingDelimiter, model, asOfMs: o.asOfMs });
+      const rejected = new Uint8Array(n);
+      for (const { from, to, result } of parts) {
+        store.adopt(from, to, result);
+        for (const r of result.rejects) {
+          rejectedOf[0]!++;
+          summary.addRejectedLead(r.reason);
+          rejected[r.slot] = 1;
+          const p = rejects.add(only!.path, r.line, r.reason, r.detail, r.raw);
+          if (p) await p;
+        }
+        summary.addScoredPart(result.summary);
+        for (const [field, k] of result.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
+      }
+      for (let i = 0; i < n; i++) if (!rejected[i]) scored.push(i);
+    }
+    if (!parallelScore) for (let i = 0; i < n; i++) {
+      const raw = records ? recordText(records.next()) : raws.get(i);
       const source = sourceOf(i);
       const row = source.split(raw);
       const outcome = scorer.score(row, i);
@@ -318,15 +395,15 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
         if (leadFiles.length) rejectedOf[fileOf.length ? fileOf[i]! : 0]!++;
         summary.addRejectedLead(outcome.reason);
         const q = cm.rules[outcome.slot]!;
-        const p = rejects.add(source.path, lines[i]!, outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raw);
+        const p = rejects.add(source.path, lineOf(i), outcome.reason, `quality check "${q.id}" (${q.path}) rejects this lead`, raw);
         if (p) await p;
         continue;
       }
       const top = topContributions(outcome.lead.contributions, MAX_REASONS);
       summary.addScored(outcome.lead, top);
-      o.onScored?.({ index: i, id: ids[i]!, row, lead: outcome.lead, cm });
+      if (o.onScored) o.onScored({ index: i, id: ids[i]!, row, lead: outcome.lead, cm });
       store.set(i, outcome.lead, top);
-      accounts?.add(i, row, ids[i]!, outcome.lead.score, outcome.lead.fit, outcome.lead.interests);
+      if (accounts) accounts.add(i, row, ids[i]!, outcome.lead.score, outcome.lead.fit, outcome.lead.interests);
       scored.push(i);
     }
     summary.leadsRead = leadRows;
@@ -335,57 +412,72 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
 
     phase?.('score');
     // 4. Rank and write: scored.csv, and each row again in its band file (and crossed.csv).
-    const order = Uint32Array.from(scored);
-    const idNumber = leadIdNumbers(ids);
-    const { score, fit } = store;
-    order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+    const { score } = store;
+    // the fast path keeps no id strings: the tie-break reads them only for ids that are not numbers
+    // (all numbers: only equal numbers written differently, "7" and "07", read the text: made on demand)
+    const order = !fast ? rankOrder(scored, ids, score, store.fit) : fastRankOrder(fast, scored, score, store.fit);
     phase?.('sort');
     accounts?.finish();
-    const header = [
-      ...leadsFile.header,
-      'rank', 'score', 'band', 'grade', 'fit', 'engagement', 'flags', 'reasons',
-      ...cm.interests.map((x) => `interest_${x}`),
-      ...(model.segments?.length ? ['segment'] : []),
-      ...(accounts ? ['account', 'account_score'] : []),
-      ...(changes ? ['previous_score', 'previous_band', 'change'] : []),
-    ];
-    const headerLine = csvLine(header, false);
+    if (previousLeads) {
+      // yesterday's ids as today's: `'+5i60kub` (written by a formula guard) is `+5i60kub` when unambiguous
+      changes = new ChangeTracker(model.bands, unguardPreviousIds(previousLeads, (id) => byId.has(id)), o.previous!, o.handoffBand);
+      previousLeads = undefined;
+    }
+    const layout = scoredLayout(leadsFile.header, cm, { accounts: !!accounts, previous: !!changes });
+    const header = layout.header;
+    // header cells are guarded like any other cell (an export's header can hold a formula too)
+    const headerLine = csvLine(header, guard);
     const scoredOut = outputs.file('scored.csv');
     await scoredOut.write(headerLine);
     const bandOuts = model.bands.map((b) => outputs.file(bandFileName(b.name)));
     for (const b of bandOuts) await b.write(headerLine);
     const crossedOut = changes ? outputs.file('crossed.csv') : undefined;
     if (crossedOut) await crossedOut.write(headerLine);
-    const extra = new Array<string>(header.length - leadsFile.header.length);
-    // cells that are always plain numbers (rank, score, fit, engagement, interests, account_score,
-    // previous_score) need no quoting and no formula guard
-    const numeric = header.slice(leadsFile.header.length).map((h) => NUMERIC_COLUMNS.has(h) || h.startsWith('interest_'));
-    const nExtra = extra.length;
-    const passThroughs = (leadFiles.length ? leadFiles : [leadsFile]).map((f) => rawPassThrough(f, guard));
-    for (let r = 0; r < order.length; r++) {
+    const extra = new Array<string>(layout.cells.length);
+    // cells that are always plain numbers need no quoting and no formula guard
+    const numeric = layout.numeric;
+    // the join keys are never changed by the formula guard (docs/input.md "Formula guard"): the lead id
+    // column, the column accounts are grouped by, and the account column
+    const leadKeys = leadsFile.header.map((_, k) => k === idIndex || (derived !== undefined && k === 0));
+    if (model.accounts?.by.kind === 'column') {
+      const k = columnMatcher(leadsFile.header)(model.accounts.by.field);
+      if (k >= 0) leadKeys[k] = true;
+    }
+    const extraKeys = layout.cells.map((h) => h === 'account');
+    const passThroughs = (leadFiles.length ? leadFiles : [leadsFile]).map((f) => rawPassThrough(f, guard, leadKeys));
+    releaseFold(fold); // (on the parallel path, already released once sliced)
+    // The fast path writes on both cores (bytes/ranked-write.ts), reading the records again from the file.
+    const parallelWrite = fast !== undefined && !accounts && !changes && !crossedOut && order.length >= PARALLEL_MIN_LEADS;
+    if (parallelWrite) {
+      await writeRanked({
+        order, store, leads: fast, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: only!.knownHeader().trailingDelimiter,
+        model, asOfMs: o.asOfMs, guard, numeric, scratch: (name) => outputs.scratch(name), scored: scoredOut, bands: bandOuts,
+      });
+    }
+    const recordBytes = fast && !parallelWrite ? new RecordBytes(fast, only!.path) : undefined;
+    if (!parallelWrite) for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
       const bi = store.band[i]!;
       store.cells(i, r + 1, cm, extra);
       if (accounts) {
         const a = accounts.accountOf(i);
-        const at = nExtra - (changes ? 5 : 2);
-        extra[at] = a?.account ?? '';
-        extra[at + 1] = a ? formatFixed2(a.score) : '';
+        extra[layout.account] = a?.account ?? '';
+        extra[layout.accountScore] = a ? formatFixed2(a.score) : '';
       }
       let crossed = false;
       if (changes) {
         const c = changes.record(ids[i]!, score[i]!, bi);
-        extra[nExtra - 3] = c.previous ? formatFixed2(c.previous.score) : '';
-        extra[nExtra - 2] = c.previous ? c.previous.band : '';
-        extra[nExtra - 1] = c.change;
+        extra[layout.previousScore] = c.previous ? formatFixed2(c.previous.score) : '';
+        extra[layout.previousBand] = c.previous ? c.previous.band : '';
+        extra[layout.change] = c.change;
         crossed = c.crossed;
       }
       // an unchanged record is copied as bytes; others are split and written cell by cell
-      const rawBytes = raws.bytes(i);
-      const tail = scoreCells(extra, numeric, guard);
+      const rawBytes = recordBytes ? recordBytes.bytes(i) : raws.bytes(i);
+      const tail = scoreCells(extra, numeric, guard, extraKeys);
       const k = fileOf.length ? fileOf[i]! : 0;
       const pass = passThroughs[k]!(rawBytes);
-      const head = pass ? undefined : csvLine(sourceOf(i).split(raws.get(i)), guard).slice(0, -1) + ',';
+      const head = pass ? undefined : csvLine(sourceOf(i).split(recordBytes ? asciiOrUtf8(rawBytes, 0, rawBytes.length) : raws.get(i)), guard, leadKeys).slice(0, -1) + ',';
       let p = writeRow(scoredOut, rawBytes, head, tail);
       if (p) await p;
       if (bi >= 0 && (p = writeRow(bandOuts[bi]!, rawBytes, head, tail))) await p;
@@ -396,7 +488,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       const out = outputs.file('accounts.csv');
       await out.write(csvLine(accounts.header(), false));
       for (const r of accounts.rows()) {
-        const p = out.write(csvLine(accounts.cells(r), guard));
+        const p = out.write(csvLine(accounts.cells(r), guard, ACCOUNT_KEYS));
         if (p) await p;
       }
       for (const [field, k] of accounts.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
@@ -429,6 +521,21 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
       changes?.summary(),
       accounts?.stats(),
     );
+    // run warnings (LS171–LS176): a run that succeeded but may be useless; --strict stops it here,
+    // before anything is published
+    const useless = runWarnings(result, model, {
+      activityInputs: o.activities.length,
+      newestActivityMs: Number.isFinite(newestActivityMs) ? newestActivityMs : undefined,
+      asOfMs: o.asOfMs,
+    });
+    if (useless.length) {
+      warnings.push(...useless);
+      result.warnings = [...(result.warnings ?? []), ...useless];
+      if (o.strict) {
+        const w = useless[0]!;
+        throw new InputError(w.code, `${w.message} (--strict: a run warning stops the run${useless.length > 1 ? `; ${useless.length - 1} more: ${useless.slice(1).map((x) => x.code).join(', ')}` : ''})`, leadPaths[0] ?? o.activities[0], undefined, w.hint);
+      }
+    }
     const formats = o.formats ?? ALL_FORMATS;
     if (formats.has('json')) await outputs.file('summary.json').write(JSON.stringify(result, null, 2) + '\n');
     if (formats.has('md')) await outputs.file('summary.md').write(summaryToMarkdown(result));
@@ -440,6 +547,7 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const files = ['scored.csv', ...model.bands.map((b) => bandFileName(b.name)), ...(accounts ? ['accounts.csv'] : []), ...(changes ? ['crossed.csv'] : []), 'rejects.csv', ...(['md', 'json', 'html'] as const).filter((f) => formats.has(f)).map((f) => `summary.${f}`)];
     return { summary: result, warnings, ...(o.outDir !== undefined ? { outDir: o.outDir } : {}), files };
   } catch (e) {
+    fastFolds?.stop();
     await outputs.abort();
     throw e;
   }
@@ -487,54 +595,38 @@ async function openLeadFiles(paths: readonly string[], o: ScoreRunOptions): Prom
   return files;
 }
 
+/** accounts.csv columns the formula guard never changes: `account` and `best_lead` (join keys). */
+const ACCOUNT_KEYS = [false, true, false, false, false, true];
+
 export { bandFileName };
 
-/**
- * Whether a lead's record can be copied to scored.csv as it was read (its UTF-8 bytes): a
- * comma-delimited file, no quotes or line breaks, exactly the header's number of fields, and (with the
- * formula guard) no field starting like a formula. Otherwise it is split and written cell by cell.
- */
-function rawPassThrough(file: LeadSource, guard: boolean): (raw: Uint8Array) => boolean {
-  if (file.delimiter !== ',') return () => false;
-  const commas = file.header.length - 1;
-  return (raw) => {
-    let n = 0;
-    let start = true;
-    for (let k = 0; k < raw.length; k++) {
-      const c = raw[k]!;
-      if (c === 44) {
-        n++;
-        start = true;
-        continue;
-      }
-      if (c === 34 || c === 13 || c === 10) return false;
-      if (start) {
-        // = + - @ TAB: the formula guard may have to change this cell
-        if (guard && (c === 61 || c === 43 || c === 45 || c === 64 || c === 9)) return false;
-        start = false;
-      }
-    }
-    return n === commas;
-  };
+/** Fewer leads than this are scored and written on the main thread (threads cost ~50 ms to start). */
+const PARALLEL_MIN_LEADS = Number(process.env.LEADSCORE_PARALLEL_MIN_LEADS ?? 20_000);
+
+/** The leads' slots of ids met as bytes (-1: not a lead). */
+function keySlots(keys: IdKeys, byId: ReadonlyMap<string, number>): Int32Array {
+  const dec = new TextDecoder();
+  const out = new Int32Array(keys.size);
+  for (let j = 0; j < keys.size; j++) out[j] = byId.get(dec.decode(keys.bytes.subarray(keys.offsets[j]!, keys.offsets[j + 1]!))) ?? -1;
+  return out;
 }
 
-/** One row of scored.csv (or a band or crossed file): the record's bytes or its re-written cells, then the score cells. */
-function writeRow(out: OutputFile, raw: Uint8Array, head: string | undefined, tail: string): Promise<void> | void {
-  if (head !== undefined) return out.write(head + tail);
-  const p = out.writeBytes(raw);
-  if (p) return p.then(() => out.write(',' + tail));
-  return out.write(',' + tail);
+function recordText(r: IteratorResult<{ i: number; bytes: Buffer }>): string {
+  if (r.done) throw new Error('leads file: fewer records on the second read');
+  return asciiOrUtf8(r.value.bytes, 0, r.value.bytes.length);
 }
 
-/** Copy a spill file (rejects.csv lines written by a worker) into an output, in order. */
-async function appendFile(out: OutputFile, path: string): Promise<void> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const p = out.write(chunk);
-      if (p) await p;
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+/** rankOrder on the fast path, which keeps no id strings (the same comparison, compareIds). */
+function fastRankOrder(fast: FastLeads, scored: readonly number[], score: ArrayLike<number>, fit: ArrayLike<number>): Uint32Array {
+  const order = Uint32Array.from(scored);
+  const idNumber = fast.idNumbers();
+  const ids = idNumber.some((x) => x !== x) ? Array.from({ length: fast.size }, (_, i) => fast.id(i)) : idsOnDemand(fast);
+  order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+  return order;
 }
+
+/** The fast path's lead ids as an array whose elements are made when read (see the tie-break). */
+function idsOnDemand(fast: FastLeads): readonly string[] {
+  return new Proxy([] as string[], { get: (_t, k) => (typeof k === 'string' && /^\d+$/.test(k) ? fast.id(Number(k)) : undefined) });
+}
+

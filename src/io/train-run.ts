@@ -11,19 +11,28 @@ import { ReplacingFile, stdoutFile, type OutputFile } from './output.js';
 import { columnMatcher } from '../core/columns.js';
 import { detectPlaceholders } from '../core/detect.js';
 import { findLeadId } from '../core/init/recognise.js';
-import { makeNulls, type NumberFormat, parseTimestamp, present } from '../core/value.js';
+import { makeNulls, type NumberFormat, present } from '../core/value.js';
 import { DEFAULT_NULL_VALUES, type Band, type FitRule, type PredictiveSection } from '../core/model/types.js';
 import type { TrainColumn } from '../core/learn/encode.js';
-import { ActivityFeatureFold } from '../core/learn/activity-features.js';
+import { ActivityFeatureFold, activityFeatureModel } from '../core/learn/activity-features.js';
+import { ActivityFolder } from '../core/score/activity-fold.js';
+import { compileModel, type ScoringEnv } from '../core/score/compiled.js';
+import type { Model } from '../core/model/types.js';
 import { reliability, type Reliability } from '../core/learn/metrics.js';
 import { bandFigures, type BandFigures, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
+import { readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
 import { compilePredictive } from '../core/score/predictive.js';
 
 export interface TrainRunOptions {
   leads: string;
-  outcome: string;
+  /** The outcome column (of the leads, or of outcomesFile); without it, being in outcomesFile is the outcome. */
+  outcome?: string;
+  /** A CSV of outcomes, LEFT-joined on the lead id: a lead not in it did not convert. */
+  outcomesFile?: string;
+  /** The id column of outcomesFile (default: the lead id column). */
+  outcomesId?: string;
   positive?: string;
   features?: string[];
   exclude?: string[];
@@ -47,6 +56,12 @@ export interface TrainRunOptions {
   activityLeadId?: string;
   activityType?: string;
   activityTimestamp?: string;
+  /**
+   * A model whose reading of the activities train adopts (train -m): its activity columns, null_values,
+   * date_format, engagement.window_days and bot_filter. The trained model keeps them, so that score
+   * computes the activity.* features as train did.
+   */
+  model?: Model;
   version: string;
   command: string;
   /** A note for the user (printed by the CLI, e.g. a feature left out). */
@@ -67,9 +82,14 @@ export interface TrainRunResult {
   positiveLabel: string;
   idColumn: string;
   files: string[];
-  activities?: { used: number; future: number; orphans: number; rejected: number };
+  activities?: { used: number; future: number; orphans: number; rejected: number; outside_window?: number; bot_filter?: number };
+  /** With --outcomes: how the file joined the leads. */
+  join?: OutcomesJoin;
 }
 
+
+/** Train reads no e-mail address for quality checks. */
+const NO_ENV: ScoringEnv = { isDisposableDomain: () => false };
 
 function firstColumn(file: CsvFile, names: readonly string[]): string | undefined {
   const m = columnMatcher(file.header);
@@ -99,6 +119,58 @@ export function roundSection(s: PredictiveSection): PredictiveSection {
   };
 }
 
+/**
+ * The activity.* features of the leads `ids` (in that order): every activity file through the fold score
+ * uses (ActivityFolder: row checks with date_format and null_values, as-of, window, bot filter); the
+ * activities it counts feed the features.
+ */
+export async function foldActivityFeatures(
+  o: Pick<TrainRunOptions, 'activities' | 'asOfMs' | 'activityLeadId' | 'activityType' | 'activityTimestamp' | 'model' | 'delimiter' | 'encoding'>,
+  ids: readonly string[],
+  idColumn: string,
+  nullValues: readonly string[],
+): Promise<{ fold: ActivityFeatureFold; facts: NonNullable<TrainRunResult['activities']>; activityInput: { leadId: string; type: string; timestamp: string } }> {
+  const features = new ActivityFeatureFold(ids.length, o.asOfMs);
+  let activityInput: { leadId: string; type: string; timestamp: string } | undefined;
+  const slot = new Map(ids.map((id, i) => [id, i]));
+  const facts = { used: 0, future: 0, orphans: 0, rejected: 0, outside_window: 0, bot_filter: 0 };
+  const base = o.model?.input.activities;
+  for (const path of o.activities) {
+    const f = await openInput(path, 'activities', o);
+    const leadIdName = o.activityLeadId ?? base?.leadId ?? firstColumn(f, ['lead_id', idColumn === '$row' ? 'lead_id' : idColumn]) ?? 'lead_id';
+    const typeName = o.activityType ?? base?.type ?? firstColumn(f, ['activity_type', 'type']) ?? 'activity_type';
+    const tsName = o.activityTimestamp ?? base?.timestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
+    requireColumn(f, leadIdName, 'lead id of an activity (--activity-lead-id)');
+    requireColumn(f, typeName, 'activity type (--activity-type)');
+    requireColumn(f, tsName, 'activity timestamp (--activity-timestamp)');
+    activityInput ??= { leadId: leadIdName, type: typeName, timestamp: tsName };
+    // the fold score uses: its row checks, as-of, window and bot filter decide what the features count
+    const cm = compileModel(activityFeatureModel(o.model, { leadId: leadIdName, type: typeName, timestamp: tsName }, nullValues), { leadHeader: [], asOfMs: o.asOfMs, env: NO_ENV });
+    const folder = new ActivityFolder(cm, f.header, () => undefined, {
+      trace: (a) => {
+        if (a.status === 'rejected') return;
+        const s = slot.get(a.leadId);
+        if (s === undefined) facts.orphans++;
+        else if (a.status === 'counted') {
+          facts.used++;
+          features.add(s, a.type, a.t);
+        } else if (a.status === 'after_as_of') facts.future++;
+        else if (a.status === 'outside_window') facts.outside_window++;
+        else facts.bot_filter++;
+      },
+    });
+    for await (const batch of f.batches((b) => folder.badRow(b))) folder.addBatch(batch);
+    folder.finish();
+    facts.rejected += folder.counts.rejected;
+  }
+  const { outside_window, bot_filter, ...rest } = facts;
+  return {
+    fold: features,
+    facts: { ...rest, ...(outside_window ? { outside_window } : {}), ...(bot_filter ? { bot_filter } : {}) },
+    activityInput: activityInput!,
+  };
+}
+
 /** Above this expected calibration error (5 points of score) train warns that the score is not a reliable chance. */
 const ECE_WARN = 0.05;
 
@@ -109,7 +181,9 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   const note = o.onNote ?? (() => undefined);
   const leads = await openInput(o.leads, 'leads', o);
   const header = leads.header.map((h) => h.trim());
-  const outcomeIdx = requireColumn(leads, o.outcome, '--outcome', 'LS140');
+  if (o.outcome === undefined && !o.outcomesFile) throw new InputError('LS140', 'no outcome: give --outcome COLUMN, or --outcomes FILE', o.leads);
+  const outcomeIdx = o.outcomesFile ? -1 : requireColumn(leads, o.outcome!, '--outcome', 'LS140');
+  const outcomeName = o.outcome ?? basename(o.outcomesFile ?? 'outcomes');
   const match = columnMatcher(header);
   for (const name of [...(o.features ?? []), ...(o.exclude ?? []), ...(o.keep ?? [])]) {
     if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude / --keep', 'LS146');
@@ -127,8 +201,9 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     }
   }
   const notOutcome = new Set([outcomeIdx]);
-  const placeholders = o.nullValues ? [] : detectPlaceholders(header, fieldsOf, notOutcome);
-  const nullValues = o.nullValues ?? [...DEFAULT_NULL_VALUES];
+  // null values: --null-values, else the base model's (-m), else the defaults and the placeholders found
+  const placeholders = o.nullValues || o.model ? [] : detectPlaceholders(header, fieldsOf, notOutcome);
+  const nullValues = o.nullValues ?? (o.model ? [...o.model.input.leads.nullValues] : [...DEFAULT_NULL_VALUES]);
   for (const p of placeholders) if (!nullValues.some((v) => v.trim().toLowerCase() === p.token.toLowerCase())) nullValues.push(p.token);
   for (const p of placeholders) {
     note('note', `treating "${p.token}" as missing (a placeholder: ${p.columns.map((c) => `${c.count} in ${c.name}`).join(', ')}); --null-values sets the list`);
@@ -137,6 +212,15 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   const idColumn = o.id ?? findLeadId(header, fieldsOf.slice(0, ID_SAMPLE_ROWS), notOutcome) ?? '$row';
   const idIdx = idColumn === '$row' ? -1 : requireColumn(leads, idColumn, '--id');
   if (!o.id) note('note', idColumn === '$row' ? 'no lead id column recognised: leads are keyed by their data row ($row); --id names one' : `lead id: ${idColumn} (--id chooses another)`);
+  // --outcomes: read once the lead id column and the null values are known; LEFT-joined on the lead id below
+  let table: OutcomesTable | undefined;
+  if (o.outcomesFile) {
+    table = await readOutcomesTable({
+      file: o.outcomesFile, idColumn: o.outcomesId ?? (idColumn === '$row' ? 'row' : idColumn),
+      ...(o.outcome !== undefined ? { outcome: o.outcome } : {}), ...(o.positive !== undefined ? { positive: [o.positive] } : {}),
+      nulls, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}),
+    });
+  }
   const excluded = new Set([outcomeIdx, idIdx, ...(o.exclude ?? []).map((n) => match(n))]);
   const wanted = o.features ? new Set(o.features.map((n) => match(n)).filter((i) => i >= 0)) : undefined;
   const candidates = header.map((_, i) => i).filter((i) => !excluded.has(i) && (!wanted || wanted.has(i)));
@@ -144,6 +228,9 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   // --- one array of present cells per candidate column
   const cells: (string | undefined)[][] = candidates.map(() => []);
   const outcomes: (string | undefined)[] = [];
+  /** With --outcomes: the row's lead is not in the outcomes file (a negative). */
+  const notInFile: boolean[] = [];
+  let matched = 0;
   const ids: string[] = [];
   const lines: number[] = [];
   const raws: string[] = [];
@@ -151,12 +238,19 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   fieldsOf.forEach((fields, r) => {
     const dataRow = r + 1;
     // an empty outcome is kept until the column's kind is known (a negative in a date column)
-    const y = present(fields[outcomeIdx], nulls);
     const id = idIdx < 0 ? String(dataRow) : present(fields[idIdx], nulls);
     if (id === undefined || seen.has(id)) {
       skipped.duplicateIds++;
       return;
     }
+    let y: string | undefined;
+    if (table) {
+      // the LEFT join: a lead not in the outcomes file did not convert
+      const inFile = table.byId.has(id);
+      notInFile.push(!inFile);
+      if (inFile) matched++;
+      y = inFile ? (table.rule.kind === 'presence' ? 'in file' : table.byId.get(id)) : undefined;
+    } else y = present(fields[outcomeIdx], nulls);
     seen.add(id);
     ids.push(id);
     lines.push(dataRow);
@@ -166,26 +260,27 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   });
   fieldsOf.length = 0;
   // --- outcome: the converted rule (core/learn/converted.ts); --positive replaces the converted words
-  const presentOutcomes = outcomes.filter((v): v is string => v !== undefined);
-  if (presentOutcomes.length === 0) throw new InputError('LS144', `no row with an outcome in column "${o.outcome}"`, o.leads, undefined, 'check --outcome and the null values');
+  const presentOutcomes = outcomes.filter((v, i) => v !== undefined && !notInFile[i]) as string[];
+  const join: OutcomesJoin | undefined = table ? { matched, unmatched: outcomes.length - matched, idsNotFound: table.byId.size - matched } : undefined;
+  if (!table && presentOutcomes.length === 0) throw new InputError('LS144', `no row with an outcome in column "${outcomeName}"`, o.leads, undefined, 'check --outcome and the null values');
   const labels = new Map<string, { label: string; count: number }>();
-  for (const v of presentOutcomes) {
+  for (const v of table ? [...table.byId.values()].filter((x): x is string => x !== undefined) : presentOutcomes) {
     const k = normaliseOutcome(v);
     const e = labels.get(k);
     if (e) e.count++;
     else labels.set(k, { label: v, count: 1 });
   }
   if (o.positive !== undefined && !labels.has(normaliseOutcome(o.positive))) {
-    throw new InputError('LS144', `--positive "${o.positive}" is not a value of column "${o.outcome}"`, o.leads, undefined,
+    throw new InputError('LS144', `--positive "${o.positive}" is not a value of column "${outcomeName}"`, o.outcomesFile ?? o.leads, undefined,
       `values: ${[...labels.values()].slice(0, 10).map((l) => `"${l.label}"`).join(', ')}`);
   }
-  const rule = convertedRuleFor([...labels.values()].map((l) => l.label), o.positive !== undefined ? [o.positive] : undefined);
+  const rule = table ? table.rule : convertedRuleFor([...labels.values()].map((l) => l.label), o.positive !== undefined ? [o.positive] : undefined);
   if (rule.kind === 'words' && ![...labels.values()].some((l) => rule.converted(l.label))) {
-    throw new InputError('LS144', `cannot tell which value of "${o.outcome}" is the positive outcome: none of its ${labels.size} distinct values means converted`, o.leads, undefined,
+    throw new InputError('LS144', `cannot tell which value of "${outcomeName}" is the positive outcome: none of its ${labels.size} distinct values means converted`, o.outcomesFile ?? o.leads, undefined,
       `name it with --positive, e.g. --positive ${JSON.stringify([...labels.values()][0]?.label ?? 'won')}`);
   }
   // rows without an outcome: left out of a word column, negatives of a date column
-  const keepRow = outcomes.map((v) => v !== undefined || rule.missingIsNegative);
+  const keepRow = outcomes.map((v, i) => v !== undefined || rule.missingIsNegative || !!notInFile[i]);
   skipped.missingOutcome = keepRow.filter((k) => !k).length;
   if (skipped.missingOutcome) {
     const compact = <T>(a: T[]): void => {
@@ -196,13 +291,14 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     compact(ids);
     compact(lines);
     compact(outcomes);
+    if (table) compact(notInFile);
     if (o.holdoutOut) compact(raws);
     for (const c of cells) compact(c);
   }
   const n = outcomes.length;
   const y = new Uint8Array(n);
-  outcomes.forEach((v, i) => (y[i] = v !== undefined && rule.converted(v) ? 1 : 0));
-  const positiveLabel = rule.kind === 'dates' ? 'a date' : rule.kind === 'positive' ? labels.get(normaliseOutcome(o.positive!))!.label
+  outcomes.forEach((v, i) => (y[i] = !notInFile[i] && v !== undefined && rule.converted(v) ? 1 : 0));
+  const positiveLabel = rule.kind === 'presence' ? `in ${basename(o.outcomesFile!)}` : rule.kind === 'dates' ? 'a date' : rule.kind === 'positive' ? labels.get(normaliseOutcome(o.positive!))!.label
     : [...labels.values()].filter((l) => rule.converted(l.label)).map((l) => l.label).join(' / ');
 
   // --- activities
@@ -211,40 +307,10 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   let actFacts: TrainRunResult['activities'];
   let activityInput: { leadId: string; type: string; timestamp: string } | undefined;
   if (o.activities.length) {
-    fold = new ActivityFeatureFold(n, o.asOfMs);
-    const slot = new Map(ids.map((id, i) => [id, i]));
-    let orphans = 0;
-    let rejected = 0;
-    for (const path of o.activities) {
-      const f = await openInput(path, 'activities', o);
-      const leadIdName = o.activityLeadId ?? firstColumn(f, ['lead_id', idColumn === '$row' ? 'lead_id' : idColumn]) ?? 'lead_id';
-      const typeName = o.activityType ?? firstColumn(f, ['activity_type', 'type']) ?? 'activity_type';
-      const tsName = o.activityTimestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
-      const li = requireColumn(f, leadIdName, 'lead id of an activity (--activity-lead-id)');
-      const ti = requireColumn(f, typeName, 'activity type (--activity-type)');
-      const si = requireColumn(f, tsName, 'activity timestamp (--activity-timestamp)');
-      activityInput ??= { leadId: leadIdName, type: typeName, timestamp: tsName };
-      for await (const batch of f.batches(() => void rejected++)) {
-        for (const row of batch) {
-          const lid = row.fields[li]?.trim();
-          const type = row.fields[ti]?.trim();
-          const ts = row.fields[si]?.trim();
-          if (!lid || !type || !ts) {
-            rejected++;
-            continue;
-          }
-          const t = parseTimestamp(ts);
-          if (Number.isNaN(t)) {
-            rejected++;
-            continue;
-          }
-          const s = slot.get(lid);
-          if (s === undefined) orphans++;
-          else fold.add(s, type, t);
-        }
-      }
-    }
-    actFacts = { used: fold.used, future: fold.future, orphans, rejected };
+    const read = await foldActivityFeatures(o, ids, idColumn, nullValues);
+    fold = read.fold;
+    actFacts = read.facts;
+    activityInput = read.activityInput;
     const wantedActivity = o.features ? new Set(o.features.filter((f) => /^activity\./.test(f)).map((f) => f.toLowerCase())) : undefined;
     const excludedNames = new Set((o.exclude ?? []).map((f) => f.toLowerCase()));
     for (const c of fold.columns()) {
@@ -292,7 +358,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     note('warning', `the score read as a chance is off by ${(100 * calibration.ece).toFixed(1)} points on average on the ${r.holdout.length ? 'holdout' : 'training rows'} (expected calibration error; reliability table in the model header): rank by it, but read "score 30" as "about 30% converting" with care`);
   }
 
-  const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${o.outcome}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${outcomeName.replace(/\.csv(\.gz)?$/i, '')}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
   const yaml = modelYaml({
     o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput, calibration, bands,
   });
@@ -341,7 +407,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   }
   return {
     result: r, rows: n, skipped, holdoutAuc, positiveLabel, idColumn, files, bands, nullValues,
-    ...(calibration ? { calibration } : {}), ...(actFacts ? { activities: actFacts } : {}),
+    ...(calibration ? { calibration } : {}), ...(actFacts ? { activities: actFacts } : {}), ...(join ? { join } : {}),
   };
 }
 
@@ -398,7 +464,7 @@ export function modelYaml(x: YamlInput): string {
     ` Trained by leadscore ${o.version} on ${new Date().toISOString().slice(0, 10)}:`,
     `   ${o.command}`,
     ` rows: ${x.rows} (training ${r.train.length}, holdout ${r.holdout.length}; seed ${o.seed})`,
-    ` outcome: ${o.outcome} = ${x.positiveLabel}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
+    ` outcome: ${o.outcome ?? 'the lead'} = ${x.positiveLabel}${o.outcomesFile ? ` (${o.outcomesFile} left-joined on ${o.outcomesId ?? x.idColumn}; a lead not in it did not convert)` : ''}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
     ` features: ${usedFeatures.length} (${r.encodedColumns} encoded columns): ${usedFeatures.join(', ')}`,
     ...(left.length ? [` left out: ${left.join(', ')}`] : []),
     ...(leaks.length ? [' left out as possible leaks (they look recorded after the outcome; --keep NAME keeps one):', ...leaks.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
@@ -415,12 +481,33 @@ export function modelYaml(x: YamlInput): string {
   set('version', 1);
   set('name', x.name);
   set('description', card
-    ? `Points model (scorecard) fitted by leadscore train to predict ${o.outcome} = ${x.positiveLabel}.`
-    : `Logistic regression fitted by leadscore train: score = 100 x the probability that ${o.outcome} = ${x.positiveLabel}.`);
+    ? `Points model (scorecard) fitted by leadscore train to predict ${o.outcome ?? 'the lead'} = ${x.positiveLabel}.`
+    : `Logistic regression fitted by leadscore train: score = 100 x the probability that ${o.outcome ?? 'the lead'} = ${x.positiveLabel}.`);
+  // activity.* features are read as they were counted: the base model's date_format, window and bot filter
+  const baseActivities = o.model?.input.activities;
+  const baseEngagement = o.model?.engagement;
   set('input', {
     leads: { id: x.idColumn, null_values: x.nullValues },
-    ...(x.activityInput && !card ? { activities: { lead_id: x.activityInput.leadId, type: x.activityInput.type, timestamp: x.activityInput.timestamp } } : {}),
+    ...(x.activityInput && !card ? {
+      activities: {
+        lead_id: x.activityInput.leadId, type: x.activityInput.type, timestamp: x.activityInput.timestamp,
+        ...(baseActivities?.dateFormat ? { date_format: baseActivities.dateFormat } : {}),
+        ...(baseActivities?.numberFormat ? { number_format: baseActivities.numberFormat } : {}),
+      },
+    } : {}),
   });
+  if (x.activityInput && !card && (baseEngagement?.windowDays !== undefined || baseEngagement?.botFilter)) {
+    const bf = baseEngagement.botFilter;
+    set('engagement', {
+      ...(baseEngagement.windowDays !== undefined ? { window_days: baseEngagement.windowDays } : {}),
+      ...(bf ? {
+        bot_filter: {
+          ...(bf.burst ? { burst: { count: bf.burst.count, seconds: bf.burst.seconds } } : {}),
+          ...(bf.clicks ? { clicks: { types: bf.clicks.types, after: bf.clicks.after, seconds: bf.clicks.seconds, ...(bf.clicks.matchOn ? { match_on: bf.clicks.matchOn } : {}) } } : {}),
+        },
+      } : {}),
+    });
+  }
   if (card) {
     set('fit', { rules: card.rules.map(ruleToYaml) });
   } else {

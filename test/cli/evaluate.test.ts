@@ -148,18 +148,21 @@ describe('evaluate on the samples (activities, --outcomes, --as-of)', () => {
     expect(e.outcome.negatives).toBeGreaterThan(0);
   });
 
-  it('reports AUC as null with a reason when every lead has the same outcome (exit 0, Markdown on stdout)', () => {
+  it('exits 3 (LS143 / LS170), never an undefined AUC with exit 0, when every lead has the same outcome', () => {
+    // issue 13: this was exit 0 with "ROC AUC: not defined"; a backtest that cannot rank is an error now
     const dir = tempDir();
     const p = join(dir, 'outcomes.csv');
     writeFileSync(p, ['lead_id,stage', ...leads.map((l) => `${l.lead_id},lost`)].join('\n') + '\n');
-    const r = leadscore(['evaluate', ...sampleArgs, '--as-of', '2026-11-01', '--outcome', 'stage', '--outcomes', p]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('# Evaluation of b2b-saas');
-    expect(r.stdout).toMatch(/ROC AUC\*\*: not defined/);
-    const j = JSON.parse(leadscore(['evaluate', ...sampleArgs, '--as-of', '2026-11-01', '--outcome', 'stage', '--outcomes', p, '--json']).stdout) as Ev;
-    expect(j.model.auc).toBeNull();
-    expect(j.model.auc_reason).toMatch(/no positive/);
-    expect(j.model.ks).toBeNull();
+    const out = tempDir();
+    const r = leadscore(['evaluate', ...sampleArgs, '--as-of', '2026-11-01', '--outcome', 'stage', '--outcomes', p, '-o', out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('LS143');
+    expect(existsSync(join(out, 'evaluation.json'))).toBe(false);
+    writeFileSync(p, ['lead_id,stage', ...leads.map((l) => `${l.lead_id},won`)].join('\n') + '\n');
+    const w = leadscore(['evaluate', ...sampleArgs, '--as-of', '2026-11-01', '--outcome', 'stage', '--outcomes', p, '--json']);
+    expect(w.code).toBe(3);
+    expect(w.stderr).toContain('LS170');
+    expect(w.stdout).toBe('');
   });
 
   it('exits 3 (LS140 / LS141) for a missing column of the outcomes file', () => {

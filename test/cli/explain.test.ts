@@ -8,7 +8,15 @@ import { BANK_FULL, gunzipText } from '../helpers/data.js';
 interface X {
   lead: string;
   fit: { rules: { points: number }[]; total_before_cap: number; max: number | null; total: number };
-  engagement: { rules: { total: number; activities: { points: number; status: string }[] }[]; signals: { points: number }[]; total_before_cap: number; max: number | null; total: number };
+  engagement: {
+    rules: { id: string; total: number; total_before_max_points: number; max_points: number | null; activities: { file: string; line: number; points: number; status: string }[] }[];
+    other_activities: number;
+    activity_count: number;
+    signals: { points: number }[];
+    total_before_cap: number;
+    max: number | null;
+    total: number;
+  };
   quality: { points: number }[];
   adjustments: number;
   predictive: { probability: number; weight: number } | null;
@@ -34,12 +42,28 @@ function check(x: X, row: Record<string, string>) {
   expect(x.score.toFixed(2), x.lead).toBe(row.score);
   expect(x.band?.name ?? '').toBe(row.band);
   expect(x.reasons).toBe(row.reasons);
-  // each rule's counted activities add up to its total unless max_points cut it
+  // each rule's counted activities add up to its total before max_points, and max_points gives the total
+  const counted = new Set<string>();
   for (const r of x.engagement.rules) {
-    const counted = sum(r.activities.filter((a) => a.status === 'counted').map((a) => a.points));
-    if (Math.abs(counted) <= Math.abs(r.total) + 1e-6) expect(counted).toBeCloseTo(r.total, 3);
+    const points = sum(r.activities.filter((a) => a.status === 'counted').map((a) => a.points));
+    expect(Math.abs(points - r.total_before_max_points), `${x.lead} ${r.id}`).toBeLessThanOrEqual(1e-9);
+    const cap = r.max_points;
+    expect(r.total).toBe(cap === null ? r.total_before_max_points : Math.max(-cap, Math.min(cap, r.total_before_max_points)));
+    for (const a of r.activities) {
+      expect(a.status).toMatch(STATUS);
+      seen.add(a.status);
+      if (a.status !== 'counted') expect(a.points).toBe(0);
+      if (['counted', 'if_false', 'max_count'].includes(a.status)) counted.add(`${a.file}:${a.line}`);
+    }
   }
+  // the statuses are the fold's: the activities it took in (counted by a rule, or whose rule's condition
+  // fails or max_count leaves them out), with those of types no rule names, are exactly the ones the
+  // fold counted for the lead (activity_count, as signals see it)
+  expect(counted.size + x.engagement.other_activities, x.lead).toBe(x.engagement.activity_count);
 }
+
+const seen = new Set<string>();
+const STATUS = /^(counted|after_as_of|outside_window|if_false|max_count|bot_filter:(burst|scanner_click)|rejected:(missing_type|missing_timestamp|bad_timestamp))$/;
 
 const cases: [string, string, string[]][] = [
   ['models/b2b-saas.yaml', 'samples/leads.csv', ['samples/activities.csv']],
@@ -95,6 +119,13 @@ describe('explain adds up to scored.csv', () => {
     });
     expect(xs[0]!.predictive).not.toBeNull();
     expect(rows.length).toBe(200);
+  });
+
+  it('the samples above meet every kind of decision of the fold', () => {
+    for (const status of ['counted', 'after_as_of', 'outside_window', 'if_false', 'max_count', 'bot_filter:burst', 'bot_filter:scanner_click']) {
+      expect([...seen], status).toContain(status);
+    }
+    expect([...seen].some((s) => s.startsWith('rejected:'))).toBe(true);
   });
 
   it('without --lead it is a usage error', () => {

@@ -16,6 +16,23 @@ describe('leadscore sql', () => {
     for (const col of ['"rank"', 'AS score', 'AS band', 'AS grade', 'AS fit', 'AS engagement', 'AS flags', 'AS reasons', '"interest_events"', '"interest_buying"']) expect(r.stdout).toContain(col);
     expect(r.stdout.match(/^SELECT /gm)).toHaveLength(1);
   });
+  it('refuses a predictive model of weight 1 (LS190): score writes its reasons with the lead\'s values', () => {
+    const dir = tempDir('leadscore-sqlpred-');
+    try {
+      const model = join(dir, 'trained.yaml');
+      const base = readFileSync('models/b2b-saas.yaml', 'utf8');
+      const predictive = (w: number) => `${base}\npredictive:\n  intercept: -1\n  weight: ${w}\n  features:\n    - { name: employees, type: numeric, encoding: { transform: log1p, mean: 5, sd: 1.5 }, coefficient: 0.4 }\n`;
+      writeFileSync(model, predictive(1));
+      const r = leadscore(['sql', '-m', model, '--dialect', 'duckdb', '--as-of', '2026-11-01']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/error LS190 the reasons of a predictive model with weight 1/);
+      writeFileSync(model, predictive(0.5));
+      expect(leadscore(['sql', '-m', model, '--dialect', 'duckdb', '--as-of', '2026-11-01']).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('names the tables given, unions several activity tables, and writes -o FILE', () => {
     const dir = tempDir('leadscore-sqlcli-');
     try {

@@ -67,7 +67,8 @@ const SAMPLES: [string, string, string, string[]][] = [
   ['email-engagement', 'models/email-engagement.yaml', 'samples/email/leads.csv', ['samples/email/activities.csv']],
 ];
 
-describe('golden outputs (byte-identical to the snapshot)', () => {
+// each case runs several commands: generous time on a loaded machine (timings are never asserted)
+describe('golden outputs (byte-identical to the snapshot)', { timeout: 600_000 }, () => {
   for (const [name, model, leads, acts] of SAMPLES) {
     it(`${name}: score, explain`, () => {
       const dir = tempDir('leadscore-golden-');

@@ -4,7 +4,7 @@ import { compileModel, type ScoringEnv } from '../../src/core/score/compiled.js'
 import { EngagementFold } from '../../src/core/score/engagement.js';
 import { formatReasons, LeadScorer, type ScoredLead } from '../../src/core/score/score-lead.js';
 import { parseTimestamp } from '../../src/core/value.js';
-import { ActivityFolder, slotMap } from '../../src/io/activity-fold.js';
+import { ActivityFolder, slotMap } from '../../src/core/score/activity-fold.js';
 import type { Model } from '../../src/core/model/types.js';
 
 export const testEnv: ScoringEnv = {

@@ -21,6 +21,8 @@ const AS_OF = '2026-11-01T00:00:00Z';
 const AS_OF_MS = Date.parse(AS_OF);
 const DAY = 86_400_000;
 const RUNS = Number(process.env.SQL_PROPERTY_RUNS ?? 12);
+// A fixed seed keeps CI reproducible; LEADSCORE_PROPERTY_SEED=<n> explores other cases by hand.
+const SEED = Number(process.env.LEADSCORE_PROPERTY_SEED ?? 20261201);
 
 let duck: Engine;
 let pg: Engine;
@@ -218,14 +220,15 @@ describe('generated models and data: the SQL equals score on DuckDB and PostgreS
               if (r.errors.length) {
                 // only Snowflake refuses, and only word boundaries
                 expect(dialect).toBe('snowflake');
-                expect(r.errors.map((e) => e.code)).toEqual(['LS191']);
+                // (one refusal per pattern that uses \b: every refusal is reported)
+                expect([...new Set(r.errors.map((e) => e.code))]).toEqual(['LS191']);
                 continue;
               }
               await parseSql(dialect, r.value!);
             }
           },
         ),
-        { numRuns: RUNS },
+        { numRuns: RUNS, seed: SEED },
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, inputFiles, loadModelOrExit, parseAsOf, parseFormats, reportInputError, style, type ReportFormat } from '../shared.js';
+import { collect, inputFiles, isLatest, loadModelOrExit, parseAsOf, parseFormats, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import type { Target } from '../../core/learn/thresholds.js';
 import { maxOf } from '../../core/numbers.js';
@@ -13,7 +13,7 @@ interface EvaluateOptions {
   model: string;
   leads?: string[];
   activities: string[];
-  outcome: string;
+  outcome?: string;
   outcomes?: string;
   outcomesId?: string;
   positive: string[];
@@ -55,11 +55,11 @@ export const register: Register = (program: Command, setExit) => {
     .requiredOption('-m, --model <MODEL>', 'the YAML scoring model')
     .option('-l, --leads <LEADS...>', 'leads CSV (.csv, .csv.gz, or - for stdin); several files, a folder or a quoted glob; without -l the leads are the activities\' lead ids (the outcome then comes from --outcomes)')
     .option('-a, --activities <ACTIVITIES...>', 'activity CSVs: any number of files, folders or quoted globs', [])
-    .requiredOption('--outcome <COLUMN>', 'the outcome column (of the leads file, or of --outcomes)')
-    .option('--outcomes <FILE>', 'a CSV with the lead id and the outcome column, joined on the lead id')
+    .option('--outcome <COLUMN>', 'the outcome column (of the leads file, or of --outcomes); converted values: see docs/evaluate.md')
+    .option('--outcomes <FILE>', 'a CSV of outcomes LEFT-joined on the lead id: a lead not in it did not convert; without --outcome, being in it is the conversion')
     .option('--outcomes-id <COLUMN>', 'the lead id column of --outcomes (default: the model\'s lead id column)')
     .option('--positive <VALUE>', 'an outcome value that counts as converted; repeat for several (default: yes, true, 1, won, converted, ...; case-insensitive)', collect, [])
-    .option('--as-of <DATE>', 'score as of this time (ISO date or date-time, UTC): later activities are ignored (point-in-time backtest); default now')
+    .option('--as-of <DATE>', 'score as of this time (ISO date or date-time, UTC, or latest: the newest activity): later activities are ignored (point-in-time backtest); default now')
     .option('-o, --out <OUTDIR>', 'write evaluation.md, evaluation.json and scores.csv here (replaced only when the run succeeds); default: print to stdout')
     .option('--json', 'print the evaluation as JSON on stdout')
     .option('--compare <MODEL>', 'a second model scored on the same data: side by side, with the band changes between them')
@@ -80,8 +80,11 @@ Example:
       --outcome y --positive yes -o eval --capacity 5000
 Writes eval/evaluation.md, eval/evaluation.json and eval/scores.csv (lead_id, score, band, grade, outcome).
 Without -o the report is printed (Markdown, or JSON with --json). See docs/evaluate.md.
+  $ leadscore evaluate -m model.yaml -l mqls.csv --outcomes closed-deals.csv --outcomes-id mql_id -o eval
+Uses closed-deals.csv as a left join on the lead id: leads in it converted, the others did not.
 Leads without an outcome are left out (and counted). With --as-of, activities after that time are ignored.
-Exit codes: 0 ok, 2 usage or invalid model, 3 input data error (e.g. no such outcome column), 1 bug.`,
+Exit codes: 0 ok, 2 usage or invalid model, 3 input data error (e.g. no such outcome column; no lead
+converted: LS143; every lead converted: LS170), 1 bug.`,
     )
     .action(async (opts: EvaluateOptions) => {
       setExit(await run(opts));
@@ -93,12 +96,14 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
   if (targets.length > 1) throw new CliError('give at most one of --target-precision, --target-recall, --capacity', ExitCode.usage, LS_OPTION);
   if (opts.compare && opts.leads?.includes('-')) throw new CliError('--compare reads the leads twice: give a file, not - (stdin)', ExitCode.usage, LS_OPTION);
   if (opts.outcomesId && !opts.outcomes) throw new CliError('--outcomes-id needs --outcomes', ExitCode.usage, LS_OPTION);
+  if (opts.outcome === undefined && !opts.outcomes) throw new CliError('give --outcome COLUMN (the outcome column of the leads), or --outcomes FILE (a file of the leads that converted)', ExitCode.usage, LS_OPTION);
+  if (opts.outcome === undefined && opts.positive.length) throw new CliError('--positive needs --outcome: without it, being in --outcomes is the conversion', ExitCode.usage, LS_OPTION);
   const target: Target | undefined =
     opts.targetPrecision !== undefined ? { kind: 'precision', value: opts.targetPrecision }
       : opts.targetRecall !== undefined ? { kind: 'recall', value: opts.targetRecall }
         : opts.capacity !== undefined ? { kind: 'capacity', value: opts.capacity }
           : undefined;
-  const asOfMs = parseAsOf(opts.asOf);
+  if (!isLatest(opts.asOf)) parseAsOf(opts.asOf); // a bad --as-of is a usage error before the model is read
   const loaded = await loadModelOrExit(opts.model);
   if (!loaded) return ExitCode.usage;
   let other: { model: import('../../core/model/types.js').Model; sha256: string } | undefined;
@@ -113,6 +118,7 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
     const activities = await inputFiles(opts.activities, 'activities');
     if (leads.length === 0 && activities.length === 0) throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
     if (leads.length === 0 && !opts.outcomes) throw new CliError('without a leads file (-l) the outcome must come from --outcomes FILE (the lead ids and the outcome column)', ExitCode.usage, 'LS165');
+    const asOfMs = await resolveAsOf(opts.asOf, loaded.model, activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
     const res = await runEvaluate({
       model: { model: loaded.model, path: opts.model, sha256: loaded.sha256 },
       ...(other && opts.compare ? { compare: { model: other.model, path: opts.compare, sha256: other.sha256 } } : {}),
@@ -121,7 +127,7 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
       asOfMs,
       version: VERSION,
       command: 'evaluate',
-      outcome: opts.outcome,
+      ...(opts.outcome !== undefined ? { outcome: opts.outcome } : {}),
       ...(opts.outcomes ? { outcomesFile: opts.outcomes } : {}),
       ...(opts.outcomesId ? { outcomesId: opts.outcomesId } : {}),
       positive: opts.positive,
@@ -134,6 +140,10 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
       ...(opts.encoding ? { encoding: opts.encoding } : {}),
     });
     const e = res.evaluation;
+    const joined = res.join
+      ? `outcomes: ${res.join.matched} leads matched in ${opts.outcomes}, ${res.join.unmatched} not in it (not converted); ${res.join.idsNotFound} of its ids not among the scored leads`
+      : undefined;
+    if (joined && !opts.quiet && (opts.json || opts.out === undefined)) process.stderr.write(joined + '\n');
     if (opts.json) process.stdout.write(JSON.stringify(e, null, 2) + '\n');
     else if (opts.out === undefined) process.stdout.write(res.markdown);
     else if (!opts.quiet) {
@@ -142,6 +152,7 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
       const lines = [
         `${style.bold(`evaluated ${e.outcome.evaluated} leads`)} of ${e.outcome.scored} scored (${e.outcome.missing_outcome} without an outcome), ` +
           `${e.outcome.positives} converted (${e.outcome.evaluated ? ((e.outcome.positives / e.outcome.evaluated) * 100).toFixed(2) : '–'}%), as of ${e.as_of}`,
+        ...(joined ? [`  ${joined}`] : []),
         m.auc === null
           ? `  AUC not defined: ${m.auc_reason}`
           : `  AUC ${f3(m.auc)}${m.auc_ci ? ` (95% CI ${f3(m.auc_ci.lower)}–${f3(m.auc_ci.upper)})` : ''}, Gini ${f3(m.gini)}, KS ${f3(m.ks ? m.ks.ks : null)}`,

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, inputFiles, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
+import { collect, inputFiles, isLatest, loadModelOrExit, parseAsOf, reportInputError, resolveAsOf, style } from '../shared.js';
 import type { Explanation } from '../../core/score/explain.js';
 
 interface ExplainOptions {
@@ -24,7 +24,7 @@ export const register: Register = (program: Command, setExit) => {
     .option('-l, --leads <LEADS...>', 'leads CSV (.csv, .csv.gz, or - for stdin); several files, a folder or a quoted glob; without -l the lead is one of the activities\' lead ids')
     .option('-a, --activities <ACTIVITIES...>', 'activity CSVs: any number of files, folders or quoted globs', [])
     .requiredOption('--lead <ID>', 'the lead id to explain; repeat for several', collect, [])
-    .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC); default now — use the as-of of the run you are explaining')
+    .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC, or latest: the newest activity); default now — use the as-of of the run you are explaining')
     .option('--json', 'print the explanations as JSON')
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding (default utf-8)')
@@ -43,7 +43,7 @@ Exit codes: 0 ok, 2 usage or invalid model, 3 input error (e.g. the lead is not 
 
 async function run(opts: ExplainOptions): Promise<ExitCode> {
   if (opts.lead.length === 0) throw new CliError('give the lead to explain with --lead ID (repeat it for several)', ExitCode.usage);
-  const asOfMs = parseAsOf(opts.asOf);
+  if (!isLatest(opts.asOf)) parseAsOf(opts.asOf); // a bad --as-of is a usage error before the model is read
   const loaded = await loadModelOrExit(opts.model);
   if (!loaded) return ExitCode.usage;
   const { runExplain } = await import('../../io/explain-run.js');
@@ -52,6 +52,7 @@ async function run(opts: ExplainOptions): Promise<ExitCode> {
     const leads = await inputFiles(opts.leads ?? [], 'leads');
     const activities = await inputFiles(opts.activities, 'activities');
     if (leads.length === 0 && activities.length === 0) throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
+    const asOfMs = await resolveAsOf(opts.asOf, loaded.model, activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
     const out = await runExplain({
       model: loaded.model,
       leads,
@@ -103,6 +104,7 @@ export function formatExplanation(x: Explanation): string {
     for (const a of r.activities) {
       const detail = a.status === 'counted' ? `${signed(a.points)} (age ${a.age_days?.toFixed(1)} d, decay ${a.decay?.toFixed(3)})` : `not counted: ${STATUS[a.status] ?? a.status}`;
       out.push(`      ${a.at.padEnd(22)} ${a.type.padEnd(18)} ${detail}   ${a.file}:${a.line}`);
+      for (const l of a.leaves ?? []) out.push(`          ${l.result ? 'holds' : 'fails'}: ${l.field} = ${l.value === null ? 'missing' : JSON.stringify(l.value)}; ${l.test}`);
     }
     if (r.max_points !== null && Math.abs(r.total_before_max_points) > r.max_points) out.push(`      ${f2(r.total_before_max_points)} capped by max_points at ${r.max_points}`);
   }

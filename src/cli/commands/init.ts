@@ -6,12 +6,12 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { reportInputError, style } from '../shared.js';
+import { inputFiles, reportInputError, style } from '../shared.js';
 import { VERSION } from '../version.js';
 
 export interface InitOptions {
-  leads: string;
-  activities?: string;
+  leads?: string;
+  activities?: string[];
   out?: string;
   force?: boolean;
   name?: string;
@@ -33,6 +33,7 @@ const EXAMPLE = `
 Examples:
   $ leadscore init -l samples/leads.csv -a samples/activities.csv -o models/mine.yaml
   $ leadscore init -l export.csv | less            # print the model instead of writing it
+  $ leadscore init -a 'raw/events_*.csv' -o events.yaml   # event log, no leads file
 
 Reads the header and the first rows of each file (--sample-rows, default 1000 leads and 20x as many
 activities), recognises columns (id, title/role, department, company size, country, industry, e-mail,
@@ -51,8 +52,8 @@ export const register: Register = (program: Command, setExit) => {
   program
     .command('init')
     .description('write a starter scoring model from the headers and a sample of a leads (and activities) export')
-    .requiredOption('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin)')
-    .option('-a, --activities <ACTIVITIES>', 'activities CSV: adds input.activities and engagement rules for the types found')
+    .option('-l, --leads <LEADS>', 'leads CSV (.csv, .csv.gz, or - for stdin); without it, an engagement model for leads taken from the activities')
+    .option('-a, --activities <ACTIVITIES...>', 'activity CSVs (files, folders or quoted globs): input.activities and engagement rules for the types found; files that name columns differently get alternatives', [])
     .option('-o, --out <MODEL.yaml>', 'where to write the model (- or left out: stdout)')
     .option('--force', 'replace MODEL.yaml when it exists')
     .option('--name <NAME>', 'model name (default: from the leads file name)')
@@ -80,12 +81,39 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
   const { checkColumns } = await import('../../core/model/validate.js');
   const { formatDiagnostic } = await import('../format.js');
 
-  let leads: Awaited<ReturnType<typeof readSample>>;
-  let activities: Awaited<ReturnType<typeof readSample>> | undefined;
+  const { combineActivitySamples, derivedLeadsSample } = await import('../../core/init/event-log.js');
+  const { profileColumns } = await import('../../core/init/profile.js');
+  const { recogniseLeadColumns } = await import('../../core/init/recognise.js');
+  let leads: import('../../core/init/starter-model.js').InitSample;
+  let activities: import('../../core/init/starter-model.js').InitSample | undefined;
+  let activityColumns: import('../../core/init/event-log.js').ActivityColumns | undefined;
+  let activityPaths: string[] = [];
   try {
+    activityPaths = await inputFiles(opts.activities ?? [], 'activities');
+    if (opts.leads === undefined && activityPaths.length === 0) {
+      process.stderr.write(`leadscore: LS162 give the leads (-l LEADS), or activity files (-a) to take the leads from; no model was written.\n`);
+      return ExitCode.usage;
+    }
     const sampleRows = opts.sampleRows ?? (opts.outcome !== undefined ? OUTCOME_SAMPLE_ROWS : SAMPLE_ROWS);
-    leads = await readSample(opts.leads, sampleRows, opts);
-    if (opts.activities !== undefined) activities = await readSample(opts.activities, sampleRows * ACTIVITY_SAMPLE_FACTOR, opts);
+    const leadSample = opts.leads !== undefined ? await readSample(opts.leads, sampleRows, opts) : undefined;
+    // every activity file is read (the sample split between them), and their columns combined by role
+    const perFile = Math.max(200, Math.ceil((sampleRows * ACTIVITY_SAMPLE_FACTOR) / Math.max(1, activityPaths.length)));
+    const samples = [];
+    for (const p of activityPaths) samples.push(await readSample(p, perFile, opts));
+    const leadsId = leadSample ? recogniseLeadColumns(profileColumns(leadSample.header, leadSample.rows)).id?.name : undefined;
+    const combined = samples.length > 1 || (samples.length === 1 && !leadSample) ? combineActivitySamples(samples, leadsId) : undefined;
+    if (combined) {
+      activities = combined.sample;
+      activityColumns = combined.columns;
+      for (const f of combined.skipped) process.stderr.write(`${style.warn('note')} ${f}: no lead id, type or date/time column recognised; left out of the sample\n`);
+    } else if (samples.length === 1) activities = samples[0];
+    if (leadSample) leads = leadSample;
+    else if (combined) leads = derivedLeadsSample(combined);
+    else {
+      process.stderr.write(`${activityPaths.join(', ')} ${style.error('error')} LS110 no lead id, type or date/time column recognised in the activities, and no leads file (-l): nothing to build a model from\n`);
+      process.stderr.write('leadscore: no model was written.\n');
+      return ExitCode.data;
+    }
   } catch (e) {
     if (e instanceof InputError) {
       reportInputError(e, 'no model was written.');
@@ -94,7 +122,7 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
     throw e;
   }
   if (leads.rows.length === 0) {
-    reportNoRows(opts.leads);
+    reportNoRows(opts.leads ?? activityPaths.join(', '));
     return ExitCode.data;
   }
 
@@ -122,13 +150,15 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
       process.stderr.write(`${opts.leads} ${style.error('error')} LS144 the sample has ${pos} converted and ${y.length - pos} other leads in "${opts.outcome}" (converted: ${rule.describe}): points from the data need both\nleadscore: no model was written.\n`);
       return ExitCode.data;
     }
-    outcome = { column: leads.header[col]!, y, rows: known };
+    outcome = { column: leads.header[col]!, y, rows: known as string[][] };
   }
 
   const starter = buildStarterModel({
     leads,
     ...(outcome ? { outcome } : {}),
     ...(activities ? { activities } : {}),
+    ...(activityColumns ? { activityColumns } : {}),
+    ...(opts.leads === undefined ? { derivedLeads: true } : {}),
     ...(opts.name ? { name: opts.name } : {}),
     version: VERSION,
     command: ['leadscore', ...argv.map(shellQuote)].join(' '),
@@ -140,6 +170,18 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
   if (loaded.result.value) {
     problems.push(...checkColumns(loaded.result.value, { leads: [...leads.header] }, { locate: loaded.locate }).filter((d) => d.severity === 'error'));
     if (activities && starter.activities) problems.push(...checkColumns(loaded.result.value, { activities: [...activities.header] }, { locate: loaded.locate }).filter((d) => d.severity === 'error'));
+    // with several files, the required columns must resolve in each (their own names)
+    if (starter.activities && activityColumns) {
+      const { hasColumn } = await import('../../core/model/check-columns.js');
+      const { readHeaderLine } = await import('../../io/header.js');
+      const ai = loaded.result.value.input.activities;
+      for (const p of activityPaths) {
+        const h = await readHeaderLine(p, { ...(opts.encoding ? { encoding: opts.encoding } : {}), ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}) }).catch(() => undefined);
+        if (h && ![ai.leadId, ai.type, ai.timestamp].every((c) => hasColumn(loaded.result.value!, h, c))) {
+          process.stderr.write(`${style.warn('note')} ${p}: the model's activity columns are not all in this file (it was left out of the sample)\n`);
+        }
+      }
+    }
   }
   if (problems.length || !loaded.result.value) {
     for (const d of problems) process.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n');
@@ -167,14 +209,16 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
     err.write(`recognised lead columns: ${roles || 'none'}\n`);
     if (starter.activities) {
       const a = starter.activities;
-      err.write(`recognised activity columns: lead_id=${a.leadId?.name}, type=${a.type?.name}, timestamp=${a.timestamp?.name}${a.detail ? `, detail=${a.detail.name}` : ''}\n`);
+      const names = (p: { name: string } | undefined, alt: string[] | undefined) => (alt && alt.length > 1 ? `[${alt.join(', ')}]` : p?.name);
+      err.write(`recognised activity columns: lead_id=${names(a.leadId, activityColumns?.leadId)}, type=${names(a.type, activityColumns?.type)}, timestamp=${names(a.timestamp, activityColumns?.timestamp)}${a.detail ? `, detail=${names(a.detail, activityColumns?.detail)}` : ''}${activityPaths.length > 1 ? ` (from ${activityPaths.length} files)` : ''}\n`);
     }
     const what = `${starter.fitRules.length} fit rules, ${starter.engagementRules.length} engagement rules${starter.engagementRules.length ? '' : ' (fit-only)'}`;
     if (!toStdout) {
       err.write(`${style.bold(`wrote ${opts.out}`)}: ${what}\n`);
-      const a = opts.activities ? ` -a ${shellQuote(opts.activities)}` : '';
-      err.write(`next: leadscore validate ${shellQuote(opts.out as string)} -l ${shellQuote(opts.leads)}${a}\n`);
-      err.write(`      leadscore score -m ${shellQuote(opts.out as string)} -l ${shellQuote(opts.leads)}${a} -o out\n`);
+      const a = opts.activities?.length ? ` -a ${opts.activities.map(shellQuote).join(' ')}` : '';
+      const l = opts.leads !== undefined ? ` -l ${shellQuote(opts.leads)}` : '';
+      err.write(`next: leadscore validate ${shellQuote(opts.out as string)}${l}${a}\n`);
+      err.write(`      leadscore score -m ${shellQuote(opts.out as string)}${l}${a} -o out\n`);
     } else {
       err.write(`${what}\n`);
     }

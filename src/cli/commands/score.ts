@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { inputFiles, parseAsOf, parseFormats, parseRate, reportInputError, style, type ReportFormat } from '../shared.js';
+import { inputFiles, isLatest, parseAsOf, parseFormats, parseRate, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import { LOG_FORMATS, type LogFormat } from '../log.js';
 import { maxOf } from '../../core/numbers.js';
@@ -35,10 +35,10 @@ export const register: Register = (program: Command, setExit) => {
     .option('-l, --leads <LEADS...>', 'leads CSV (.csv, .csv.gz, or - for stdin); several files, a folder or a quoted glob are concatenated; without -l the leads are the lead ids of the activities')
     .option('-a, --activities <ACTIVITIES...>', 'activity CSVs: any number of files, folders (every *.csv, *.csv.gz, *.tsv, *.txt) or quoted globs', [])
     .requiredOption('-o, --out <OUTDIR>', 'output folder (files are replaced only when the run succeeds)')
-    .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC) for decay and windows; default now')
+    .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC) for decay and windows, or latest: the newest activity timestamp of the inputs (reads the activities twice); default now')
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding, e.g. windows-1254, iso-8859-2, utf-16le (default utf-8)')
-    .option('--strict', 'exit 3 when any row is rejected')
+    .option('--strict', 'exit 3 when any row is rejected, or on a run warning (LS171–LS176: e.g. no activity counted, a band no lead reaches)')
     .addOption(new Option('--max-reject-rate <R>', 'exit 3 when more than this share (0..1) of a file\'s rows is rejected').argParser(parseRate))
     .option('--previous <SCORED>', "the previous run's scored.csv: adds previous_score, previous_band, change, crossed.csv and band transitions")
     .option('--handoff-band <BAND>', 'with --previous, crossed.csv holds leads that entered this band or higher (default: MQL when the model has it, else the top band)')
@@ -96,7 +96,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
   const started = Date.now();
   let asOfMs: number;
   try {
-    asOfMs = parseAsOf(opts.asOf);
+    asOfMs = isLatest(opts.asOf) ? NaN : parseAsOf(opts.asOf); // latest: resolved once the model is read
   } catch (e) {
     if (!(e instanceof CliError) || log.format === 'text') throw e;
     log.error({ ...(e.code ? { code: e.code } : {}), message: e.message, exit_code: e.exitCode });
@@ -106,6 +106,22 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
   if (!loaded) {
     log.error({ code: 'invalid_model', message: `the model ${opts.model} is not valid; nothing was written`, file: opts.model, exit_code: ExitCode.usage });
     return ExitCode.usage;
+  }
+  if (isLatest(opts.asOf)) {
+    const { InputError } = await import('../../io/errors.js');
+    try {
+      asOfMs = await resolveAsOf(opts.asOf, loaded.model, opts.activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
+    } catch (e) {
+      if (e instanceof CliError) {
+        if (log.format === 'text') throw e;
+        log.error({ ...(e.code ? { code: e.code } : {}), message: e.message, exit_code: e.exitCode });
+        return e.exitCode;
+      }
+      if (!(e instanceof InputError)) throw e;
+      if (log.format === 'json') log.error({ code: e.code, message: e.message, ...(e.file ? { file: e.file } : {}), ...(e.hint ? { hint: e.hint } : {}), exit_code: ExitCode.data });
+      else reportInputError(e);
+      return ExitCode.data;
+    }
   }
   const st = log.format === 'json' ? styleFor(process.stdout, false) : style;
   const { runScore } = await import('../../io/score-run.js');
@@ -126,6 +142,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
       ...(opts.maxRejectRate !== undefined ? { maxRejectRate: opts.maxRejectRate } : {}),
       formulaGuard: opts.formulaGuard,
       onProgress: (p) => log.progress(p),
+      ...(process.env.LEADSCORE_PHASES ? { onPhase: printPhase } : {}),
       ...(opts.previous !== undefined ? { previous: opts.previous } : {}),
       ...(opts.handoffBand !== undefined ? { handoffBand: opts.handoffBand } : {}),
       command: commandLine(),
@@ -134,7 +151,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
     const s = res.summary;
     for (const w of res.warnings) {
       if (log.format === 'json') log.warning({ ...w });
-      else process.stderr.write(`${w.file ? `${w.file} ` : ''}${style.warn('warning')} ${w.code} ${w.message}\n`);
+      else process.stderr.write(`${w.file ? `${w.file} ` : ''}${style.warn('warning')} ${w.code} ${w.message}\n${w.hint ? `  hint: ${w.hint}\n` : ''}`);
     }
     const outDir = opts.out.replace(/\/$/, '');
     log.done({
@@ -178,6 +195,12 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
     throw e;
   }
 }
+/** LEADSCORE_PHASES=1: the end of each phase of the run, with memory, on stderr (docs/performance.md). */
+function printPhase(name: string, elapsedMs: number): void {
+  const m = process.memoryUsage();
+  process.stderr.write(`phase ${name} ${elapsedMs} ms rss ${Math.round(m.rss / 1e6)} MB heap ${Math.round(m.heapUsed / 1e6)} MB ext ${Math.round(m.arrayBuffers / 1e6)} MB\n`);
+}
+
 /** The command line as typed (for the run record), arguments quoted where needed. */
 function commandLine(): string {
   return ['leadscore', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');

@@ -3,13 +3,15 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
-import { ExitCode } from '../exit-codes.js';
-import { inputFiles, parseAsOf, reportInputError, style } from '../shared.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { inputFiles, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
 import { VERSION } from '../version.js';
 
 interface TrainOptions {
   leads: string;
-  outcome: string;
+  outcome?: string;
+  outcomes?: string;
+  outcomesId?: string;
   positive?: string;
   features?: string[];
   exclude?: string[];
@@ -32,6 +34,7 @@ interface TrainOptions {
   activityLeadId?: string;
   activityType?: string;
   activityTimestamp?: string;
+  model?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -53,8 +56,10 @@ export const register: Register = (program: Command, setExit) => {
     .command('train')
     .description('Fit a logistic-regression model on leads with a known outcome and write it as a model YAML.')
     .requiredOption('-l, --leads <LEADS>', 'leads CSV with the outcome column (.csv, .csv.gz)')
-    .requiredOption('--outcome <COLUMN>', 'the outcome column (e.g. converted, y, stage)')
-    .option('--positive <VALUE>', 'the outcome value that counts as a conversion (default: yes/true/1/won when the column has two values)')
+    .option('--outcome <COLUMN>', 'the outcome column (e.g. converted, y, stage, won_date; of the leads, or of --outcomes)')
+    .option('--outcomes <FILE>', 'a CSV of outcomes LEFT-joined on the lead id: a lead not in it did not convert; without --outcome, being in it is the conversion')
+    .option('--outcomes-id <COLUMN>', 'the lead id column of --outcomes (default: the lead id column)')
+    .option('--positive <VALUE>', 'the outcome value that counts as a conversion (default: the converted rule: yes/true/1/won/closed won/..., a date in a date column; see docs/evaluate.md)')
     .addOption(new Option('--features <a,b,...>', 'use only these columns (also keeps a feature the leakage guard would leave out)').argParser(list).conflicts('exclude'))
     .option('--exclude <x,y,...>', 'leave these columns out', list)
     .option('--keep <FEATURE>', 'keep a feature that the leakage guard or the id detection would leave out (repeatable, or a,b)', (v: string, prev: string[] = []) => [...prev, ...list(v)])
@@ -76,6 +81,7 @@ export const register: Register = (program: Command, setExit) => {
     .option('--activity-lead-id <COLUMN>', 'lead id column of the activities (default lead_id)')
     .option('--activity-type <COLUMN>', 'activity type column (default activity_type or type)')
     .option('--activity-timestamp <COLUMN>', 'activity time column (default occurred_at, timestamp or date)')
+    .option('-m, --model <MODEL>', "read activities (and null values) as this model does: its activity columns, date_format, null_values, engagement.window_days and bot_filter; the trained model keeps them")
     .option('-q, --quiet', 'print nothing but warnings on success')
     .option('--json', 'print the training facts as JSON on stdout')
     .addHelpText(
@@ -86,6 +92,8 @@ Examples:
   $ leadscore train -l bank-full.csv --outcome y --exclude duration --null-values ",unknown" \\
       --holdout-out holdout.csv -o bank.yaml
   $ leadscore train -l leads.csv -a activities.csv --as-of 2026-11-01 --outcome won --as-points -o points.yaml
+  $ leadscore train -l mqls.csv --id mql_id --outcomes closed-deals.csv --outcomes-id mql_id -o model.yaml
+      (a lead in closed-deals.csv converted, every other lead did not)
 
 The model gets a header comment with the training facts (rows, positives, features, penalty, holdout
 AUC) and bands proposed from the holdout. See docs/train.md.
@@ -102,13 +110,21 @@ function commandLine(): string {
 }
 
 async function run(opts: TrainOptions): Promise<ExitCode> {
+  if (opts.outcome === undefined && !opts.outcomes) throw new CliError('give --outcome COLUMN (the outcome column of the leads), or --outcomes FILE (a file of the leads that converted)', ExitCode.usage, 'LS142');
+  if (opts.outcomesId && !opts.outcomes) throw new CliError('--outcomes-id needs --outcomes', ExitCode.usage, 'LS142');
+  if (opts.outcome === undefined && opts.positive !== undefined) throw new CliError('--positive needs --outcome: without it, being in --outcomes is the conversion', ExitCode.usage, 'LS142');
   const asOfMs = parseAsOf(opts.asOf);
+  const base = opts.model !== undefined ? await loadModelOrExit(opts.model) : undefined;
+  if (opts.model !== undefined && !base) return ExitCode.usage;
   const { runTrain } = await import('../../io/train-run.js');
   const { InputError } = await import('../../io/errors.js');
   const started = Date.now();
   try {
     const res = await runTrain({
-      leads: opts.leads, outcome: opts.outcome, activities: await inputFiles(opts.activities, 'activities'), asOfMs,
+      leads: opts.leads, activities: await inputFiles(opts.activities, 'activities'), asOfMs,
+      ...(opts.outcome !== undefined ? { outcome: opts.outcome } : {}),
+      ...(opts.outcomes ? { outcomesFile: opts.outcomes } : {}),
+      ...(opts.outcomesId ? { outcomesId: opts.outcomesId } : {}),
       holdout: opts.holdout, seed: opts.seed, folds: opts.folds, out: opts.out,
       version: VERSION, command: commandLine(),
       ...(opts.positive !== undefined ? { positive: opts.positive } : {}),
@@ -127,6 +143,7 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
       ...(opts.activityLeadId ? { activityLeadId: opts.activityLeadId } : {}),
       ...(opts.activityType ? { activityType: opts.activityType } : {}),
       ...(opts.activityTimestamp ? { activityTimestamp: opts.activityTimestamp } : {}),
+      ...(base ? { model: base.model } : {}),
       onNote: (kind, message) => {
         if (kind === 'warning') process.stderr.write(`${style.warn('warning')} ${message}\n`);
         else if (!opts.quiet && !opts.json) process.stderr.write(`${style.dim('note')} ${message}\n`);
@@ -146,10 +163,12 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
         ...(res.bands.length ? { band_figures: res.bands } : {}),
         ...(card ? { points_holdout_auc: card.holdoutAuc, points_factor: card.factor } : {}),
         bands: card ? card.bands : r.bands, skipped: res.skipped, ...(res.activities ? { activities: res.activities } : {}),
+        ...(res.join ? { outcomes: { matched: res.join.matched, not_in_outcomes: res.join.unmatched, outcome_ids_not_found: res.join.idsNotFound } } : {}),
         files: res.files, seconds,
       }, null, 2) + '\n');
     } else if (!opts.quiet && opts.out !== '-') {
       const out: string[] = [];
+      if (res.join) out.push(`outcomes: ${res.join.matched} leads matched in ${opts.outcomes}, ${res.join.unmatched} not in it (not converted); ${res.join.idsNotFound} of its ids not among the leads`);
       out.push(`${style.bold(`trained on ${r.train.length} leads`)} (${r.positives.train} positive), holdout ${r.holdout.length} (${r.positives.holdout} positive); ` +
         `${r.section.features.length} features, ${r.encodedColumns} encoded columns; C = ${r.c} by ${r.folds}-fold cross-validation`);
       out.push(`  holdout AUC ${Number.isFinite(res.holdoutAuc) ? res.holdoutAuc.toFixed(4) : 'n/a'}   (training AUC ${r.trainAuc.toFixed(4)})`);

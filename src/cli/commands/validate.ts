@@ -49,12 +49,14 @@ export async function run(modelPath: string, opts: ValidateOptions): Promise<Exi
   const { loadModelFile } = await import('../../io/model-file.js');
   const { readHeaderLine } = await import('../../io/header.js');
   const { checkColumns, countRules } = await import('../../core/model/validate.js');
+  const { alternativesUsed, hasColumn } = await import('../../core/model/check-columns.js');
   const { formatDiagnostic, formatCounts, useColor } = await import('../format.js');
 
   const loaded = await loadModelFile(modelPath);
   const errors: Diagnostic[] = [...loaded.result.errors];
   const warnings: Diagnostic[] = [...loaded.result.warnings];
   const model = loaded.result.value;
+  const columns: { file: string; column: string; alternatives: string[]; uses: string }[] = [];
 
   const header = async (file: string): Promise<string[] | undefined> => {
     try {
@@ -97,7 +99,10 @@ export async function run(modelPath: string, opts: ValidateOptions): Promise<Exi
     const common = { file: modelPath, locate: loaded.locate };
     const found: Diagnostic[] = [];
     for (const l of leadHeaders) found.push(...checkColumns(model, { leads: l.header }, { ...common, leadsFile: l.file }));
-    for (const a of activityHeaders) found.push(...checkColumns(model, { activities: a.header }, { ...common, activitiesFile: a.file }));
+    for (const a of activityHeaders) {
+      const inOtherActivityFile = (field: string) => activityHeaders.some((b) => b !== a && hasColumn(model, b.header, field));
+      found.push(...checkColumns(model, { activities: a.header }, { ...common, activitiesFile: a.file, inOtherActivityFile }));
+    }
     if (opts.dialect && errors.length === 0) {
       const { sqlRefusals } = await import('../../core/sql/compile-sql.js');
       const { parsePath } = await import('../../core/model/paths.js');
@@ -107,15 +112,20 @@ export async function run(modelPath: string, opts: ValidateOptions): Promise<Exi
       }
     }
     for (const d of found) (d.severity === 'error' ? errors : warnings).push(d);
+    // which of its alternative names each file uses (a file with none of them: LS090 / LS091 above)
+    for (const f of [...leadHeaders, ...activityHeaders]) {
+      for (const u of alternativesUsed(model, f.header)) if (u.uses !== undefined) columns.push({ file: f.file, column: u.column, alternatives: u.names, uses: u.uses });
+    }
   }
 
   const valid = errors.length === 0 && model !== undefined;
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ file: modelPath, valid, errors, warnings }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ file: modelPath, valid, errors, warnings, ...(columns.length ? { columns } : {}) }, null, 2) + '\n');
   } else {
     const color = useColor(process.stdout);
     const sorted = [...errors, ...warnings].sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) : 0));
     for (const d of sorted) process.stdout.write(formatDiagnostic(d, { color }) + '\n');
+    for (const c of columns) process.stdout.write(`${c.file}: ${c.column} is "${c.uses}" (of ${c.alternatives.join(', ')})\n`);
     if (valid) {
       const w = warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
       const checked = [...leadFiles, ...activityFiles];

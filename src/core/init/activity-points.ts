@@ -30,6 +30,7 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   { id: 'content_download', label: 'Downloaded content', pattern: /download|whitepaper|ebook|content/, points: 5 },
   { id: 'email_click', label: 'Clicked an e-mail link', pattern: /click/, points: 3, maxPoints: 15 },
   { id: 'product_adoption', label: 'Product adoption (invites, integrations, shared work)', pattern: /invite|seat|integrat|connect|share|report|onboard/, points: 5, maxPoints: 25 },
+  { id: 'add_to_cart', label: 'Added to cart or wishlist', pattern: /cart|basket|wishlist/, points: 5, maxPoints: 20, interest: 'buying' },
   { id: 'page_view', label: 'Viewed a page', pattern: /page|view|visit|web/, points: 2, maxPoints: 20 },
   { id: 'email_open', label: 'Opened an e-mail', pattern: /open/, points: 1, maxPoints: 10 },
   { id: 'login', label: 'Logged in', pattern: /log_?in|sign_?in|session/, points: 2, maxPoints: 20 },

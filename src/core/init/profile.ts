@@ -1,6 +1,7 @@
 // Column profiles of a CSV sample (pure): what `leadscore init` knows about each column before it
 // recognises roles — how many cells are present, how many parse as numbers, dates or e-mail addresses,
 // and the most frequent values (grouped as conditions compare them: trimmed, case-insensitive).
+import { quantile as quantileOf } from '../stats.js';
 import { PLACEHOLDER_TOKENS } from '../detect.js';
 import { makeNulls, parseNumber, parseTimestamp, present } from '../value.js';
 
@@ -90,9 +91,7 @@ export function isCategorical(p: ColumnProfile): boolean {
   return p.values.length <= 40 && (p.values.length <= 12 || distinctShare(p) <= 0.2);
 }
 
-/** The q-quantile (0..1) of sorted numbers, nearest rank. */
+/** The q-quantile (0..1) of sorted numbers, nearest rank (src/core/stats.ts). */
 export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i] as number;
+  return quantileOf(sorted, q, 'nearest-rank');
 }

@@ -1,8 +1,10 @@
-// Per-lead activity aggregates for predictive features (`activity.*`), folded from a stream of
-// activities: count, counts in the last 7 / 30 days, days since the last activity, count per type.
-// Only activities at or before as-of count (as in scoring: a past as-of reproduces a past state).
+// Per-lead activity aggregates for predictive features (`activity.*`): count, counts in the last 7 / 30
+// days, days since the last activity, count per type. They are fed with the activities the one activity
+// fold (src/core/score/activity-fold.ts) counted, so train sees activities exactly as score does: the
+// same row checks (date_format, null_values), as-of, window and bot filter.
 import type { ActivityAggregates } from '../score/predictive.js';
-import { DAY_MS } from '../value.js';
+import type { Model } from '../model/types.js';
+import { ageDays } from '../value.js';
 
 export class ActivityFeatureFold {
   private readonly count: Int32Array;
@@ -10,9 +12,6 @@ export class ActivityFeatureFold {
   private readonly count30d: Int32Array;
   private readonly last: Float64Array;
   private readonly byType = new Map<string, Int32Array>();
-  /** Activities after as-of (ignored). */
-  future = 0;
-  used = 0;
 
   constructor(
     readonly leads: number,
@@ -24,14 +23,9 @@ export class ActivityFeatureFold {
     this.last = new Float64Array(leads).fill(NaN);
   }
 
-  /** One activity of lead `slot` with its type (as in the file) and timestamp (epoch ms). */
+  /** One activity the fold counted, of lead `slot`, with its type (as in the file) and timestamp (epoch ms). */
   add(slot: number, type: string, tsMs: number): void {
-    const age = (this.asOfMs - tsMs) / DAY_MS;
-    if (age < 0) {
-      this.future++;
-      return;
-    }
-    this.used++;
+    const age = ageDays(this.asOfMs, tsMs);
     this.count[slot] = this.count[slot]! + 1;
     if (age <= 7) this.count7d[slot] = this.count7d[slot]! + 1;
     if (age <= 30) this.count30d[slot] = this.count30d[slot]! + 1;
@@ -57,7 +51,7 @@ export class ActivityFeatureFold {
       count: this.count[slot]!,
       count7d: this.count7d[slot]!,
       count30d: this.count30d[slot]!,
-      daysSinceLast: Number.isNaN(l) ? undefined : (this.asOfMs - l) / DAY_MS,
+      daysSinceLast: Number.isNaN(l) ? undefined : ageDays(this.asOfMs, l),
       byType,
     };
   }
@@ -66,7 +60,7 @@ export class ActivityFeatureFold {
   columns(maxTypes = 50): { name: string; values: Float64Array }[] {
     const n = this.leads;
     const days = new Float64Array(n);
-    for (let i = 0; i < n; i++) days[i] = Number.isNaN(this.last[i]!) ? NaN : (this.asOfMs - this.last[i]!) / DAY_MS;
+    for (let i = 0; i < n; i++) days[i] = Number.isNaN(this.last[i]!) ? NaN : ageDays(this.asOfMs, this.last[i]!);
     const out = [
       { name: 'activity.count', values: Float64Array.from(this.count) },
       { name: 'activity.count_7d', values: Float64Array.from(this.count7d) },
@@ -76,4 +70,26 @@ export class ActivityFeatureFold {
     for (const t of this.types().slice(0, maxTypes)) out.push({ name: `activity.count.${t}`, values: Float64Array.from(this.byType.get(t)!) });
     return out;
   }
+}
+
+/**
+ * The model train folds activities with: the activity columns, the null values, and from a base model
+ * (train -m) its date_format, engagement.window_days and bot_filter; no rules (activity.* features
+ * count activities of every type).
+ */
+export function activityFeatureModel(base: Model | undefined, columns: { leadId: string; type: string; timestamp: string }, nullValues: readonly string[]): Model {
+  const ai = base?.input.activities;
+  const e = base?.engagement;
+  return {
+    version: 1,
+    name: base?.name ?? 'train',
+    input: {
+      leads: { id: '$row', nullValues: [...nullValues] },
+      activities: { ...columns, ...(ai?.dateFormat ? { dateFormat: ai.dateFormat } : {}), ...(ai?.numberFormat ? { numberFormat: ai.numberFormat } : {}) },
+    },
+    fit: { rules: [] },
+    engagement: { rules: [], signals: [], ...(e?.windowDays !== undefined ? { windowDays: e.windowDays } : {}), ...(e?.botFilter ? { botFilter: e.botFilter } : {}) },
+    quality: [],
+    bands: [],
+  };
 }

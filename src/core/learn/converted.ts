@@ -3,6 +3,8 @@
 // - a word column (won/lost, yes/no, 1/0, Closed Won/Closed Lost, ...): a value converts when it is one
 //   of CONVERTED_WORDS (case-insensitive; spaces, `-` and `_` between words are the same), or one of the
 //   values given with --positive, which then replace the words. An empty cell is no outcome.
+// - with an outcomes file (--outcomes, a left join on the lead id): a lead not in the file did not
+//   convert; without an outcome column, being in the file is the conversion (kind `presence`).
 // - a date column (won_date, closed_at, converted_on: most present values are dates or timestamps): a
 //   cell converts when it holds a date or timestamp (or a converted word); an empty cell, or other text
 //   such as `never` or `-`, did not convert.
@@ -70,7 +72,8 @@ export function countOutcome(c: OutcomeCounts, cls: OutcomeClass): void {
   else c.other++;
 }
 
-export type OutcomeKind = 'words' | 'dates' | 'positive';
+/** `presence`: an outcomes file without an outcome column, where being in the file is the conversion. */
+export type OutcomeKind = 'words' | 'dates' | 'positive' | 'presence';
 
 /** A column is a date column when more than half of its present values are dates or timestamps. */
 export function outcomeKind(c: OutcomeCounts, positive?: readonly string[]): OutcomeKind {
@@ -91,6 +94,9 @@ export interface ConvertedRule {
 
 /** The rule for one outcome column, from its kind (and the --positive values, which replace the words). */
 export function convertedRule(kind: OutcomeKind, positive?: readonly string[]): ConvertedRule {
+  if (kind === 'presence') {
+    return { kind, converted: () => true, missingIsNegative: true, describe: 'in the outcomes file' };
+  }
   if (kind === 'positive') {
     const set = new Set((positive ?? []).map(normaliseOutcome));
     return { kind, converted: (v) => set.has(normaliseOutcome(v)), missingIsNegative: false, describe: [...(positive ?? [])].join(', ') };

@@ -7,6 +7,8 @@
 // Each Newton step solves H d = -g by Cholesky; the step is halved until the objective decreases
 // enough (Armijo). With lambda > 0 the problem is strictly convex and bounded below, so separable data
 // converges to finite coefficients.
+import { sigmoid } from '../stats.js';
+import { aucOf as rocAucOf, rank } from './metrics.js';
 
 /** Rows of the encoded design matrix, compressed (CSR): row i has entries rowPtr[i] .. rowPtr[i+1]-1. */
 export interface Design {
@@ -46,11 +48,7 @@ export function softplus(z: number): number {
   return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
 }
 
-export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
+export { sigmoid };
 
 /** Build a CSR design from dense rows (tests, small problems). Zeros are left out. */
 export function denseDesign(rows: readonly (readonly number[])[]): Design {
@@ -241,32 +239,22 @@ export function fitLogistic(X: Design, y: Uint8Array, opts: FitOptions): FitResu
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Metrics used by training (a private AUC; evaluate has its own in metrics.ts)
+// Metrics used by training
 
-/** Area under the ROC curve (Mann-Whitney U with ties counted half). NaN when a class is absent. */
+/**
+ * Area under the ROC curve of `scores` against `y` over `subset` (default all): metrics.ts's AUC (the one
+ * definition, shared with evaluate). NaN when a class is absent.
+ */
 export function aucOf(scores: ArrayLike<number>, y: ArrayLike<number>, subset?: ArrayLike<number>): number {
-  const idx: number[] = [];
-  if (subset) for (let t = 0; t < subset.length; t++) idx.push(subset[t]!);
-  else for (let i = 0; i < scores.length; i++) idx.push(i);
-  idx.sort((a, b) => (scores[a]! < scores[b]! ? -1 : scores[a]! > scores[b]! ? 1 : 0));
-  let nPos = 0;
-  let rankSum = 0;
-  let i = 0;
-  while (i < idx.length) {
-    let j = i;
-    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
-    const avgRank = (i + j + 2) / 2; // ranks are 1-based
-    for (let k = i; k <= j; k++) {
-      if (y[idx[k]!]) {
-        nPos++;
-        rankSum += avgRank;
-      }
-    }
-    i = j + 1;
+  const n = subset ? subset.length : scores.length;
+  const s = new Float64Array(n);
+  const l = new Uint8Array(n);
+  for (let t = 0; t < n; t++) {
+    const i = subset ? subset[t]! : t;
+    s[t] = scores[i]!;
+    l[t] = y[i] ? 1 : 0;
   }
-  const nNeg = idx.length - nPos;
-  if (nPos === 0 || nNeg === 0) return NaN;
-  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+  return rocAucOf(rank(s, l)) ?? NaN;
 }
 
 /** Mean log-loss of probabilities (clipped to [1e-15, 1 - 1e-15]). */

@@ -3,6 +3,8 @@
 // score. Every metric is defined for ties (leads with equal scores) and returns null with a reason when
 // it is undefined (no positive or no negative lead), never NaN and never a throw.
 
+import { quantile } from '../stats.js';
+
 export type Labels = ArrayLike<number>;
 export type Scores = ArrayLike<number>;
 
@@ -124,6 +126,20 @@ export interface BootstrapCi {
 }
 
 /**
+ * `resamples` bootstrap samples of n leads drawn with replacement, deterministic for a seed: `fn` gets
+ * each as weights (a lead drawn k times weighs k; the array is reused between calls).
+ */
+export function eachBootstrapSample(n: number, resamples: number, seed: number, fn: (weights: Uint32Array) => void): void {
+  const rand = mulberry32(seed);
+  const w = new Uint32Array(n);
+  for (let b = 0; b < resamples; b++) {
+    w.fill(0);
+    for (let k = 0; k < n; k++) w[Math.floor(rand() * n)]!++;
+    fn(w);
+  }
+}
+
+/**
  * Percentile bootstrap interval of the AUC: `resamples` samples of n leads drawn with replacement
  * (a lead drawn k times counts k times), AUC of each, the (1−level)/2 and (1+level)/2 quantiles
  * (linear interpolation). Deterministic for a seed.
@@ -134,15 +150,11 @@ export function bootstrapAuc(r: Ranked, opts: { resamples: number; seed: number;
   if (reason) return { value: null, reason };
   if (opts.resamples < 2) return { value: null, reason: `bootstrap needs at least 2 resamples (got ${opts.resamples})` };
   const n = r.counts.leads;
-  const rand = mulberry32(opts.seed);
-  const w = new Uint32Array(n);
   const aucs: number[] = [];
-  for (let b = 0; b < opts.resamples; b++) {
-    w.fill(0);
-    for (let k = 0; k < n; k++) w[Math.floor(rand() * n)]!++;
+  eachBootstrapSample(n, opts.resamples, opts.seed, (w) => {
     const a = aucOf(r, w);
     if (a !== null) aucs.push(a);
-  }
+  });
   if (aucs.length < 2) return { value: null, reason: 'too few resamples had both outcomes' };
   aucs.sort((x, y) => x - y);
   return {
@@ -157,13 +169,7 @@ export function bootstrapAuc(r: Ranked, opts: { resamples: number; seed: number;
   };
 }
 
-/** Quantile of sorted values, linear interpolation between order statistics (type 7). */
-export function quantile(sorted: readonly number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
+export { quantile };
 
 export interface RocPoint {
   /** Leads scoring at or above this are called positive; null for the first point (none called). */

@@ -6,6 +6,7 @@
 //      look recorded after the outcome, unless the user named them (--features, --keep);
 //   4. penalty by stratified k-fold cross-validation over the C grid, then a final fit on all
 //      training rows; holdout AUC of 100 × p.
+import { quantile } from '../stats.js';
 import type { Band, FitRule, PredictiveSection } from '../model/types.js';
 import { toSnakeCase } from '../text.js';
 import { type NumberFormat } from '../value.js';
@@ -165,11 +166,9 @@ export function train(columns: readonly TrainColumn[], y: Uint8Array, o: TrainOp
   return { ok: true, result };
 }
 
-/** Value at quantile q (0..1) of sorted xs, by the nearest-rank-below rule. */
+/** Value at quantile q (0..1) of sorted xs, by the nearest-rank-below rule (src/core/stats.ts). */
 function quantileSorted(xs: readonly number[], q: number): number {
-  if (xs.length === 0) return 0;
-  const i = Math.min(xs.length - 1, Math.max(0, Math.floor(q * xs.length)));
-  return xs[i]!;
+  return quantile(xs, q, 'lower');
 }
 
 /** Shares of leads at or above each band's min, from the top: SQL 10%, MQL 30%, IQL 60%. */

@@ -72,12 +72,16 @@ export const DIAGNOSTIC_CODES = {
   // Accounts section (docs/model.md#accounts)
   LS086: { severity: 'error', meaning: 'accounts option does not apply to the score method (top without top_mean, cap without sum)' },
   LS087: { severity: 'error', meaning: 'accounts number out of range (top and min_leads: positive integers; cap: greater than 0)' },
+  // Column alternatives
+  LS093: { severity: 'error', meaning: 'a list of column alternatives is empty or names a column twice' },
+  LS094: { severity: 'error', meaning: 'two lists of column alternatives start with the same name but differ' },
+  LS095: { severity: 'warning', meaning: 'field read by an engagement rule is a column of some activity files but not this one (its rows see a missing value)' },
   // Columns (validate -l / -a)
   LS090: { severity: 'error', meaning: 'field is not a column of the leads file' },
   LS091: { severity: 'error', meaning: 'field is not a column of the activities file' },
   LS092: { severity: 'error', meaning: 'header of a CSV file cannot be read' },
   // SQL (leadscore sql, validate --dialect): what a dialect cannot express is refused, never compiled wrongly
-  LS190: { severity: 'error', meaning: 'model feature that SQL cannot express (bot_filter, accounts, date_format dmy/mdy)' },
+  LS190: { severity: 'error', meaning: 'model feature that SQL cannot express (bot_filter, accounts, date_format dmy/mdy, reasons of a weight-1 predictive model)' },
   LS191: { severity: 'error', meaning: 'regular expression feature the SQL dialect lacks' },
   LS192: { severity: 'error', meaning: 'text operator or categorical feature over a fractional computed number' },
   LS193: { severity: 'error', meaning: '$row lead ids need --order-by in SQL (a table has no row order)' },

@@ -2,7 +2,7 @@
 // index and its operators to pre-normalised operands, so scoring never re-reads the model.
 import { compileModelRegex } from './regex.js';
 import type { Condition, Operator } from './types.js';
-import { type Cell, type DateFormat, DAY_MS, type Nulls, type NumberFormat, parseNumber, parseTimestamp, present } from '../value.js';
+import { ageDays, type Cell, type DateFormat, type Nulls, type NumberFormat, parseNumber, parseTimestamp, present } from '../value.js';
 import { JsonCache, jsonReader, resolveJsonField } from './json-field.js';
 
 export interface BindContext {
@@ -152,7 +152,7 @@ function compileOp(o: Operator, field: string, ctx: BindContext): OpTest {
       return (s, _n, raw) => {
         const t = typeof raw === 'number' ? raw : parseTimestamp(s, ctx.dateFormat);
         if (Number.isNaN(t)) return bad(s);
-        const age = (ctx.asOfMs - t) / DAY_MS;
+        const age = ageDays(ctx.asOfMs, t);
         return within ? age >= 0 && age <= days : age > days;
       };
     }

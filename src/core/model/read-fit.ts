@@ -35,7 +35,7 @@ export function readFitRule(r: ModelReader, raw: unknown, path: ModelPath): FitR
   }
   const fe = o.get('field');
   if (!fe && !o.suggested?.has('field')) r.d.add('LS013', [...path, 'field'], `missing required key "field" in ${p}`, `name the column whose value selects the ${forms[0]}`);
-  const field = fe && r.string(fe.value, fe.path, 'a column name');
+  const field = fe && r.column(fe.value, fe.path, 'a column name');
   if (o.has('points')) {
     r.d.add('LS017', [...path, 'points'], `fit rule ${p} has "points" beside "${forms[0]}"`,
       `the points are given per ${forms[0] === 'values' ? 'value' : 'range'}; remove "points"`, 'key');

@@ -66,7 +66,7 @@ export function readInput(r: ModelReader, top: Obj): { input: ModelInput | undef
     const le = io.get('leads');
     const lo = le && r.object(le.value, le.path, ['id'], ['null_values', ...FORMAT_KEYS], 'input.leads');
     const leadFormats = lo && valueFormats(r, lo, 'input.leads');
-    const id = lo && r.optString(lo, 'id', 'the key column, or $row');
+    const id = lo && r.optColumn(lo, 'id', 'the key column, or $row');
     let nullValues: string[] | undefined = [...DEFAULT_NULL_VALUES];
     const ne = lo?.get('null_values');
     if (ne) {
@@ -86,9 +86,9 @@ export function readInput(r: ModelReader, top: Obj): { input: ModelInput | undef
     activitiesGiven = ae !== undefined;
     const ao = ae && r.object(ae.value, ae.path, ['lead_id', 'type', 'timestamp'], [...FORMAT_KEYS], 'input.activities');
     const activityFormats = ao && valueFormats(r, ao, 'input.activities');
-    const leadId = ao && r.optString(ao, 'lead_id', 'the lead id column of the activities file');
-    const type = ao && r.optString(ao, 'type', 'the activity type column');
-    const timestamp = ao && r.optString(ao, 'timestamp', 'the activity date/time column');
+    const leadId = ao && r.optColumn(ao, 'lead_id', 'the lead id column of the activities file');
+    const type = ao && r.optColumn(ao, 'type', 'the activity type column');
+    const timestamp = ao && r.optColumn(ao, 'timestamp', 'the activity date/time column');
     const activities = ae
       ? leadId !== undefined && type !== undefined && timestamp !== undefined && activityFormats?.ok
         ? { leadId, type, timestamp, ...activityFormats.formats }

@@ -28,7 +28,7 @@ export function readQualityRule(r: ModelReader, raw: unknown, path: ModelPath): 
   const ie = o.get('if');
   const condition = ie && r.condition(ie.value, ie.path);
   if (ie && !condition) ok = false;
-  const field = r.optString(o, 'field', 'the column to check');
+  const field = r.optColumn(o, 'field', 'the column to check');
   if (o.has('field') && field === undefined) ok = false;
   if (ce && ie) {
     r.d.add('LS017', path, `quality rule ${p} has both "check" and "if"`, 'use one per rule: a built-in check with a field, or an if: condition');

@@ -218,7 +218,7 @@ export class ModelReader extends Reader {
     for (const [k, v] of e) {
       const kp = [...path, k];
       if (k === 'field') {
-        field = this.string(v, kp, 'a column name');
+        field = this.column(v, kp, 'a column name');
         if (field === undefined) ok = false;
         continue;
       }
@@ -334,6 +334,49 @@ export class ModelReader extends Reader {
   optString(o: Obj, key: string, what: string): string | undefined {
     const e = o.get(key);
     return e && this.string(e.value, e.path, what);
+  }
+
+  /**
+   * Column alternatives met so far (docs/model.md#column-alternatives): the first name of each list
+   * (trimmed, lower case) -> every name of the list, in order, and where the list was first written.
+   */
+  readonly alternatives = new Map<string, { names: string[]; path: ModelPath }>();
+
+  /**
+   * A column name, or a list of alternative names (a file uses the first one its header has). Returns
+   * the first name: the model names the column by it everywhere, and `alternatives` holds the list.
+   */
+  column(raw: unknown, path: ModelPath, what: string): string | undefined {
+    if (!Array.isArray(raw)) return this.string(raw, path, what);
+    const names: string[] = [];
+    let ok = true;
+    raw.forEach((x, i) => {
+      const s = this.string(x, [...path, i], what);
+      if (s === undefined) ok = false;
+      else names.push(s);
+    });
+    if (!ok) return undefined;
+    const keys = names.map((n) => n.trim().toLowerCase());
+    if (names.length === 0 || new Set(keys).size !== keys.length) {
+      this.d.add('LS093', path, names.length === 0 ? `${at(path)} is an empty list of column names` : `${at(path)} names a column twice`,
+        'give the column name, or a list of alternative names, each once: [client_id, clientId]');
+      return undefined;
+    }
+    if (names.length === 1) return names[0];
+    const seen = this.alternatives.get(keys[0]!);
+    if (seen) {
+      if (seen.names.map((n) => n.trim().toLowerCase()).join('\u0000') !== keys.join('\u0000')) {
+        this.d.add('LS094', path, `${at(path)} lists other alternatives for "${names[0]}" than ${formatPath(seen.path)} ([${seen.names.join(', ')}])`,
+          `a list makes its names one column throughout the model: write the same list everywhere, e.g. [${seen.names.join(', ')}]`);
+        return undefined;
+      }
+    } else this.alternatives.set(keys[0]!, { names, path });
+    return names[0];
+  }
+
+  optColumn(o: Obj, key: string, what: string): string | undefined {
+    const e = o.get(key);
+    return e && this.column(e.value, e.path, what);
   }
 
 

@@ -31,7 +31,7 @@ export function activityRuleFields(model: Model): Map<string, string[]> {
 
 /** One LS161 warning per column a rule reads that this activity file's header lacks (JSON fields: their column). */
 export function missingRuleColumns(model: Model, header: readonly string[], file: string): ColumnWarning[] {
-  const index = columnMatcher(header);
+  const index = columnMatcher(header, model.alternatives);
   const out: ColumnWarning[] = [];
   for (const [field, rules] of activityRuleFields(model)) {
     if (index(field) >= 0 || resolveJsonField(field, index)) continue;

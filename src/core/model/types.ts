@@ -128,7 +128,15 @@ export interface Model {
   accounts?: AccountsSection;
   /** Per-segment overrides of band thresholds and rule points; the first segment whose condition holds applies. */
   segments?: Segment[];
+  /**
+   * Column alternatives: where the model wrote a list of names for a column, its first name (trimmed,
+   * lower case) -> the list. Every field naming the first name reads, in each file, the first name of
+   * the list that file's header has (docs/model.md#column-alternatives). Fields keep the first name.
+   */
+  alternatives?: ColumnAlternatives;
 }
+
+export type ColumnAlternatives = Record<string, string[]>;
 
 /** A numeric predictive feature: x = (transform(value) - mean) / sd; term = coefficient * x. */
 export interface PredictiveNumeric {

@@ -159,6 +159,7 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
     ...(predictive ? { predictive } : {}),
     ...(accounts ? { accounts } : {}),
     ...(segments.list.length ? { segments: segments.list } : {}),
+    ...(r.alternatives.size ? { alternatives: Object.fromEntries([...r.alternatives].map(([k, v]) => [k, v.names])) } : {}),
   };
   return done(model);
 }

@@ -4,8 +4,8 @@
 import type { Band } from '../model/types.js';
 import {
   type BootstrapCi, type Calibration, type GainsRow, type GroupRate, type Ks, type Ranked, type RocPoint,
-  aucOf, bootstrapAuc, calibration, conversionByGroup, downsample, gainsTable, giniOf, ksStatistic,
-  logisticSlope, mulberry32, quantile, rank, rocAuc, rocCurve, undefinedReason,
+  aucOf, bootstrapAuc, eachBootstrapSample, calibration, conversionByGroup, downsample, gainsTable, giniOf, ksStatistic,
+  logisticSlope, quantile, rank, rocAuc, rocCurve, undefinedReason,
 } from '../learn/metrics.js';
 import { type RuleAnalysis, type Firings, type RuleInfo, analyseRules } from '../learn/rule-analysis.js';
 import { type Suggestion, type Target, type ThresholdPoint, atThreshold, suggestThreshold } from '../learn/thresholds.js';
@@ -81,7 +81,7 @@ export interface OutcomeFacts {
    * How converted is read (core/learn/converted.ts): `words` (the converted words), `dates` (a date
    * column: a present date converts, an empty cell does not), `positive` (the --positive values).
    */
-  kind: 'words' | 'dates' | 'positive';
+  kind: 'words' | 'dates' | 'positive' | 'presence';
   positive_values: string[];
   /** The most frequent outcome values (up to 12) and whether each counts as positive. */
   values: { value: string; leads: number; positive: boolean }[];
@@ -91,8 +91,12 @@ export interface OutcomeFacts {
   evaluated: number;
   /** Scored leads whose outcome cell is empty or a null value: left out of the evaluation. */
   missing_outcome: number;
-  /** With --outcomes: scored leads whose id is not in the outcomes file (left out). */
+  /** With --outcomes (a left join): scored leads whose id is not in the outcomes file, evaluated as not converted. */
   not_in_outcomes: number;
+  /** With --outcomes: scored leads whose id is in the outcomes file. */
+  matched?: number;
+  /** With --outcomes: distinct ids of the outcomes file that are not among the scored leads. */
+  outcome_ids_not_found?: number;
   positives: number;
   negatives: number;
 }
@@ -256,17 +260,12 @@ export function compareModels(
 /** Percentile bootstrap of AUC(b) − AUC(a), both computed on the same resample of leads. */
 function pairedAucDifference(ra: Ranked, rb: Ranked, opts: EvaluateOptions): Comparison['auc_difference_ci'] {
   if (undefinedReason(ra.counts) || opts.bootstrap < 2) return null;
-  const n = ra.counts.leads;
-  const rand = mulberry32(opts.seed);
-  const w = new Uint32Array(n);
   const diffs: number[] = [];
-  for (let k = 0; k < opts.bootstrap; k++) {
-    w.fill(0);
-    for (let i = 0; i < n; i++) w[Math.floor(rand() * n)]!++;
+  eachBootstrapSample(ra.counts.leads, opts.bootstrap, opts.seed, (w) => {
     const x = aucOf(ra, w);
     const y = aucOf(rb, w);
     if (x !== null && y !== null) diffs.push(y - x);
-  }
+  });
   if (diffs.length < 2) return null;
   diffs.sort((x, y) => x - y);
   return { level: 0.95, lower: quantile(diffs, 0.025), upper: quantile(diffs, 0.975), resamples: opts.bootstrap };
@@ -396,9 +395,11 @@ export function evaluationToMarkdown(e: Evaluation): string {
   for (const i of e.inputs) out.push(`- ${i.role}: \`${i.path}\`: ${i.rows} rows, ${i.rejected} rejected`);
   const o = e.outcome;
   out.push(
-    `- outcome: column \`${o.column}\` from ${o.source === 'leads' ? 'the leads file' : `\`${o.source}\``}; positive = ${o.positive_values.map((v) => `\`${v}\``).join(', ')}`,
-    `- ${o.evaluated} leads evaluated of ${o.scored} scored (${o.leads_read} read, ${o.rejected} rejected); left out: ${o.missing_outcome} without an outcome` +
-      (o.source !== 'leads' ? `, ${o.not_in_outcomes} not in the outcomes file` : ''),
+    o.kind === 'presence'
+      ? `- outcome: being in \`${o.source}\` (joined on the lead id; a lead not in it did not convert)`
+      : `- outcome: column \`${o.column}\` from ${o.source === 'leads' ? 'the leads file' : `\`${o.source}\` (joined on the lead id; a lead not in it did not convert)`}; positive = ${o.positive_values.map((v) => `\`${v}\``).join(', ')}`,
+    `- ${o.evaluated} leads evaluated of ${o.scored} scored (${o.leads_read} read, ${o.rejected} rejected); left out: ${o.missing_outcome} without an outcome`,
+    ...(o.source !== 'leads' ? [`- outcomes file: ${o.matched ?? 0} scored leads matched, ${o.not_in_outcomes} not in it (not converted); ${o.outcome_ids_not_found ?? 0} of its ids not among the scored leads`] : []),
     `- ${o.positives} converted, ${o.negatives} not: base conversion ${pct(o.evaluated ? o.positives / o.evaluated : null, 2)}`,
     `- leadscore ${e.leadscore_version}, ${e.duration_ms} ms`,
     '',

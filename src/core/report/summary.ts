@@ -22,6 +22,24 @@ export interface RunWarning {
   message: string;
   file?: string;
   column?: string;
+  /** What to do (run warnings LS171–LS176, core/report/warnings.ts). */
+  hint?: string;
+  // facts of the run warnings (docs/diagnostics.md, run warnings)
+  /** LS171: the newest activity read, the run's as-of, and how many days before as-of it is. */
+  newest_activity?: string;
+  as_of?: string;
+  newest_activity_age_days?: number;
+  /** LS172: the rules that fired for no lead. */
+  rules?: string[];
+  /** LS173: the bands without leads. */
+  bands?: string[];
+  /** LS174: the band with 99 % or more of the leads, and its share; LS175: the top band out of reach. */
+  band?: string;
+  share?: number;
+  /** LS175: the highest score a lead can reach without activities. */
+  reachable?: number;
+  /** LS176: the activities whose lead id is no lead's. */
+  orphan_activities?: number;
 }
 
 export interface RunFacts {
@@ -106,6 +124,23 @@ export interface Summary {
 
 const BIN = 10;
 
+/** What addScored gathers, as data: the part of a summary one thread built over a range of leads. */
+export interface ScoredPart {
+  scored: number;
+  bandCount: number[];
+  bandMin: number[];
+  bandMax: number[];
+  noBand: number;
+  grades: [string, number][];
+  histogram: number[];
+  fired: number[];
+  points: number[];
+  interestLeads: number[];
+  interestTotal: number[];
+  reasonCounts: Uint32Array[];
+  segmentBands: Uint32Array[];
+}
+
 export class SummaryBuilder {
   private readonly bandCount: number[];
   private readonly bandMin: number[];
@@ -138,6 +173,38 @@ export class SummaryBuilder {
     this.reasonCounts = cm.model.bands.map(() => new Uint32Array(cm.rules.length));
     this.segmentBands = [...(cm.model.segments ?? []), null].map(() => new Uint32Array(nb + 1));
     this.interestTotal = new Array<number>(cm.interests.length).fill(0);
+  }
+
+  /** What addScored has gathered, to be added to another builder (addScoredPart). */
+  scoredPart(): ScoredPart {
+    const { scored, bandCount, bandMin, bandMax, noBand, histogram, fired, points, interestLeads, interestTotal, reasonCounts, segmentBands } = this;
+    return { scored, bandCount, bandMin, bandMax, noBand, grades: [...this.grades], histogram, fired, points, interestLeads, interestTotal, reasonCounts, segmentBands };
+  }
+
+  /**
+   * Add the leads another builder scored (a later range of leads, scored on another thread). Counts
+   * add exactly; point totals are added as two partial sums, which can differ from one running sum
+   * in the last bits (the report rounds them to 0.01).
+   */
+  addScoredPart(p: ScoredPart): void {
+    this.scored += p.scored;
+    this.noBand += p.noBand;
+    const add = (a: number[] | Uint32Array, b: ArrayLike<number>) => {
+      for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
+    };
+    add(this.bandCount, p.bandCount);
+    for (let i = 0; i < this.bandMin.length; i++) {
+      if (p.bandMin[i]! < this.bandMin[i]!) this.bandMin[i] = p.bandMin[i]!;
+      if (p.bandMax[i]! > this.bandMax[i]!) this.bandMax[i] = p.bandMax[i]!;
+    }
+    for (const [g, k] of p.grades) this.grades.set(g, (this.grades.get(g) ?? 0) + k);
+    add(this.histogram, p.histogram);
+    add(this.fired, p.fired);
+    add(this.points, p.points);
+    add(this.interestLeads, p.interestLeads);
+    add(this.interestTotal, p.interestTotal);
+    this.reasonCounts.forEach((rc, b) => add(rc, p.reasonCounts[b]!));
+    this.segmentBands.forEach((sb, g) => add(sb, p.segmentBands[g]!));
   }
 
   /** A scored lead and its reasons (topContributions). */
@@ -301,7 +368,7 @@ export function summaryToMarkdown(s: Summary): string {
   );
   if (s.warnings?.length) {
     out.push('## Warnings', '');
-    for (const w of s.warnings) out.push(`- ${w.code}${w.file ? ` \`${w.file}\`` : ''}: ${w.message}`);
+    for (const w of s.warnings) out.push(`- ${w.code}${w.file ? ` \`${w.file}\`` : ''}: ${w.message}${w.hint ? ` (${w.hint})` : ''}`);
     out.push('');
   }
   out.push('## Bands', '');

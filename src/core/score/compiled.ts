@@ -166,7 +166,7 @@ export function compileModel(model: Model, opts: CompileOptions): CompiledModel 
   const onUnparsable = (field: string): void => {
     unparsable.set(field, (unparsable.get(field) ?? 0) + 1);
   };
-  const leadIndex = columnMatcher(opts.leadHeader);
+  const leadIndex = columnMatcher(opts.leadHeader, model.alternatives);
   const leadCtx: BindContext = { index: leadIndex, nulls, asOfMs: opts.asOfMs, numberFormat, dateFormat, onUnparsable, json: new JsonCache() };
   const rules: RuleRef[] = [];
   const slot = (r: { id: string; label?: string; path: string }, section: RuleSection): number => {

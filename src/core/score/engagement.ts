@@ -4,8 +4,9 @@
 import { compileCondition, type CompiledCondition } from '../model/compile.js';
 import { columnMatcher } from '../columns.js';
 import { JsonCache } from '../model/json-field.js';
-import { type Cell, DAY_MS } from '../value.js';
+import { ageDays, type Cell } from '../value.js';
 import type { CompiledModel } from './compiled.js';
+import type { ActivityAggregates } from './predictive.js';
 
 /**
  * Per-activity decay factors (and, for the 7/30-day fields, points) are accumulated as integers in
@@ -121,6 +122,12 @@ export class EngagementFold {
     return { count7d: c[lead * w]!, count30d: c[lead * w + 1]!, byType };
   }
 
+  /** The activity.* aggregates of a lead, as predictive features read them. */
+  aggregates(lead: number): ActivityAggregates {
+    const days = this.daysSinceLast(lead);
+    return { count: this.activityCount(lead), ...this.activityCounts(lead), daysSinceLast: Number.isNaN(days) ? undefined : days };
+  }
+
   get size(): number {
     return this.state.size;
   }
@@ -210,7 +217,7 @@ export class EngagementFold {
 
   /** Bind the engagement rules to one activity file's header. */
   bind(header: readonly string[]): ActivityBinding {
-    const index = columnMatcher(header);
+    const index = columnMatcher(header, this.cm.model.alternatives);
     const cm = this.cm;
     const ctx = {
       index,
@@ -250,7 +257,7 @@ export class EngagementFold {
     const outcome = this.admit(lead, t);
     if (outcome !== 'used') return outcome;
     const matches = binding.rulesFor(type);
-    const age = (this.cm.asOfMs - t) / DAY_MS;
+    const age = ageDays(this.cm.asOfMs, t);
     this.countActivity(lead, t, age, type, matches === undefined);
     if (matches) {
       let decay = -1;
@@ -265,7 +272,7 @@ export class EngagementFold {
 
   /** The as-of and window test of an activity; counts the activities it turns away. */
   admit(lead: number, t: number): ActivityOutcome {
-    const age = (this.cm.asOfMs - t) / DAY_MS;
+    const age = ageDays(this.cm.asOfMs, t);
     if (age < 0) {
       this.state.future[lead]!++;
       return 'future';
@@ -294,7 +301,7 @@ export class EngagementFold {
 
   /** Fold an admitted activity whose matching rules are known (undefined: a type no rule names). */
   addMatched(lead: number, t: number, type: string, matched: readonly number[] | undefined): void {
-    const age = (this.cm.asOfMs - t) / DAY_MS;
+    const age = ageDays(this.cm.asOfMs, t);
     this.countActivity(lead, t, age, type, matched === undefined);
     if (!matched) return;
     let decay = -1;
@@ -346,12 +353,36 @@ export class EngagementFold {
     if (k !== undefined) c[base + k]!++;
   }
 
+  /** Age in days of an activity at `t` as of the fold's as-of (negative: after as-of). */
+  ageOf(t: number): number {
+    return ageDays(this.cm.asOfMs, t);
+  }
+
+  /** The decay factor of rule `k` for an activity of that age (1 without decay). */
+  decayFactor(k: number, age: number): number {
+    const r = this.rules[k]!;
+    return r.decays ? Math.exp(-this.lnHalf * age) : 1;
+  }
+
+  /** The points one counted activity of that age adds to rule `k`'s total (as the fold adds them: in units of 1e-9). */
+  activityPoints(k: number, age: number, points = this.rules[k]!.points): number {
+    return (points * Math.round(this.decayFactor(k, age) * SCALE)) / SCALE;
+  }
+
+  /** For a max_count rule, the timestamps the fold kept for a lead (the N most recent); undefined for other rules. */
+  keptTimes(k: number, lead: number): number[] | undefined {
+    const r = this.rules[k]!;
+    if (!r.maxCount) return undefined;
+    const filled = this.state.filled[k]![lead]!;
+    return Array.from(this.state.recent[k]!.subarray(lead * r.maxCount, lead * r.maxCount + filled));
+  }
+
   /**
-   * The total of engagement rule `k` for a lead: decayed, max_count applied, then max_points. The fold
+   * The total of engagement rule `k` for a lead before max_points: decayed, max_count applied. The fold
    * keeps the decayed count of matching activities (each counts 1 × its decay factor), so the points
    * (the model's, or a segment's) multiply in here.
    */
-  ruleTotal(k: number, lead: number, points = this.rules[k]!.points): number {
+  ruleTotalBeforeCap(k: number, lead: number, points = this.rules[k]!.points): number {
     const r = this.rules[k]!;
     const st = this.state;
     let units = 0;
@@ -362,11 +393,16 @@ export class EngagementFold {
       const filled = st.filled[k]![lead]!;
       const recent = st.recent[k]!;
       for (let j = 0; j < filled; j++) {
-        const age = (this.cm.asOfMs - recent[lead * n + j]!) / DAY_MS;
+        const age = ageDays(this.cm.asOfMs, recent[lead * n + j]!);
         units += Math.round((r.decays ? Math.exp(-this.lnHalf * age) : 1) * SCALE);
       }
     }
-    let total = (points * units) / SCALE;
+    return (points * units) / SCALE;
+  }
+
+  /** The total of engagement rule `k` for a lead: ruleTotalBeforeCap, then max_points. */
+  ruleTotal(k: number, lead: number, points = this.rules[k]!.points): number {
+    let total = this.ruleTotalBeforeCap(k, lead, points);
     const cap = this.cm.model.engagement.rules[k]!.maxPoints;
     if (cap !== undefined) total = Math.max(-cap, Math.min(cap, total));
     return total;
@@ -384,6 +420,6 @@ export class EngagementFold {
   /** Days since the lead's last counted activity, or NaN when it has none. */
   daysSinceLast(lead: number): number {
     const t = this.state.lastActivity[lead]!;
-    return t === -Infinity ? NaN : (this.cm.asOfMs - t) / DAY_MS;
+    return t === -Infinity ? NaN : ageDays(this.cm.asOfMs, t);
   }
 }

@@ -1,29 +1,21 @@
 // Why is this lead hot? The full breakdown of one lead's score, in the order the score is built (fit
 // rules, engagement rules with every activity they counted or skipped, signals, quality checks, caps
-// and the clamp, band, grade), computed with the same code as `score` (EngagementFold, LeadScorer), so
-// that its numbers always add up to the score in scored.csv.
+// and the clamp, band, grade), computed with the same code as `score` (ActivityFolder, EngagementFold,
+// LeadScorer), so that its numbers always add up to the score in scored.csv. Every activity's status
+// (counted, or why not) is the fold's own decision, from its trace; nothing is decided again here.
 import { type LeafOutcome, traceCondition } from '../model/compile.js';
 import type { Band, GradeScale } from '../model/types.js';
-import { type Cell, DAY_MS, present } from '../value.js';
+import { type Cell, present } from '../value.js';
 import { type CompiledModel, fitCell } from './compiled.js';
-import { EngagementFold } from './engagement.js';
-import { BotFilter, type BotVerdict } from './bot-filter.js';
+import type { EngagementFold } from './engagement.js';
+import type { ActivityTrace } from './activity-fold.js';
 import { fitPoints, formatReasons, gradeLetter, LeadScorer } from './score-lead.js';
 
-/** One activity of the lead, as read. */
-export interface LeadActivity {
+/** One activity of the lead and the fold's decision about it (the fold's trace, with its file). */
+export interface LeadActivity extends ActivityTrace {
   file: string;
-  line: number;
-  type: string;
-  /** Epoch ms, or NaN when the timestamp did not parse. */
-  t: number;
-  timestamp: string;
-  /** The activity's cells, in its file's header order. */
-  row: readonly Cell[];
-  /** Index into the headers given to explainLead. */
+  /** Index into the headers given to explainLead (the activity's file). */
   header: number;
-  /** Set when the row was rejected (missing type or timestamp, bad timestamp). */
-  rejected?: string;
 }
 
 export interface LeafTrace {
@@ -44,6 +36,8 @@ export interface ActivityLine {
   points: number;
   /** counted, or why not: after_as_of, outside_window, bot_filter:<burst|scanner_click>, max_count, if_false, rejected:<reason>. */
   status: string;
+  /** For a rule with an `if`: each leaf with the value it read from this activity (a JSON field: the value inside). */
+  leaves?: LeafTrace[];
 }
 
 export interface Explanation {
@@ -72,6 +66,8 @@ export interface Explanation {
     }[];
     /** Activities of types no rule names (counted for activity_count and recency only). */
     other_activities: number;
+    /** Activities the fold counted for the lead (any type): the signal field activity_count. */
+    activity_count: number;
     signals: { id: string; label?: string; fields: Record<string, number | null>; matched: boolean; points: number; flag?: string; leaves: LeafTrace[] }[];
     total_before_cap: number;
     max: number | null;
@@ -91,33 +87,15 @@ export interface Explanation {
   rejected: string | null;
 }
 
-/**
- * Which of the lead's activities engagement.bot_filter drops, found as `score` finds them: per file, in
- * file order, among the activities at or before as-of and inside the window.
- */
-function botVerdicts(cm: CompiledModel, activities: readonly LeadActivity[], headers: readonly (readonly string[])[]): Map<LeadActivity, BotVerdict> {
-  const out = new Map<LeadActivity, BotVerdict>();
-  const cfg = cm.model.engagement.botFilter;
-  if (!cfg) return out;
-  const window = cm.model.engagement.windowDays ?? Infinity;
-  headers.forEach((h, k) => {
-    const matchOn = cfg.clicks?.matchOn ? h.findIndex((c) => c.trim().toLowerCase() === cfg.clicks!.matchOn!.trim().toLowerCase()) : -1;
-    const filter = new BotFilter<LeadActivity>(cfg, (_lead, a, verdict) => {
-      if (verdict) out.set(a, verdict);
-    });
-    for (const a of activities) {
-      if (a.header !== k || a.rejected) continue;
-      const age = (cm.asOfMs - a.t) / DAY_MS;
-      if (!(age >= 0 && age <= window)) continue;
-      const cell = matchOn < 0 ? '' : a.row[matchOn];
-      filter.push(0, a.t, a.type, typeof cell === 'string' ? cell.trim().toLowerCase() : '', a);
-    }
-    filter.flush();
-  });
-  return out;
-}
-
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** Remove one occurrence of `t` from `kept`; false when there is none. */
+function takeOne(kept: number[], t: number): boolean {
+  const i = kept.indexOf(t);
+  if (i < 0) return false;
+  kept.splice(i, 1);
+  return true;
+}
 
 function describeOps(ops: LeafOutcome['ops']): string {
   return ops.map((o) => `${o.op} ${JSON.stringify(o.value)}`).join(', ');
@@ -133,22 +111,19 @@ function leaves(out: LeafOutcome[]): LeafTrace[] {
   }));
 }
 
-function bandOf(bands: readonly Band[], i: number): { name: string; min: number | null } | null {
+function bandAt(bands: readonly Band[], i: number): { name: string; min: number | null } | null {
   const b = bands[i];
   return b ? { name: b.name, min: b.min ?? null } : null;
 }
 
 /**
- * Explain one lead. `headers` are the activity files' headers (a LeadActivity's `header` indexes them).
- * The lead's activities may come in any order.
+ * Explain one lead: `fold` holds its aggregates at `slot` (folded by ActivityFolder, as score folds), and
+ * `activities` the fold's trace of the lead's activities, in any order.
  */
-export function explainLead(cm: CompiledModel, id: string, row: readonly (string | undefined)[], activities: readonly LeadActivity[], headers: readonly (readonly string[])[]): Explanation {
-  const fold = new EngagementFold(cm, 1);
+export function explainLead(cm: CompiledModel, id: string, row: readonly (string | undefined)[], fold: EngagementFold, slot: number, activities: readonly LeadActivity[], headers: readonly (readonly string[])[]): Explanation {
   const bindings = headers.map((h) => fold.bind(h));
-  const dropped = botVerdicts(cm, activities, headers);
-  for (const a of activities) if (!a.rejected && !dropped.has(a)) fold.add(bindings[a.header]!, 0, a.t, a.type, a.row);
   const scorer = new LeadScorer(cm, fold);
-  const outcome = scorer.score(row, 0);
+  const outcome = scorer.score(row, slot);
   const segIndex = cm.segments.length ? scorer.segmentOf(row) : -1;
   const m = segIndex >= 0 ? cm.segments[segIndex]!.cm : cm;
   const model = m.model;
@@ -169,31 +144,21 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
     return { ...base, value: v ?? null, detail: v === undefined ? 'missing' : range ? `in [${Number.isFinite(range.min) ? range.min : '-∞'}, ${Number.isFinite(range.max) ? range.max : '∞'}]` : 'in no range' };
   });
 
-  // engagement: every activity of the lead against every rule
+  // engagement: every activity of the lead, for every rule that names its type, with the fold's decision
   const e = model.engagement;
-  const lnHalf = e.halfLifeDays ? Math.LN2 / e.halfLifeDays : 0;
-  const window = e.windowDays ?? Infinity;
-  const named = new Set(e.rules.flatMap((r) => r.types.map((t) => t.trim().toLowerCase())));
   let other = 0;
-  for (const a of activities) {
-    if (a.rejected || dropped.has(a) || named.has(a.type.trim().toLowerCase())) continue;
-    const age = (cm.asOfMs - a.t) / DAY_MS;
-    if (age >= 0 && age <= window) other++;
-  }
+  for (const a of activities) if (a.status === 'counted' && !a.rules) other++;
+  const ordered = [...activities].sort((x, y) => x.t - y.t || x.line - y.line);
   const engRules: Explanation['engagement']['rules'] = m.engagement.map(({ rule }, k) => {
-    const types = new Set(rule.types.map((t) => t.trim().toLowerCase()));
-    const test = bindings.map((_, h) => {
-      // the rule's condition bound to each file's header, exactly as the fold binds it
-      const match = bindings[h]!.rulesFor(rule.types[0] ?? '')?.find((x) => x.k === k);
-      return match?.test;
-    });
+    // max_count: the timestamps the fold kept (the N most recent); a counted activity not among them is beyond it
+    const kept = fold.keptTimes(k, slot);
+    // the rule's condition bound to each file's header, as the fold binds it (for the leaves shown)
+    const test = bindings.map((b) => b.rulesFor(rule.types[0] ?? '')?.find((x) => x.k === k)?.test);
     const lines: ActivityLine[] = [];
-    const counted: ActivityLine[] = [];
-    for (const a of [...activities].sort((x, y) => x.t - y.t || x.line - y.line)) {
-      if (!types.has(a.type.trim().toLowerCase())) continue;
-      const age = (cm.asOfMs - a.t) / DAY_MS;
-      const decays = rule.decay && lnHalf > 0;
-      const decay = Number.isNaN(age) ? null : decays ? Math.exp(-lnHalf * age) : 1;
+    for (const a of ordered) {
+      if (!a.rules?.includes(k)) continue;
+      const age = Number.isNaN(a.t) ? NaN : fold.ageOf(a.t);
+      const decay = Number.isNaN(age) ? null : fold.decayFactor(k, age);
       const line: ActivityLine = {
         file: a.file,
         line: a.line,
@@ -204,29 +169,20 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
         points: 0,
         status: 'counted',
       };
-      if (a.rejected) line.status = `rejected:${a.rejected}`;
-      else if (age < 0) line.status = 'after_as_of';
-      else if (age > window) line.status = 'outside_window';
-      else if (dropped.has(a)) line.status = `bot_filter:${dropped.get(a)}`;
-      else if (test[a.header] && !test[a.header]!.test(a.row)) line.status = 'if_false';
-      else {
-        line.points = rule.points * (decay ?? 0);
-        counted.push(line);
+      const cond = test[a.header];
+      if (cond && a.status !== 'rejected') {
+        const out: LeafOutcome[] = [];
+        traceCondition(cond.node, a.row, out);
+        line.leaves = leaves(out);
       }
+      if (a.status === 'rejected') line.status = `rejected:${a.reason}`;
+      else if (a.status === 'bot_filter') line.status = `bot_filter:${a.reason}`;
+      else if (a.status !== 'counted') line.status = a.status;
+      else if (!a.matched?.includes(k)) line.status = 'if_false';
+      else if (kept && !takeOne(kept, a.t)) line.status = 'max_count';
+      else line.points = fold.activityPoints(k, age, rule.points);
       lines.push(line);
     }
-    if (rule.maxCount !== undefined && counted.length > rule.maxCount) {
-      // keep the N most recent (ties: any of them, the points are equal)
-      const keep = new Set([...counted].sort((x, y) => (x.age_days ?? 0) - (y.age_days ?? 0)).slice(0, rule.maxCount));
-      for (const l of counted) if (!keep.has(l)) {
-        l.status = 'max_count';
-        l.points = 0;
-      }
-    }
-    let before = 0;
-    for (const l of lines) before += l.points;
-    for (const l of lines) l.points = r6(l.points);
-    const total = fold.ruleTotal(k, 0, rule.points);
     return {
       id: rule.id,
       ...(rule.label ? { label: rule.label } : {}),
@@ -234,21 +190,21 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
       points: rule.points,
       ...(rule.interest ? { interest: rule.interest } : {}),
       activities: lines,
-      total_before_max_points: r6(before),
+      total_before_max_points: fold.ruleTotalBeforeCap(k, slot, rule.points),
       max_points: rule.maxPoints ?? null,
-      total,
+      total: fold.ruleTotal(k, slot, rule.points),
     };
   });
 
   // signals
-  const days = fold.daysSinceLast(0);
+  const days = fold.daysSinceLast(slot);
   const fields: Record<string, number | null> = {
-    activity_count: fold.activityCount(0),
+    activity_count: fold.activityCount(slot),
     days_since_last_activity: Number.isNaN(days) ? null : r6(days),
-    engagement_7d: r6(fold.recentPoints(0, 7)),
-    engagement_30d: r6(fold.recentPoints(0, 30)),
+    engagement_7d: r6(fold.recentPoints(slot, 7)),
+    engagement_30d: r6(fold.recentPoints(slot, 30)),
   };
-  const signalRow: Cell[] = [fold.activityCount(0), days, fold.recentPoints(0, 7), fold.recentPoints(0, 30), ...row];
+  const signalRow: Cell[] = [fold.activityCount(slot), days, fold.recentPoints(slot, 7), fold.recentPoints(slot, 30), ...row];
   const signals: Explanation['engagement']['signals'] = m.signals.map((s) => {
     const out: LeafOutcome[] = [];
     const matched = traceCondition(s.test.node, signalRow, out);
@@ -292,6 +248,7 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
       window_days: e.windowDays ?? null,
       rules: engRules,
       other_activities: other,
+      activity_count: fold.activityCount(slot),
       signals,
       total_before_cap: 0,
       max: e.max ?? null,
@@ -327,7 +284,7 @@ export function explainLead(cm: CompiledModel, id: string, row: readonly (string
     sum: l.unclamped,
     clamped: l.unclamped !== l.score,
     score: l.score,
-    band: bandOf(model.bands, l.band),
+    band: bandAt(model.bands, l.band),
     grade,
     flags: l.flags,
     reasons: formatReasons(m, l.contributions),

@@ -7,6 +7,7 @@
 // first (what a pure predictive model's reasons show: `Lead Source = Reference +1.11`), and how many
 // score points (0..100) the lead's probability would drop if the term were 0 —
 // points_j = 100 * (p - sigmoid(z - term_j)) — (what a blended model's reasons and the rule statistics use).
+import { sigmoid } from '../stats.js';
 import type { PredictiveFeature, PredictiveSection } from '../model/types.js';
 import { ACTIVITY_FEATURE } from '../model/types.js';
 import { columnMatcher } from '../columns.js';
@@ -48,11 +49,6 @@ export type PredictiveScorer = ((row: readonly (string | undefined)[], activity?
   readonly needsActivities: boolean;
 };
 
-function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
 
 /** The numeric value a feature reads from an activity aggregate (undefined = missing). */
 export function activityValue(name: string, a: ActivityAggregates | undefined): number | undefined {

@@ -95,11 +95,6 @@ export class LeadScorer {
     this.signalRow = new Array<Cell>(SIGNAL_FIELDS.length + cm.leadHeader.length);
   }
 
-  private activityAggregates(fold: EngagementFold, lead: number): ActivityAggregates {
-    const days = fold.daysSinceLast(lead);
-    return { count: fold.activityCount(lead), ...fold.activityCounts(lead), daysSinceLast: Number.isNaN(days) ? undefined : days };
-  }
-
   /** The index of the first segment whose condition holds for the lead, or -1. */
   segmentOf(row: readonly (string | undefined)[]): number {
     const segs = this.cm.segments;
@@ -192,7 +187,7 @@ export class LeadScorer {
     const pred = cm.predictive;
     if (pred) {
       // score = weight × 100·p + (1 − weight) × the rule points; reasons scale the same way.
-      const activity = fold && pred.scorer.needsActivities ? this.activityAggregates(fold, lead) : undefined;
+      const activity = fold && pred.scorer.needsActivities ? fold.aggregates(lead) : undefined;
       const r = pred.scorer(row, activity);
       probability = r.probability;
       const w = pred.weight;
@@ -257,6 +252,17 @@ export function leadIdNumbers(ids: readonly string[]): Float64Array {
   const out = new Float64Array(ids.length);
   for (let i = 0; i < ids.length; i++) out[i] = NUMERIC_ID.test(ids[i]!) ? Number(ids[i]) : NaN;
   return out;
+}
+
+/**
+ * The rank order of scored leads (PRODUCT.md §2): score descending, then fit descending, then lead id
+ * ascending. `scored` holds lead indexes; the result lists them in rank order (rank 1 first).
+ */
+export function rankOrder(scored: readonly number[], ids: readonly string[], score: ArrayLike<number>, fit: ArrayLike<number>): Uint32Array {
+  const order = Uint32Array.from(scored);
+  const idNumber = leadIdNumbers(ids);
+  order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
+  return order;
 }
 
 /** compareLeadIds over precomputed numbers (see leadIdNumbers). */

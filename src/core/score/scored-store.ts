@@ -8,6 +8,31 @@ import { formatFixed2, formatPoints } from '../value.js';
 export const MAX_REASONS = 5;
 const NONE = 0xffffffff;
 
+/** A ScoredStore as plain data (typed arrays and string tables), to rebuild it on another thread. */
+export interface ScoredStoreData {
+  n: number;
+  nInterests: number;
+  score: Float64Array;
+  fit: Float64Array;
+  engagement: Float64Array;
+  band: Int32Array;
+  segment: Int32Array;
+  grade: Uint32Array;
+  flags: Uint32Array;
+  reasonSlot: Uint32Array;
+  reasonPoints: Float64Array;
+  interests: Float64Array;
+  grades: string[];
+  flagSets: string[];
+}
+
+type Alloc = <T extends Float64Array | Int32Array | Uint32Array>(kind: new (b: ArrayBufferLike) => T, bytesPer: number, length: number) => T;
+/** Arrays in shared memory (SharedArrayBuffer) when asked: worker threads then read them without a copy. */
+const alloc =
+  (shared: boolean): Alloc =>
+  (kind, bytesPer, length) =>
+    new kind(shared ? new SharedArrayBuffer(length * bytesPer) : new ArrayBuffer(length * bytesPer));
+
 export class ScoredStore {
   readonly score: Float64Array;
   readonly fit: Float64Array;
@@ -29,19 +54,51 @@ export class ScoredStore {
   private readonly flagIds = new Map<string, number>([['', 0]]);
 
   constructor(
-    n: number,
+    private readonly n: number,
     private readonly nInterests: number,
+    /** Allocate the arrays in shared memory (see data()). */
+    shared = false,
+    from?: ScoredStoreData,
   ) {
-    this.score = new Float64Array(n);
-    this.fit = new Float64Array(n);
-    this.engagement = new Float64Array(n);
-    this.band = new Int32Array(n);
-    this.segment = new Int32Array(n);
-    this.grade = new Uint32Array(n);
-    this.flags = new Uint32Array(n);
-    this.reasonSlot = new Uint32Array(n * MAX_REASONS).fill(NONE);
-    this.reasonPoints = new Float64Array(n * MAX_REASONS);
-    this.interests = new Float64Array(n * nInterests);
+    const a = alloc(shared);
+    this.score = from?.score ?? a(Float64Array, 8, n);
+    this.fit = from?.fit ?? a(Float64Array, 8, n);
+    this.engagement = from?.engagement ?? a(Float64Array, 8, n);
+    this.band = from?.band ?? a(Int32Array, 4, n);
+    this.segment = from?.segment ?? a(Int32Array, 4, n);
+    this.grade = from?.grade ?? a(Uint32Array, 4, n);
+    this.flags = from?.flags ?? a(Uint32Array, 4, n);
+    this.reasonSlot = from?.reasonSlot ?? a(Uint32Array, 4, n * MAX_REASONS).fill(NONE);
+    this.reasonPoints = from?.reasonPoints ?? a(Float64Array, 8, n * MAX_REASONS);
+    this.interests = from?.interests ?? a(Float64Array, 8, n * nInterests);
+    if (from) {
+      from.grades.forEach((g, k) => (this.grades[k] = g, this.gradeIds.set(g, k)));
+      from.flagSets.forEach((f, k) => (this.flagSets[k] = f, this.flagIds.set(f, k)));
+    }
+  }
+
+  /** The store as data: posted to a worker thread, shared arrays are seen there without a copy. */
+  data(): ScoredStoreData {
+    const { n, nInterests, score, fit, engagement, band, segment, grade, flags, reasonSlot, reasonPoints, interests, grades, flagSets } = this;
+    return { n, nInterests, score, fit, engagement, band, segment, grade, flags, reasonSlot, reasonPoints, interests, grades, flagSets };
+  }
+
+  /**
+   * Leads [from, to) were set by another thread through a store over this one's data(): its grade
+   * and flag texts (`d`) are numbered its own way; renumber them into this store's.
+   */
+  adopt(from: number, to: number, d: Pick<ScoredStoreData, 'grades' | 'flagSets'>): void {
+    const g = d.grades.map((x) => this.intern(x, this.grades, this.gradeIds));
+    const f = d.flagSets.map((x) => this.intern(x, this.flagSets, this.flagIds));
+    for (let i = from; i < to; i++) {
+      this.grade[i] = g[this.grade[i]!]!;
+      this.flags[i] = f[this.flags[i]!]!;
+    }
+  }
+
+  /** A store over data() of another (on a worker thread). */
+  static of(d: ScoredStoreData): ScoredStore {
+    return new ScoredStore(d.n, d.nInterests, false, d);
   }
 
   private intern(s: string, list: string[], ids: Map<string, number>): number {

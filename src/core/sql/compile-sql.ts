@@ -400,6 +400,9 @@ export class SqlCompiler {
     // Refusals of whole features first.
     if (m.engagement.botFilter) this.note('LS190', `engagement.bot_filter cannot be compiled to SQL (${d.name}): it depends on the order activities are read in`, 'engagement.bot_filter', 'score this model with `leadscore score`, or remove bot_filter for the warehouse');
     if (m.accounts) this.note('LS190', `accounts cannot be compiled to SQL (${d.name}) yet`, 'accounts', 'score accounts with `leadscore score`; the lead scores are the same without the accounts section');
+    // A predictive model of weight 1 writes its reasons as `feature = value +log-odds` (docs/train.md); the
+    // compiler writes points, so such a model is refused rather than compiled with other reasons.
+    if (m.predictive && m.predictive.weight === 1) this.note('LS190', `the reasons of a predictive model with weight 1 (feature = value +log-odds) cannot be compiled to SQL (${d.name}) yet`, 'predictive.weight', 'score this model with `leadscore score`, or set predictive.weight below 1 for the warehouse');
     const df = [m.input.leads.dateFormat, m.input.activities.dateFormat].find((f) => f && f !== 'iso');
     // (compilation goes on after a refusal, to report every one; the text is then thrown away)
     if (df) this.note('LS190', `date_format: ${df} cannot be compiled to SQL (${d.name}) yet`, m.input.leads.dateFormat && m.input.leads.dateFormat !== 'iso' ? 'input.leads.date_format' : 'input.activities.date_format', 'store timestamps as ISO 8601 text or TIMESTAMP columns (docs/warehouse.md)');

@@ -1,0 +1,216 @@
+// Activities folded from bytes (issue 18): per record, the lead id, type and timestamp are found in the
+// byte buffer; the id is looked up by hashing its bytes, the type through a small byte-keyed table of
+// its engagement rules, the timestamp parsed from its bytes. Strings are made only for the cells a
+// rule's `if` reads, and for rejected rows. The fold itself (EngagementFold: admit, addMatched) is the
+// one every path uses, so the aggregates are those of the reference path (tested byte for byte).
+import type { CompiledModel } from '../../core/score/compiled.js';
+import { EngagementFold, type ActivityBinding } from '../../core/score/engagement.js';
+import { columnMatcher } from '../../core/columns.js';
+import type { Condition } from '../../core/model/types.js';
+import { type DateFormat, parseTimestamp, present } from '../../core/value.js';
+import { ByteRecords, cellText, asciiOrUtf8 } from './records.js';
+import { IdIndex, KeyBytes } from './id-index.js';
+import type { FoldCounts, ActivityReject } from '../../core/score/activity-fold.js';
+
+interface TypeEntry {
+  /** The cell as read (untrimmed), as the fold counts unknown types. */
+  text: string;
+  missing: boolean;
+  /** Rules whose type matches, all without `if`: the matched list as is (undefined: no rule names it). */
+  matched: number[] | undefined;
+  /** Rules whose type matches, some with `if`: tested per activity. */
+  tested: boolean;
+}
+
+function fieldsOf(c: Condition, out: Set<string>): void {
+  if (c.kind === 'leaf') out.add(c.field);
+  else if (c.kind === 'not') fieldsOf(c.item, out);
+  else for (const x of c.items) fieldsOf(x, out);
+}
+
+const DAY = 86_400_000;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (exact integer arithmetic). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function dig(buf: Uint8Array, i: number): number {
+  const c = buf[i]! - 48;
+  return c >= 0 && c <= 9 ? c : -1000;
+}
+
+/**
+ * `YYYY-MM-DD`, `YYYY-MM-DD[T ]HH:MM`, `...:SS` and `...:SSZ` (the shapes exports write) as epoch ms, as
+ * parseTimestamp gives them; NaN for anything else (the caller then asks parseTimestamp itself).
+ */
+export function isoBytes(buf: Uint8Array, s: number, e: number): number {
+  const n = e - s;
+  if (n !== 10 && n !== 16 && n !== 19 && n !== 20) return NaN;
+  if (buf[s + 4] !== 45 || buf[s + 7] !== 45) return NaN;
+  const y = dig(buf, s) * 1000 + dig(buf, s + 1) * 100 + dig(buf, s + 2) * 10 + dig(buf, s + 3);
+  const mo = dig(buf, s + 5) * 10 + dig(buf, s + 6);
+  const d = dig(buf, s + 8) * 10 + dig(buf, s + 9);
+  if (!(y >= 100 && mo >= 1 && mo <= 12 && d >= 1)) return NaN;
+  if (d > 28) {
+    const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    if (d > MONTH_DAYS[mo]! + (leap ? 1 : 0)) return NaN;
+  }
+  let ms = daysFromCivil(y, mo, d) * DAY;
+  if (n === 10) return ms;
+  const sep = buf[s + 10];
+  if ((sep !== 84 && sep !== 116 && sep !== 32) || buf[s + 13] !== 58) return NaN;
+  const h = dig(buf, s + 11) * 10 + dig(buf, s + 12);
+  const mi = dig(buf, s + 14) * 10 + dig(buf, s + 15);
+  if (!(h >= 0 && h <= 23 && mi >= 0 && mi <= 59)) return NaN;
+  ms += h * 3_600_000 + mi * 60_000;
+  if (n === 16) return ms;
+  if (buf[s + 16] !== 58) return NaN;
+  const sec = dig(buf, s + 17) * 10 + dig(buf, s + 18);
+  if (!(sec >= 0 && sec <= 60)) return NaN;
+  ms += sec * 1000;
+  if (n === 19) return ms;
+  const z = buf[s + 19];
+  return z === 90 || z === 122 ? ms : NaN;
+}
+
+export interface ByteFolderOptions {
+  cm: CompiledModel;
+  header: readonly string[];
+  onReject: (r: ActivityReject) => void;
+}
+
+export class ByteActivityFolder {
+  readonly fold: EngagementFold;
+  readonly ids = new IdIndex();
+  readonly counts: FoldCounts = { rows: 0, rejected: 0, used: 0, future: 0, outsideWindow: 0, newestMs: -Infinity, rejectedByReason: new Map(), botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
+  private readonly binding: ActivityBinding;
+  private readonly li: number;
+  private readonly ti: number;
+  private readonly si: number;
+  private readonly dateFormat: DateFormat;
+  private readonly types = new IdIndex();
+  private readonly entries: TypeEntry[] = [];
+  private readonly quotedTypes = new Map<string, TypeEntry>();
+  /** Columns a rule's `if` reads, and the row handed to it (only those cells set). */
+  private readonly condColumns: number[];
+  private readonly row: (string | undefined)[];
+  private readonly key = new KeyBytes();
+  private readonly cm: CompiledModel;
+  private readonly onReject: (r: ActivityReject) => void;
+
+  constructor(o: ByteFolderOptions) {
+    this.cm = o.cm;
+    this.onReject = o.onReject;
+    this.fold = new EngagementFold(o.cm, 0);
+    this.binding = this.fold.bind(o.header);
+    const m = columnMatcher(o.header, o.cm.model.alternatives); // each file resolves the model's column alternatives
+    const ai = o.cm.model.input.activities;
+    this.li = m(ai.leadId);
+    this.ti = m(ai.type);
+    this.si = m(ai.timestamp);
+    this.dateFormat = ai.dateFormat ?? o.cm.dateFormat;
+    const fields = new Set<string>();
+    for (const r of o.cm.model.engagement.rules) if (r.condition) fieldsOf(r.condition, fields);
+    this.condColumns = [...fields].map(m).filter((k) => k >= 0);
+    this.row = new Array<string | undefined>(o.header.length);
+  }
+
+  private entryFor(text: string): TypeEntry {
+    const rules = this.binding.rulesFor(text);
+    const missing = present(text, this.cm.nulls) === undefined;
+    if (!rules) return { text, missing, matched: undefined, tested: false };
+    const tested = rules.some((r) => r.test);
+    return { text, missing, matched: tested ? [] : rules.map((r) => r.k), tested };
+  }
+
+  private reject(line: number, reason: string, detail: string, raw: string): void {
+    const c = this.counts;
+    c.rejected++;
+    c.rejectedByReason.set(reason, (c.rejectedByReason.get(reason) ?? 0) + 1);
+    this.onReject({ line, reason, detail, raw });
+  }
+
+  /** Fold the record last scanned by `r` (a data record of the right shape), on physical line `line`. */
+  add(r: ByteRecords, buf: Uint8Array, line: number): void {
+    const { li, ti, si, counts, fold } = this;
+    const ai = this.cm.model.input.activities;
+    counts.rows++;
+    const key = this.key;
+    key.of(r, buf, li, () => cellText(r, buf, li));
+    if (key.e === key.s) {
+      this.reject(line, 'missing_lead_id', `empty lead id in column "${ai.leadId}"`, asciiOrUtf8(buf, r.recordStart, r.recordEnd));
+      return;
+    }
+    // the type's entry: by its bytes (unquoted), by its text (quoted)
+    let entry: TypeEntry;
+    if (r.quoted[ti]) {
+      const text = cellText(r, buf, ti);
+      let e = this.quotedTypes.get(text);
+      if (!e) {
+        e = this.entryFor(text);
+        if (this.quotedTypes.size < 10_000) this.quotedTypes.set(text, e);
+      }
+      entry = e;
+    } else {
+      const ts = r.start[ti]!;
+      const te = r.end[ti]!;
+      const k = this.types.find(buf, ts, te);
+      if (k >= 0) entry = this.entries[k]!;
+      else {
+        entry = this.entryFor(asciiOrUtf8(buf, ts, te));
+        if (this.types.size < 10_000) {
+          this.types.add(buf, ts, te);
+          this.entries.push(entry);
+        }
+      }
+    }
+    if (entry.missing) {
+      this.reject(line, 'missing_type', `empty activity type in column "${ai.type}"`, asciiOrUtf8(buf, r.recordStart, r.recordEnd));
+      return;
+    }
+    let t = r.quoted[si] ? NaN : isoBytes(buf, r.start[si]!, r.end[si]!);
+    if (t !== t) {
+      const tsCell = cellText(r, buf, si).trim();
+      if (!tsCell) {
+        this.reject(line, 'missing_timestamp', `empty timestamp in column "${ai.timestamp}"`, asciiOrUtf8(buf, r.recordStart, r.recordEnd));
+        return;
+      }
+      t = parseTimestamp(tsCell, this.dateFormat);
+      if (Number.isNaN(t)) {
+        this.reject(line, 'bad_timestamp', `timestamp "${tsCell}" in column "${ai.timestamp}" is not a date (see input.activities.date_format)`, asciiOrUtf8(buf, r.recordStart, r.recordEnd));
+        return;
+      }
+    } else if (this.dateFormat !== 'iso') {
+      t = parseTimestamp(cellText(r, buf, si).trim(), this.dateFormat);
+    }
+    if (t > counts.newestMs!) counts.newestMs = t; // the newest activity read (LS171)
+    let slot = this.ids.add(key.buf, key.s, key.e);
+    if (slot < 0) slot = ~slot;
+    else fold.ensure(slot + 1);
+    const admitted = fold.admit(slot, t);
+    if (admitted === 'future') {
+      counts.future++;
+      return;
+    }
+    if (admitted === 'outside_window') {
+      counts.outsideWindow++;
+      return;
+    }
+    counts.used++;
+    if (!entry.tested) {
+      fold.addMatched(slot, t, entry.text, entry.matched);
+      return;
+    }
+    const row = this.row;
+    for (const c of this.condColumns) row[c] = cellText(r, buf, c);
+    fold.addMatched(slot, t, entry.text, fold.matchRules(this.binding, entry.text, row));
+  }
+}

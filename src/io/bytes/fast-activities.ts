@@ -1,0 +1,180 @@
+// The activity files on the fast path of `score` (issue 18): a plain UTF-8 file on disk is folded from
+// its bytes by worker threads (activity-bytes-worker.ts), two byte ranges for a large file, one for a
+// small one. Each part comes back with its lead ids as bytes (IdKeys), mapped onto the leads' slots by
+// the leads' id index. A worker that meets input only the reference reader handles ends the fast path:
+// the run starts again on the reference path (FallBack).
+import { Worker } from 'node:worker_threads';
+import { open, stat } from 'node:fs/promises';
+import type { CsvFile } from '../csv-reader.js';
+import type { FoldCounts } from '../../core/score/activity-fold.js';
+import type { FoldedPart, FoldOptions } from '../activity-tasks.js';
+import type { Model } from '../../core/model/types.js';
+import type { FoldState } from '../../core/score/engagement.js';
+import type { IdKeys } from './id-index.js';
+import { FallBack, dataStart } from './fast-leads.js';
+import { foldRange } from './fold-range.js';
+
+export interface ByteRangeTask {
+  path: string;
+  index: number;
+  last: boolean;
+  nominalStart: number;
+  nominalEnd: number;
+  size: number;
+  /** First byte after the header. */
+  dataStart: number;
+  header: string[];
+  delimiter: number;
+  trailingDelimiter: boolean;
+  model: Model;
+  asOfMs: number;
+  spillPath?: string;
+  formulaGuard: boolean;
+}
+
+export type ByteWorkerMessage =
+  | { type: 'progress'; bytes: number; rows: number }
+  | { type: 'done'; keys: IdKeys; state: FoldState; counts: FoldCounts; unparsable: [string, number][]; blankLines: number; bytes: number }
+  | { type: 'error'; message: string; code?: string; fallback?: boolean };
+
+/** A folded part whose lead ids are bytes (`keys`), not strings. */
+export type BytePart = FoldedPart & { keys: IdKeys };
+
+/** Large files are split in two byte ranges (fixed, not the core count: every machine reads them alike). */
+const PARALLEL_MIN_BYTES = Number(process.env.LEADSCORE_PARALLEL_MIN_BYTES ?? 32 << 20);
+const RANGES = 2;
+
+export interface FastFolds {
+  /** Per file: its parts, or undefined when the file is not for the fast path (fold it on the reference path). */
+  parts: (Promise<BytePart[]> | undefined)[];
+  /** End every worker still running (on an error or a fall-back). */
+  stop(): void;
+}
+
+async function plainUtf8(f: CsvFile): Promise<boolean> {
+  if (f.path === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1) return false;
+  const fh = await open(f.path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    await fh.read(b, 0, 2, 0);
+    return !(b[0] === 0x1f && b[1] === 0x8b);
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function startFastFolds(files: CsvFile[], o: FoldOptions): Promise<FastFolds> {
+  const workers: Worker[] = [];
+  const parts: (Promise<BytePart[]> | undefined)[] = [];
+  let part = 0;
+  for (const f of files) {
+    if (o.model.engagement.botFilter || !(await plainUtf8(f))) {
+      parts.push(undefined);
+      continue;
+    }
+    const size = (await stat(f.path)).size;
+    const known = f.knownHeader();
+    const fh = await open(f.path, 'r');
+    let start: number;
+    try {
+      const head = Buffer.allocUnsafe(1 << 16);
+      const { bytesRead } = await fh.read(head, 0, head.length, 0);
+      start = dataStart(head, bytesRead, f.delimiter.charCodeAt(0), known.names.length, known.trailingDelimiter);
+    } finally {
+      await fh.close();
+    }
+    f.close();
+    const ranges = size >= PARALLEL_MIN_BYTES ? RANGES : 1;
+    const tasks: ByteRangeTask[] = [];
+    for (let k = 0; k < ranges; k++) {
+      const spillPath = o.scratch(`byte-rejects-${part++}`);
+      tasks.push({
+        path: f.path,
+        index: k,
+        last: k === ranges - 1,
+        nominalStart: k === 0 ? start : Math.max(start, Math.floor((size * k) / ranges)),
+        nominalEnd: k === ranges - 1 ? size : Math.max(start, Math.floor((size * (k + 1)) / ranges)),
+        size,
+        dataStart: start,
+        header: known.names,
+        delimiter: f.delimiter.charCodeAt(0),
+        trailingDelimiter: known.trailingDelimiter,
+        model: o.model,
+        asOfMs: o.asOfMs,
+        ...(spillPath !== undefined ? { spillPath } : {}),
+        formulaGuard: o.formulaGuard,
+      });
+    }
+    const folded = ranges > 1 ? runTasks(f, tasks, size, o, workers) : inThread(f, tasks[0]!, o);
+    folded.catch(() => undefined); // seen when the caller awaits the file's parts; not unhandled before that
+    parts.push(folded);
+  }
+  return {
+    parts,
+    stop: () => {
+      for (const w of workers) void w.terminate();
+    },
+  };
+}
+
+/** A small file: folded on this thread (a worker costs more to start than the file takes to read). */
+async function inThread(file: CsvFile, task: ByteRangeTask, o: FoldOptions): Promise<BytePart[]> {
+  try {
+    const r = await foldRange(task, (bytes, rows) => o.onProgress?.({ file: file.path, bytesRead: bytes, totalBytes: task.size, rows }));
+    return [{ file, ids: [], ...r, ...(task.spillPath !== undefined ? { spillPath: task.spillPath } : {}) }];
+  } catch (e) {
+    const err = e as Error & { fallback?: boolean };
+    throw err.fallback ? new FallBack(`${file.path}: ${err.message}`) : err;
+  }
+}
+
+function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOptions, all: Worker[]): Promise<BytePart[]> {
+  const workers = tasks.map((t) => new Worker(new URL('./activity-bytes-worker.js', import.meta.url), { workerData: t }));
+  all.push(...workers);
+  const bytes = new Array<number>(tasks.length).fill(0);
+  const rows = new Array<number>(tasks.length).fill(0);
+  const report = () => o.onProgress?.({ file: file.path, bytesRead: bytes.reduce((a, b) => a + b, 0), totalBytes: size, rows: rows.reduce((a, b) => a + b, 0) });
+  const done = Promise.all(
+    workers.map(
+      (w, k) =>
+        new Promise<BytePart>((resolve, reject) => {
+          w.on('message', (m: ByteWorkerMessage) => {
+            switch (m.type) {
+              case 'progress':
+                bytes[k] = m.bytes;
+                rows[k] = m.rows;
+                report();
+                break;
+              case 'done':
+                bytes[k] = m.bytes;
+                rows[k] = m.counts.rows;
+                report();
+                resolve({
+                  file,
+                  ids: [],
+                  keys: m.keys,
+                  state: m.state,
+                  counts: m.counts,
+                  unparsable: m.unparsable,
+                  blankLines: m.blankLines,
+                  ...(tasks[k]!.spillPath !== undefined ? { spillPath: tasks[k]!.spillPath } : {}),
+                });
+                void w.terminate();
+                break;
+              case 'error':
+                reject(m.fallback ? new FallBack(`${file.path}: ${m.message}`) : Object.assign(new Error(`${file.path}: ${m.message}`), m.code ? { code: m.code } : {}));
+                for (const other of workers) void other.terminate();
+                break;
+            }
+          });
+          w.on('error', (e) => {
+            reject(e);
+            for (const other of workers) void other.terminate();
+          });
+        }),
+    ),
+  );
+  // a rejection is seen when the caller awaits the file's parts; until then it must not be unhandled
+  done.catch(() => undefined);
+  return done;
+}

@@ -1,0 +1,114 @@
+// scored.csv and the band files on the fast path (issue 18), written on both cores: the ranks are split
+// in two ranges, each written by a worker thread (write-worker.ts) to part files, which are then
+// appended to the outputs in rank order. Every row is the one the reference loop in score-run.ts
+// writes (same helpers: scored-rows.ts).
+import { Worker } from 'node:worker_threads';
+import { createReadStream } from 'node:fs';
+import type { Model } from '../../core/model/types.js';
+import type { ScoredStore, ScoredStoreData } from '../../core/score/scored-store.js';
+import type { OutputFile } from '../output.js';
+import type { FastLeads } from './fast-leads.js';
+
+export interface WriteTask {
+  from: number;
+  to: number;
+  order: Uint32Array;
+  offsets: Float64Array;
+  lengths: Int32Array;
+  store: ScoredStoreData;
+  leadsPath: string;
+  header: string[];
+  delimiter: string;
+  trailingDelimiter: boolean;
+  model: Model;
+  asOfMs: number;
+  guard: boolean;
+  numeric: boolean[];
+  scoredPart: string;
+  bandParts: string[];
+}
+
+function shared<T extends Uint32Array | Float64Array | Int32Array>(a: T, n: number): T {
+  const C = a.constructor as new (b: SharedArrayBuffer) => T;
+  const out = new C(new SharedArrayBuffer(n * a.BYTES_PER_ELEMENT));
+  out.set(a.subarray(0, n) as never);
+  return out;
+}
+
+export interface RankedWrite {
+  order: Uint32Array;
+  store: ScoredStore;
+  leads: FastLeads;
+  header: string[];
+  delimiter: string;
+  trailingDelimiter: boolean;
+  model: Model;
+  asOfMs: number;
+  guard: boolean;
+  numeric: boolean[];
+  scratch: (name: string) => string | undefined;
+  scored: OutputFile;
+  bands: OutputFile[];
+}
+
+const WRITERS = 2;
+
+/** Write the ranked rows (after the header lines, which the caller has written). */
+export async function writeRanked(w: RankedWrite): Promise<void> {
+  const n = w.order.length;
+  const order = shared(w.order, n);
+  const offsets = shared(w.leads.offsets, w.leads.size);
+  const lengths = shared(w.leads.lengths, w.leads.size);
+  const store = w.store.data();
+  const parts: { scored: string; bands: string[] }[] = [];
+  const runs: Promise<void>[] = [];
+  for (let k = 0; k < WRITERS; k++) {
+    const name = (s: string) => {
+      const p = w.scratch(`part-${k}-${s}`);
+      if (p === undefined) throw new Error('ranked write needs an output folder');
+      return p;
+    };
+    const part = { scored: name('scored'), bands: w.bands.map((_, b) => name(`band-${b}`)) };
+    parts.push(part);
+    const task: WriteTask = {
+      from: Math.floor((n * k) / WRITERS),
+      to: Math.floor((n * (k + 1)) / WRITERS),
+      order,
+      offsets,
+      lengths,
+      store,
+      leadsPath: w.leads.o.path,
+      header: [...w.header],
+      delimiter: w.delimiter,
+      trailingDelimiter: w.trailingDelimiter,
+      model: w.model,
+      asOfMs: w.asOfMs,
+      guard: w.guard,
+      numeric: w.numeric,
+      scoredPart: part.scored,
+      bandParts: part.bands,
+    };
+    const worker = new Worker(new URL('./write-worker.js', import.meta.url), { workerData: task });
+    runs.push(
+      new Promise<void>((resolve, reject) => {
+        worker.on('message', (m: { type: 'done' } | { type: 'error'; message: string }) => {
+          if (m.type === 'done') resolve();
+          else reject(new Error(m.message));
+          void worker.terminate();
+        });
+        worker.on('error', reject);
+      }),
+    );
+  }
+  const settled = await Promise.allSettled(runs);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  for (const p of parts) await append(w.scored, p.scored);
+  for (let b = 0; b < w.bands.length; b++) for (const p of parts) await append(w.bands[b]!, p.bands[b]!);
+}
+
+async function append(out: OutputFile, path: string): Promise<void> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const p = out.writeBytes(chunk);
+    if (p) await p;
+  }
+}

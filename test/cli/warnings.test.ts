@@ -1,0 +1,138 @@
+// Run warnings (LS171–LS176): a run that succeeded but is quietly useless says so on stderr (even with
+// -q), in summary.json (`warnings`), summary.md and summary.html; exit 0 unless --strict (exit 3, the
+// previous outputs untouched). And --as-of latest: as-of is the newest activity timestamp of the inputs.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { leadscore, tempDir } from '../helpers/cli.js';
+// @ts-expect-error: a plain ESM generator without type declarations
+import { generate } from '../fixtures/crm-export/generate.mjs';
+
+interface Warning { code: string; message: string; hint: string; [k: string]: unknown }
+interface Summary { as_of: string; warnings?: Warning[]; counts: { activities_used: number; activities_read: number; scored: number } }
+const summary = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+const codes = (s: Summary) => (s.warnings ?? []).map((w) => w.code);
+const warning = (s: Summary, code: string) => (s.warnings ?? []).find((x) => x.code === code)!;
+
+describe('an export from last March, scored without --as-of', () => {
+  const dir = tempDir();
+  // activities in the 120 days before 2026-03-15; the model's window is 90 days: as of now, none counts
+  const facts = generate({ out: dir, leads: 300, seed: 5, exportDate: '2026-03-15' }) as { newestActivity: string };
+  const args = ['-m', join(dir, 'model.yaml'), '-l', join(dir, 'mqls.csv'), '-a', join(dir, 'activities.csv')];
+  const out = join(dir, 'now');
+  const r = leadscore(['score', ...args, '-o', out, '-q', '--as-of', '2026-12-01']);
+
+  it('LS171 names the newest activity and suggests --as-of; exit 0; on stderr even with -q', () => {
+    expect(r.code).toBe(0);
+    const s = summary(out);
+    expect(s.counts.activities_used).toBe(0);
+    const w = warning(s, 'LS171');
+    expect(w).toBeDefined();
+    expect(w.newest_activity).toBe(facts.newestActivity);
+    expect(w.message).toContain(facts.newestActivity);
+    expect(w.hint).toContain('--as-of');
+    expect(r.stderr).toMatch(/warning LS171 none of the \d+ activities is counted/);
+    expect(r.stderr).toContain(`--as-of ${facts.newestActivity}`);
+    // and the run's other symptoms: the engagement rules fire for nobody, the top band is empty
+    expect(codes(s)).toEqual(expect.arrayContaining(['LS172', 'LS173']));
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/## Warnings[\s\S]*- LS171: none of/);
+    expect(readFileSync(join(out, 'summary.html'), 'utf8')).toMatch(/id="warnings"[\s\S]*LS171/);
+  });
+
+  it('--strict makes a run warning exit 3, and the previous outputs stay', () => {
+    const before = readFileSync(join(out, 'scored.csv'), 'utf8');
+    const s = leadscore(['score', ...args, '-o', out, '-q', '--as-of', '2026-12-02', '--strict']);
+    expect(s.code).toBe(3);
+    expect(s.stderr).toMatch(/error LS171/);
+    expect(readFileSync(join(out, 'scored.csv'), 'utf8')).toBe(before);
+    expect(summary(out).as_of).toBe('2026-12-01T00:00:00.000Z');
+    const fresh = join(dir, 'strict-fresh');
+    expect(leadscore(['score', ...args, '-o', fresh, '-q', '--as-of', '2026-12-02', '--strict']).code).toBe(3);
+    expect(existsSync(join(fresh, 'scored.csv'))).toBe(false);
+  });
+
+  it('--as-of latest: as-of is the newest activity, the activities count, no LS171; the same as giving that time', () => {
+    const a = join(dir, 'latest');
+    const l = leadscore(['score', ...args, '-o', a, '-q', '--as-of', 'latest']);
+    expect(l.code, l.stderr).toBe(0);
+    const s = summary(a);
+    expect(s.as_of).toBe(new Date(facts.newestActivity).toISOString());
+    expect(s.counts.activities_used).toBeGreaterThan(0);
+    expect(codes(s)).not.toContain('LS171');
+    const b = join(dir, 'explicit');
+    expect(leadscore(['score', ...args, '-o', b, '-q', '--as-of', facts.newestActivity]).code).toBe(0);
+    expect(readFileSync(join(a, 'scored.csv'), 'utf8')).toBe(readFileSync(join(b, 'scored.csv'), 'utf8'));
+    // explain and evaluate take it too
+    const e = leadscore(['explain', ...args, '--as-of', 'latest', '--lead', readFileSync(join(dir, 'mqls.csv'), 'utf8').split('\n')[1]!.split(',')[0]!, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout)[0].as_of).toBe(s.as_of);
+  });
+
+  it('--as-of latest without activity files is a usage error (LS177); without readable timestamps exit 3 (LS178)', () => {
+    const n = leadscore(['score', '-m', join(dir, 'model.yaml'), '-l', join(dir, 'mqls.csv'), '-o', join(dir, 'x'), '--as-of', 'latest']);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain('LS177');
+    const stdin = leadscore(['score', ...args.slice(0, 4), '-a', '-', '-o', join(dir, 'x'), '--as-of', 'latest'], { input: 'mql_id,activity_type,occurred_at\n' });
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toContain('LS177');
+    const bad = join(dir, 'bad-acts.csv');
+    writeFileSync(bad, 'mql_id,activity_type,occurred_at,detail\na,email_open,yesterday,\n');
+    const none = leadscore(['score', ...args.slice(0, 4), '-a', bad, '-o', join(dir, 'x'), '--as-of', 'latest']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('LS178');
+  });
+});
+
+describe('models and data that cannot spread the leads', () => {
+  const dir = tempDir();
+  generate({ out: dir, leads: 200, seed: 9, exportDate: '2026-03-15' });
+  const leads = ['-l', join(dir, 'mqls.csv')];
+  const acts = ['-a', join(dir, 'activities.csv'), '--as-of', '2026-03-15T18:00:00Z'];
+  const run = (model: string, extra: string[] = acts) => {
+    const m = join(dir, `m${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(m, model);
+    const out = join(dir, `o${Math.random().toString(36).slice(2)}`);
+    const r = leadscore(['score', '-m', m, ...leads, ...extra, '-o', out, '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    return { r, s: summary(out) };
+  };
+  const head = `version: 1\nname: t\ninput:\n  leads: { id: mql_id }\n  activities: { lead_id: mql_id, type: activity_type, timestamp: occurred_at }\n`;
+
+  it('a healthy model on this data has no warning', () => {
+    const { r, s } = run(readFileSync(join(dir, 'model.yaml'), 'utf8'));
+    expect(s.warnings).toBeUndefined(); // summary.json has `warnings` only when there is one
+    expect(r.stderr).toBe('');
+  });
+
+  it('LS172: a rule that adds points and fires for no lead', () => {
+    const { s } = run(`${head}fit:\n  rules:\n    - { id: astronaut, if: { field: job_title, contains: astronaut }, points: 30 }\n    - { id: big, field: employees, ranges: [ { min: 100, points: 30 }, { min: 0, points: 0 } ] }\n` +
+      `engagement:\n  rules:\n    - { id: demo, type: demo_request, points: 30 }\n    - { id: typo, type: webinar_atended, points: 10 }\n    - { id: unsub, type: unsubscribe, points: -20 }\n` +
+      `bands: [ { name: hot, min: 40 }, { name: warm, min: 20 }, { name: cold } ]\n`);
+    const w = warning(s, 'LS172');
+    // negative rules (unsub) are allowed to fire for nobody
+    expect(w.rules).toEqual(['astronaut', 'typo']);
+  });
+
+  it('LS173 and LS174: a band no lead reaches, 99 % of the leads in one band', () => {
+    const { s, r } = run(`${head}fit:\n  rules:\n    - { id: big, field: employees, ranges: [ { min: 100, points: 30 }, { min: 0, points: 0 } ] }\n` +
+      `bands: [ { name: SQL, min: 95 }, { name: cold } ]\n`, []);
+    expect(codes(s)).toEqual(expect.arrayContaining(['LS173', 'LS174']));
+    expect(warning(s, 'LS173').bands).toEqual(['SQL']);
+    expect(warning(s, 'LS174').band).toBe('cold');
+    expect(r.stderr).toMatch(/warning LS174 100\.0% of the 200 leads are in one band \(cold\)/);
+  });
+
+  it('LS175: a fit-only model whose top band is out of reach', () => {
+    const { s } = run(`${head}fit:\n  max: 40\n  rules:\n    - { id: c_level, if: { field: job_title, matches: "ceo|cto" }, points: 25 }\n    - { id: big, field: employees, ranges: [ { min: 100, points: 30 }, { min: 0, points: 0 } ] }\n` +
+      `bands: [ { name: SQL, min: 80 }, { name: MQL, min: 30 }, { name: cold } ]\n`, []);
+    const w = warning(s, 'LS175');
+    expect(w).toMatchObject({ band: 'SQL', reachable: 40 });
+  });
+
+  it('LS176: no activity belongs to a lead (the ids do not join)', () => {
+    const other = join(dir, 'acts-other-ids.csv');
+    writeFileSync(other, 'mql_id,activity_type,occurred_at,detail\nzzz1,demo_request,2026-03-01T00:00:00Z,\nzzz2,email_open,2026-03-02T00:00:00Z,\n');
+    const { s } = run(readFileSync(join(dir, 'model.yaml'), 'utf8'), ['-a', other, '--as-of', '2026-03-15T18:00:00Z']);
+    expect(codes(s)).toContain('LS176');
+  });
+});

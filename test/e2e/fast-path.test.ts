@@ -1,0 +1,123 @@
+// The fast path of `score` (issue 18: leads read twice as bytes, activities folded from bytes on worker
+// threads, ranked outputs written on two threads) must write the same bytes as the reference path
+// (LEADSCORE_REFERENCE=1: one thread, the reader, one string per record), and fall back to it on input
+// the byte scanner does not handle.
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { leadscore, tempDir } from '../helpers/cli.js';
+// @ts-expect-error plain ESM script without types
+import { generate } from '../../bench/generate.mjs';
+
+/** Small sizes still split into two ranges and two writers. */
+const FAST = { LEADSCORE_PARALLEL_MIN_BYTES: '0', LEADSCORE_PARALLEL_MIN_LEADS: '0', LEADSCORE_PHASES: '1' };
+const REFERENCE = { LEADSCORE_REFERENCE: '1', LEADSCORE_PARALLEL_MIN_BYTES: String(1 << 30), LEADSCORE_PHASES: '1' };
+
+function run(leads: string, activities: string[], out: string, env: Record<string, string>, extra: string[] = []) {
+  const r = leadscore(['score', '-m', 'models/b2b-saas.yaml', '-l', leads, ...activities.flatMap((a) => ['-a', a]), '-o', out, '--as-of', '2026-11-01', '-q', ...extra], { env });
+  expect(r.code, r.stderr).toBe(0);
+  return r;
+}
+
+/** Every output file of two runs, byte for byte (the run's own timing and command line aside). */
+function expectSameOutputs(a: string, b: string): void {
+  const files = readdirSync(a).sort();
+  expect(readdirSync(b).sort()).toEqual(files);
+  for (const f of files) {
+    if (f === 'summary.html') continue; // the same summary, drawn (its run facts hold the timing)
+    let x = readFileSync(join(a, f), 'utf8');
+    let y = readFileSync(join(b, f), 'utf8');
+    if (f === 'summary.json' || f === 'summary.md') {
+      const strip = (s: string) => s.replace(/.*(started_at|duration_ms|"command"|\| started|\| duration|\| command).*\n/g, '');
+      x = strip(x);
+      y = strip(y);
+    }
+    expect(y, f).toBe(x);
+  }
+}
+
+describe('score: fast path', () => {
+  let data: string;
+  beforeAll(async () => {
+    data = tempDir();
+    await generate({ leads: 4000, activities: 60_000, out: data, seed: 7, threads: 1 });
+  }, 60_000);
+
+  it('writes the same bytes as the reference path on a generated job', () => {
+    const dir = tempDir();
+    const fast = run(join(data, 'leads.csv'), [join(data, 'activities.csv')], join(dir, 'fast'), FAST);
+    expect(fast.stderr).not.toMatch(/fast path not taken/);
+    expect(fast.stderr).toMatch(/phase path fast/);
+    const ref = run(join(data, 'leads.csv'), [join(data, 'activities.csv')], join(dir, 'ref'), REFERENCE);
+    expect(ref.stderr).toMatch(/phase path reference/);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+    const summary = JSON.parse(readFileSync(join(dir, 'fast', 'summary.json'), 'utf8'));
+    expect(summary.counts.scored).toBeGreaterThan(3900);
+    expect(summary.counts.rejected).toBeGreaterThan(0); // duplicate ids, bad e-mails
+  });
+
+  it('handles BOM, CRLF, quoted cells, padded ids and bad activity rows like the reader', () => {
+    const dir = tempDir();
+    const leads = join(dir, 'leads.csv');
+    const acts = join(dir, 'acts.csv');
+    writeFileSync(
+      leads,
+      '\ufefflead_id,first_name,last_name,email,job_title,department,employees\r\n' +
+        ' 1 ,Ayşe,Şahin,ayse@acme.io,"Director, Finance",Finance,"1,200"\r\n' +
+        '2,Test,O\'Brien,test@mailinator.com,CEO,IT,800\r\n' +
+        '"3","Jo ""JJ""",Lee,jo@gmail.com,Manager,Select,12\r\n' +
+        '2,Dup,Row,dup@x.com,CTO,IT,5\r\n' +
+        ',No,Id,noid@x.com,CTO,IT,5\r\n' +
+        '\r\n' +
+        'x-4,Ana,Ruiz,n/a,=cmd(),IT,50\r\n' +
+        // ties (same score and fit) are ranked by id: 9 < 10 among numbers, then text
+        ['k95', 'k9', '95', '9', 'k10', '10'].map((id) => `${id},Kim,Ode,kim@ode.io,Analyst,HR,3\r\n`).join(''),
+    );
+    writeFileSync(
+      acts,
+      'lead_id,activity_type,occurred_at,detail\r\n' +
+        '1,page_view,2026-10-30T10:00:00Z,"/pricing, enterprise"\r\n' +
+        '1, page_view ,2026-10-29,/pricing\r\n' +
+        '"3","demo_request",2026-10-01T08:00Z,"said ""hi"""\r\n' +
+        '3,webinar_attended, 2026-09-01T08:00:00Z ,x\r\n' +
+        '2,form_submit,2026-10-31T23:59:59+02:00,\r\n' +
+        '2,form_submit,31.10.2026,\r\n' +
+        ',form_submit,2026-10-31,\r\n' +
+        '2,,2026-10-31,\r\n' +
+        '2,email_open,,\r\n' +
+        '99,email_open,2026-10-31,\r\n' +
+        'x-4,product_login,2026-11-02,\r\n' +
+        'x-4,unsubscribe,2025-01-01,\r\n',
+    );
+    const fast = run(leads, [acts], join(dir, 'fast'), FAST);
+    expect(fast.stderr).not.toMatch(/fast path not taken/);
+    run(leads, [acts], join(dir, 'ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+    const rejects = readFileSync(join(dir, 'fast', 'rejects.csv'), 'utf8');
+    for (const reason of ['duplicate_id', 'missing_id', 'bad_timestamp', 'missing_lead_id', 'missing_type', 'missing_timestamp']) expect(rejects).toContain(reason);
+  });
+
+  it('ranks ties of numeric ids written differently (7, 07) like the reference path', () => {
+    const dir = tempDir();
+    const leads = join(dir, 'leads.csv');
+    writeFileSync(leads, 'lead_id,first_name,email\n' + ['07', '7', '10', '007', '9', '010'].map((id) => `${id},Al,al@x.io\n`).join(''));
+    const acts = join(dir, 'acts.csv');
+    writeFileSync(acts, 'lead_id,activity_type,occurred_at\n7,form_submit,2026-10-01\n');
+    const fast = run(leads, [acts], join(dir, 'fast'), FAST);
+    expect(fast.stderr).toMatch(/phase path fast/);
+    run(leads, [acts], join(dir, 'ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+  });
+
+  it('goes back to the reference path on rows only the reader handles, with the same outputs', () => {
+    const dir = tempDir();
+    const acts = join(dir, 'acts.csv');
+    // a row with a missing field and a quoted field followed by text: the reader rejects or repairs them
+    writeFileSync(acts, 'lead_id,activity_type,occurred_at,detail\n1,page_view,2026-10-30,/pricing\n2,email_open,2026-10-30\n3,page_view,2026-10-30,"/pri"cing\n');
+    const leads = join(data, 'leads.csv');
+    const fast = run(leads, [acts], join(dir, 'fast'), FAST);
+    expect(fast.stderr).toMatch(/fast path not taken/);
+    run(leads, [acts], join(dir, 'ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+  });
+});
