@@ -67,6 +67,18 @@ export function writeFailure(e: unknown, where: string, what: string): InputErro
   );
 }
 
+/** Errors that only writing gives (disk full, quota, file too large): wherever they happen, LS108. */
+const WRITE_ONLY_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * A run's failure as the user sees it: a disk-full error from any writer (a worker thread's part or
+ * reject file in the run folder, not only the outputs themselves) is LS108, exit 3 — never exit 1.
+ */
+export function runFailure(e: unknown, outDir: string | undefined): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return outDir !== undefined && code !== undefined && WRITE_ONLY_ERRORS.has(code) ? writeFailure(e, outDir, 'writing the run folder') : e;
+}
+
 /** Open descriptors of a set's files, least recently used first; at most `max` at once. */
 class FdPool {
   private open = new Set<TempFile>();

@@ -10,6 +10,7 @@ import { BIN, leadscore, ROOT, tempDir } from '../helpers/cli.js';
 import { runScore } from '../../src/io/score-run.js';
 import { loadModelFile } from '../../src/io/model-file.js';
 import { faultyFs, nodeFs } from '../../src/io/fs-port.js';
+import { runFailure } from '../../src/io/output.js';
 
 const MODEL = join(ROOT, 'models/b2b-saas.yaml');
 const LEADS = join(ROOT, 'samples/leads.csv');
@@ -86,6 +87,29 @@ describe('publishing the outputs', () => {
     }
   }, 120_000);
 
+  it('disk full in a writer thread of the fast path (part files in the run folder): exit 3 with LS108, nothing replaced', () => {
+    const fsDir = smallFilesystem('512k');
+    if (!fsDir) {
+      // no mounting here: the error a writer thread posts (an errno code, no path) still maps to LS108
+      const err = runFailure(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), '/out');
+      expect(err).toMatchObject({ code: 'LS108' });
+      return;
+    }
+    // two writer threads at any size (LEADSCORE_PARALLEL_MIN_LEADS=0): ~1.3 MB of part files cannot fit
+    const env = { LEADSCORE_PARALLEL_MIN_LEADS: '0', LEADSCORE_PHASES: '1' };
+    const out = join(fsDir, 'out');
+    const y = leadscore(['score', '-m', MODEL, '-l', LEADS, '-o', out, '--as-of', '2026-11-01', '--format', 'md,json', '-q'], { env });
+    expect(y.code, y.stderr).toBe(0);
+    const before = seen(out);
+    const r = leadscore(['score', '-m', MODEL, '-l', bigLeads(4000), '-o', out, '--as-of', '2026-11-02', '--format', 'md,json'], { env });
+    expect(r.stderr).toMatch(/phase path fast/);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('LS108');
+    expect(r.stderr).toContain('ENOSPC');
+    expect(seen(out)).toEqual(before);
+    expect(runFolders(out)).toHaveLength(1);
+  }, 120_000);
+
   it('a folder where summary.html goes: exit 3 with LS108 and no output replaced', () => {
     const out = join(tempDir('ls-publish-'), 'out');
     const y = leadscore(['score', '-m', MODEL, '-l', LEADS, '-o', out, '--as-of', '2026-11-01', '-q']);
@@ -111,7 +135,10 @@ describe('publishing the outputs', () => {
       `version: 1\nname: many-bands\ninput:\n  leads: { id: lead_id }\nfit:\n  rules:\n    - { id: size, field: employees, ranges: [ { min: 0, points: 1 } ] }\n    - { id: cto, if: { field: job_title, contains: cto }, points: 40 }\nbands:\n${bands.join('\n')}\n  - { name: rest }\n`,
     );
     const out = join(dir, 'out');
-    const r = spawnSync('sh', ['-c', `ulimit -n 256 && exec "${process.execPath}" "${BIN}" score -m "${model}" -l "${LEADS}" -o "${out}" --as-of 2026-11-01 --format md -q`], { encoding: 'utf8', cwd: ROOT });
+    // LEADSCORE_PARALLEL_MIN_LEADS=0: the fast path's two writer threads would be taken at this size
+    // (each holds a part file per band); with this many bands the run writes on one thread
+    const env = { ...process.env, LEADSCORE_PARALLEL_MIN_LEADS: '0' };
+    const r = spawnSync('sh', ['-c', `ulimit -n 256 && exec "${process.execPath}" "${BIN}" score -m "${model}" -l "${LEADS}" -o "${out}" --as-of 2026-11-01 --format md -q`], { encoding: 'utf8', cwd: ROOT, env });
     expect(r.status, r.stderr).toBe(0);
     const names = readdirSync(out).filter((n) => n.startsWith('band-'));
     expect(names).toHaveLength(3000);

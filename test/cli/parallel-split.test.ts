@@ -3,7 +3,8 @@
 // an unquoted field (5'11", kept as a character, docs/input.md), so it could start inside a quoted
 // multi-line field: one activity lost, a phantom row rejected. Now the first range's reader confirms the
 // boundary the second one started at, or reads on to the end itself. Either way the outputs are those of
-// a one-thread read, byte for byte.
+// a one-thread read, byte for byte, on the reference path (LEADSCORE_REFERENCE=1) and on the fast path
+// (whose first range confirms the split or sends the run back to the reference path).
 import { createWriteStream, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,35 +36,51 @@ async function write(path: string, bigFieldInMiddle: boolean): Promise<void> {
   expect(statSync(path).size).toBeGreaterThanOrEqual(32 << 20);
 }
 
-function compare(acts: string): { summary: Record<string, any>; rejects: string } {
+const FILES = ['scored.csv', 'rejects.csv', 'band-SQL.csv', 'band-cold.csv'];
+const strip = (p: string) => {
+  const s = JSON.parse(readFileSync(p, 'utf8'));
+  delete s.started_at;
+  delete s.duration_ms;
+  delete s.command;
+  return s;
+};
+
+/**
+ * The one-thread read of the reference path, then the two-range split on both paths: the fast path
+ * (fold-range.ts: a record across the split sends the run back to the reference path) and the
+ * reference path (activity-tasks.ts, LEADSCORE_REFERENCE=1). Every split run writes the same outputs.
+ */
+function compare(acts: string): { summary: Record<string, any>; rejects: string; fastStderr: string } {
   const dir = tempDir('ls-split-');
   const args = (out: string) => ['score', '-m', 'models/b2b-saas.yaml', '-l', 'samples/leads.csv', '-a', acts, '-o', out, '--as-of', '2026-11-01', '-q', '--format', 'json'];
-  const one = join(dir, 'one');
-  const two = join(dir, 'two');
-  const r1 = leadscore(args(one), { env: { LEADSCORE_PARALLEL_MIN_BYTES: String(1 << 40) } });
-  const r2 = leadscore(args(two), { env: { LEADSCORE_PARALLEL_MIN_BYTES: String(32 << 20) } });
-  expect(r1.code, r1.stderr).toBe(0);
-  expect(r2.code, r2.stderr).toBe(0);
-  for (const f of ['scored.csv', 'rejects.csv', 'band-SQL.csv', 'band-cold.csv']) {
-    expect(readFileSync(join(two, f), 'utf8') === readFileSync(join(one, f), 'utf8'), f).toBe(true);
-  }
-  const strip = (p: string) => {
-    const s = JSON.parse(readFileSync(p, 'utf8'));
-    delete s.started_at;
-    delete s.duration_ms;
-    delete s.command;
-    return s;
+  const SPLIT = String(32 << 20);
+  const runs = {
+    one: { LEADSCORE_REFERENCE: '1', LEADSCORE_PARALLEL_MIN_BYTES: String(1 << 40) },
+    fast: { LEADSCORE_PARALLEL_MIN_BYTES: SPLIT, LEADSCORE_PHASES: '1' },
+    reference: { LEADSCORE_REFERENCE: '1', LEADSCORE_PARALLEL_MIN_BYTES: SPLIT, LEADSCORE_PHASES: '1' },
   };
-  const s = strip(join(two, 'summary.json'));
-  expect(s).toEqual(strip(join(one, 'summary.json')));
-  return { summary: s, rejects: readFileSync(join(two, 'rejects.csv'), 'utf8') };
+  const stderr: Record<string, string> = {};
+  for (const [name, env] of Object.entries(runs)) {
+    const r = leadscore(args(join(dir, name)), { env });
+    expect(r.code, r.stderr).toBe(0);
+    stderr[name] = r.stderr;
+  }
+  expect(stderr.reference).toMatch(/phase path reference/);
+  const one = join(dir, 'one');
+  for (const split of ['fast', 'reference']) {
+    for (const f of FILES) expect(readFileSync(join(dir, split, f), 'utf8') === readFileSync(join(one, f), 'utf8'), `${split}: ${f}`).toBe(true);
+    expect(strip(join(dir, split, 'summary.json')), split).toEqual(strip(join(one, 'summary.json')));
+  }
+  return { summary: strip(join(one, 'summary.json')), rejects: readFileSync(join(one, 'rejects.csv'), 'utf8'), fastStderr: stderr.fast! };
 }
 
 describe('the parallel split of a large activity file', () => {
   it('5\'11" literal quotes and quoted multi-line fields: the same outputs as a one-thread read', async () => {
     const acts = join(tempDir('ls-split-in-'), 'activities.csv');
     await write(acts, false);
-    const { summary, rejects } = compare(acts);
+    const { summary, rejects, fastStderr } = compare(acts);
+    expect(fastStderr).toMatch(/phase path fast/); // the split is at a record boundary: the fast path kept it
+    expect(fastStderr).not.toMatch(/fast path not taken/);
     expect(summary.counts.activities_read).toBe(620_001);
     expect(summary.counts.activities_rejected).toBe(Math.ceil(620_000 / 9973)); // the not-a-date rows, nothing else
     expect(rejects).not.toContain('unbalanced_quote');
@@ -72,7 +89,10 @@ describe('the parallel split of a large activity file', () => {
   it('a quoted field of 3,000 lines across the middle: the first reader reads on, the same outputs', async () => {
     const acts = join(tempDir('ls-split-in-'), 'activities.csv');
     await write(acts, true);
-    const { summary } = compare(acts);
+    const { summary, fastStderr } = compare(acts);
+    // the second range starts inside the field (its rows have the wrong shape) and the first one would end
+    // past the split: either way the run goes back to the reference path, which reads the file right
+    expect(fastStderr).toMatch(/fast path not taken: .*(range 0 ends at|record shape)/);
     expect(summary.counts.activities_read).toBe(620_002);
   }, 300_000);
 });
