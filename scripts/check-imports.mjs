@@ -18,7 +18,7 @@ const NODE_BUILTINS = new Set([
   'readline', 'url', 'buffer', 'worker_threads', 'net', 'http', 'https', 'tty', 'module', 'v8',
   'fs/promises', 'stream/promises', 'timers', 'timers/promises', 'string_decoder', 'perf_hooks',
 ]);
-const CORE_ALLOWED_PACKAGES = new Set([]); // pure, dependency-free packages core may use
+const CORE_ALLOWED_PACKAGES = new Set(['re2js']); // pure, dependency-free packages core may use (re2js: the linear-time regex engine of model regexes)
 /** What io may import of app: the port interfaces and the helpers the adapters share with use cases. */
 const APP_FOR_IO = new Set(['app/ports.ts', 'app/errors.ts', 'app/columns.ts']);
 

@@ -4,8 +4,9 @@
 //               compactly — memory grows with leads only (score-leads.ts, core/score/lead-intake.ts);
 //   activities  fold each activity file once into per-lead aggregates (score-activities.ts);
 //   score       score every lead against the compiled model and its aggregates (score-scores.ts);
-//   sort, write rank the scored leads and write every output to temporaries in OUTDIR, renamed into
-//               place only when the whole run has succeeded (score-write.ts, OutputSet);
+//   sort, write rank the scored leads and write every output into a fresh run folder in OUTDIR,
+//               published as one set (one rename) only when the whole run has succeeded
+//               (score-write.ts, OutputSet);
 //   report      the summary, the run warnings and the reports.
 import { stat } from 'node:fs/promises';
 import { hashFile } from './hash.js';
@@ -15,7 +16,7 @@ import { releaseFold } from './bytes/parallel-score.js';
 import { type CsvFile } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { Rejects } from './scored-writer.js';
-import { OutputSet, type Outputs } from './output.js';
+import { OutputSet, runFailure, type FsPort, type Outputs } from './output.js';
 import { InputError } from './errors.js';
 import { requireColumn } from './inputs.js';
 import { scoringEnv } from './disposable.js';
@@ -69,6 +70,8 @@ export interface ScoreRunOptions {
   onPhase?: (name: string, elapsedMs: number) => void;
   /** Called as input is read: which file, bytes consumed, total bytes when known, rows so far. */
   onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
+  /** The filesystem the outputs are written through (tests put faults here); default node:fs. */
+  outputFs?: FsPort;
 }
 
 export interface ScoreRunResult {
@@ -128,7 +131,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
   const warnings: RunWarning[] = [];
   const activityFiles = await openActivityFiles(model, o.activities, o, warnings);
 
-  const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir) : OutputSet.discarding();
+  const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir, o.outputFs ? { fs: o.outputFs } : {}) : OutputSet.discarding();
   let folds: StartedFolds | undefined;
   try {
     const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
@@ -268,7 +271,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
   } catch (e) {
     folds?.fast?.stop();
     await outputs.abort();
-    throw e;
+    throw runFailure(e, o.outDir);
   }
 }
 

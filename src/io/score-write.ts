@@ -24,6 +24,9 @@ import { formatFixed2 } from '../core/value.js';
 /** accounts.csv columns the formula guard never changes: `account` and `best_lead` (join keys). */
 const ACCOUNT_KEYS = [false, true, false, false, false, true];
 
+/** At most this many bands for the parallel write: two writers then hold at most 2 × 16 part files open. */
+const MAX_PARALLEL_WRITE_BANDS = 15;
+
 /** The rank order: score, then fit descending, then lead id (the fast path keeps no id strings: made on demand). */
 export function rank(s: LeadsScored, leads: LeadsRead, fast: FastLeads | undefined): Uint32Array {
   const { score, fit } = s.store;
@@ -89,7 +92,10 @@ export async function writeScored(o: WriteRankedOptions): Promise<void> {
   }
   const extraKeys = layout.cells.map((h) => h === 'account');
   const passThroughs = (files.length ? files : [leadsFile]).map((f) => rawPassThrough(f, guard, leadKeys));
-  const parallelWrite = fast !== undefined && !accounts && !changes && !crossedOut && order.length >= o.parallelFrom;
+  // Each writer thread holds one part file per output open (scored.csv and each band file): models
+  // with many bands write on this thread, whose outputs share a bounded pool of descriptors (issue 16
+  // item 13: 3,000 bands under ulimit -n 1024).
+  const parallelWrite = fast !== undefined && !accounts && !changes && !crossedOut && order.length >= o.parallelFrom && model.bands.length <= MAX_PARALLEL_WRITE_BANDS;
   if (parallelWrite) {
     const only = files[0]!;
     await writeRanked({
