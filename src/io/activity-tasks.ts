@@ -64,7 +64,8 @@ const ASCII_COMPATIBLE = /^(utf-8|windows-125\d|iso-8859-\d+|us-ascii|ibm866|koi
 
 const spill = (path: string | undefined) => (path !== undefined ? { spillPath: path } : {});
 
-async function isGzip(path: string): Promise<boolean> {
+/** Whether a file is gzip-compressed (its first two bytes). */
+export async function isGzip(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
   try {
     const b = Buffer.alloc(2);

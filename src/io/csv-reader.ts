@@ -14,6 +14,7 @@ import { splitRecord, Tokenizer, type TokenizerSink } from '../core/csv/tokenize
 import { detectDelimiter, headerKey } from '../core/csv/dialect.js';
 import { endsWithDelimiter, isBlank, isSpaces, RecordReader } from '../core/csv/record-reader.js';
 import type { CsvBadRow, CsvRow, KnownHeader } from '../core/csv/types.js';
+import type { RecordFile } from '../app/ports.js';
 
 export { splitRecord, Tokenizer, type TokenizerSink } from '../core/csv/tokenizer.js';
 export { columnIndex, detectDelimiter, headerKey } from '../core/csv/dialect.js';
@@ -52,24 +53,8 @@ export interface ByteRange {
   verifyEnd?: { size: number; tookOver?: boolean };
 }
 
-export interface CsvFile {
-  path: string;
-  delimiter: string;
-  encoding: string;
-  header: string[];
-  headerLine: number;
-  totalBytes?: number;
-  /** Bytes consumed from the file or stdin so far (compressed bytes for gzip). */
-  bytesRead(): number;
-  batches(onBadRow: (bad: CsvBadRow) => void): AsyncIterable<CsvRow[]>;
-  blankLines(): number;
-  /** Extra: splitRecord bound to this file's delimiter and header width (drops a trailing-delimiter field). */
-  split(raw: string): string[];
-  /** Extra: the header as readers of byte ranges of this file need it. */
-  knownHeader(): KnownHeader;
-  /** Extra: release the file when its rows will not be read. */
-  close(): void;
-}
+/** An opened CSV input: the RecordFile port of the use cases (src/app/ports.ts). */
+export type CsvFile = RecordFile;
 
 export type CsvOpenErrorCode =
   | 'LS101' // file not found / unreadable (also: gzip stream corrupt)

@@ -3,7 +3,7 @@
 // plain UTF-8 files from their bytes on the fast path (bytes/fast-activities.ts) — and the folded parts
 // are merged into the leads' fold in file order. Without lead files, each lead id met for the first time
 // becomes a lead.
-import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
+import { foldInThread, startParallelFolds, type FoldedPart, type FoldOptions } from './activity-tasks.js';
 import type { CsvFile } from './csv-reader.js';
 import { InputError } from './errors.js';
 import { checkRejectRate, type RejectLimits } from './score-inputs.js';
@@ -15,17 +15,7 @@ import type { IdKeys } from './bytes/id-index.js';
 import { slotMap } from '../core/score/activity-fold.js';
 import type { CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
-import type { Model } from '../core/model/types.js';
 import type { ActivityCounts, InputFacts, SummaryBuilder } from '../core/report/summary.js';
-
-export interface FoldOptions {
-  model: Model;
-  asOfMs: number;
-  encoding?: string;
-  formulaGuard: boolean;
-  scratch: (name: string) => string | undefined;
-  onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
-}
 
 /** The folds under way: one promise of parts per activity file (undefined: fold it on this thread). */
 export interface StartedFolds {

@@ -1,7 +1,7 @@
 // The inputs of a score run, opened and checked before anything is read: the lead files (several must
 // have the same columns), or the leads taken from the activities; the activity files with the columns
 // the model needs; the reject-rate limits (--strict, --max-reject-rate).
-import { open } from 'node:fs/promises';
+import { isGzip } from './activity-tasks.js';
 import type { CsvFile } from './csv-reader.js';
 import { InputError } from './errors.js';
 import { openInput, requireColumn, type InputOptions } from './inputs.js';
@@ -92,12 +92,5 @@ export function checkRejectRate(o: RejectLimits, path: string, rejected: number,
 /** Whether the fast path can read a file as bytes: a plain (not gzip) UTF-8 file on disk, header on line 1, a one-character delimiter. */
 export async function plainUtf8File(f: CsvFile): Promise<boolean> {
   if (f.path === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1) return false;
-  const fh = await open(f.path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    await fh.read(b, 0, 2, 0);
-    return !(b[0] === 0x1f && b[1] === 0x8b);
-  } finally {
-    await fh.close();
-  }
+  return !(await isGzip(f.path));
 }
