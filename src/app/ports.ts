@@ -42,6 +42,15 @@ export interface OutputFile {
   write(text: string): Promise<void> | void;
 }
 
+/** Output files written together and published as one set, or not at all (io/output.ts: OutputSet). */
+export interface OutputSetPort {
+  file(name: string): OutputFile;
+  /** Publish every file at once. */
+  commit(): Promise<void>;
+  /** Drop every file; the previous outputs stay as they were. */
+  abort(): Promise<void>;
+}
+
 /** The time a use case starts from (run records, durations, `--as-of` left out). */
 export interface Clock {
   now(): number;
