@@ -1,6 +1,6 @@
 // The spreadsheet formula guard (PRODUCT.md §4, docs/input.md "Formula guard"): which output cells a
 // spreadsheet would run as a formula, and how the guard marks them. One definition, used by the CSV
-// writer (io/csv-writer.ts) and by --previous to recognise ids a guarded scored.csv wrote.
+// writer (core/csv/writer.ts) and by --previous to recognise ids a guarded scored.csv wrote.
 
 /** A plain number such as -5, +3.2, -.5, 1e-3: stays a number under the formula guard. */
 const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
