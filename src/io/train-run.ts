@@ -22,6 +22,7 @@ import { reliability, type Reliability } from '../core/learn/metrics.js';
 import { bandFigures, type BandFigures, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
+import { newestTimestampMs } from './newest-activity.js';
 import { readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
 import { compilePredictive } from '../core/score/predictive.js';
 
@@ -40,6 +41,8 @@ export interface TrainRunOptions {
   keep?: string[];
   activities: string[];
   asOfMs: number;
+  /** as-of was taken from the activities (--as-of latest): said in the model header. */
+  asOfLatest?: boolean;
   holdout: number;
   seed: number;
   folds?: number;
@@ -119,6 +122,22 @@ export function roundSection(s: PredictiveSection): PredictiveSection {
   };
 }
 
+/** The activity timestamp column of a file: --activity-timestamp, the base model's (-m), else the first of occurred_at, timestamp, date. */
+function activityTimestampName(f: CsvFile, o: Pick<TrainRunOptions, 'activityTimestamp' | 'model'>): string {
+  return o.activityTimestamp ?? o.model?.input.activities.timestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
+}
+
+/**
+ * train --as-of latest: the newest timestamp of the activity files, read from the column and with the
+ * date_format the feature fold uses (a first pass over the files, as score does: newest-activity.ts).
+ */
+export async function newestTrainActivityMs(o: Pick<TrainRunOptions, 'activities' | 'activityTimestamp' | 'model' | 'delimiter' | 'encoding'>): Promise<number> {
+  return newestTimestampMs(o.activities, (f) => {
+    const name = activityTimestampName(f, o);
+    return { index: requireColumn(f, name, 'activity timestamp (--activity-timestamp)'), name, dateFormat: o.model?.input.activities.dateFormat ?? 'iso' };
+  }, o);
+}
+
 /**
  * The activity.* features of the leads `ids` (in that order): every activity file through the fold score
  * uses (ActivityFolder: row checks with date_format and null_values, as-of, window, bot filter); the
@@ -139,7 +158,7 @@ export async function foldActivityFeatures(
     const f = await openInput(path, 'activities', o);
     const leadIdName = o.activityLeadId ?? base?.leadId ?? firstColumn(f, ['lead_id', idColumn === '$row' ? 'lead_id' : idColumn]) ?? 'lead_id';
     const typeName = o.activityType ?? base?.type ?? firstColumn(f, ['activity_type', 'type']) ?? 'activity_type';
-    const tsName = o.activityTimestamp ?? base?.timestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
+    const tsName = activityTimestampName(f, o);
     requireColumn(f, leadIdName, 'lead id of an activity (--activity-lead-id)');
     requireColumn(f, typeName, 'activity type (--activity-type)');
     requireColumn(f, tsName, 'activity timestamp (--activity-timestamp)');
@@ -465,6 +484,7 @@ export function modelYaml(x: YamlInput): string {
     ` rows: ${x.rows} (training ${r.train.length}, holdout ${r.holdout.length}; seed ${o.seed})`,
     ` outcome: ${o.outcome ?? 'the lead'} = ${x.positiveLabel}${o.outcomesFile ? ` (${o.outcomesFile} left-joined on ${o.outcomesId ?? x.idColumn}; a lead not in it did not convert)` : ''}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
     ` features: ${usedFeatures.length} (${r.encodedColumns} encoded columns): ${usedFeatures.join(', ')}`,
+    ...(o.activities.length ? [` activities as of ${new Date(o.asOfMs).toISOString().replace('.000Z', 'Z')}${o.asOfLatest ? ' (--as-of latest: the newest activity)' : ''}`] : []),
     ...(left.length ? [` left out: ${left.join(', ')}`] : []),
     ...(leaks.length ? [' left out as possible leaks (they look recorded after the outcome; --keep NAME keeps one):', ...leaks.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
     ...(kept.length ? [' kept although they look recorded after the outcome (--features/--keep):', ...kept.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),

@@ -68,7 +68,31 @@ describe('an export from last March, scored without --as-of', () => {
     expect(JSON.parse(e.stdout)[0].as_of).toBe(s.as_of);
   });
 
+  it('train --as-of latest: as-of is the newest activity (in --json and the model header); the same model as giving that time', () => {
+    const train = (asOf: string, out: string) => leadscore(['train', '-l', join(dir, 'mqls.csv'), '--outcomes', join(dir, 'closed-deals.csv'), '--outcomes-id', 'mql_id',
+      '-a', join(dir, 'activities.csv'), '--as-of', asOf, '--features', 'job_title,activity.count,activity.count_30d', '-o', out, '--json']);
+    const latest = train('latest', join(dir, 'latest.yaml'));
+    expect(latest.code, latest.stderr).toBe(0);
+    const trained = JSON.parse(latest.stdout) as { as_of: string; features: string[]; holdout_auc: number };
+    expect(trained.as_of).toBe(new Date(facts.newestActivity).toISOString());
+    expect(trained.features).toContain('activity.count_30d');
+    const yaml = readFileSync(join(dir, 'latest.yaml'), 'utf8');
+    expect(yaml).toMatch(new RegExp(`^# activities as of ${facts.newestActivity} \\(--as-of latest: the newest activity\\)$`, 'm'));
+    const explicit = train(facts.newestActivity, join(dir, 'explicit.yaml'));
+    expect(explicit.code, explicit.stderr).toBe(0);
+    const body = (f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    expect(body('latest.yaml')).toBe(body('explicit.yaml'));
+    expect(JSON.parse(explicit.stdout).holdout_auc).toBe(trained.holdout_auc);
+    // as of now (no --as-of) the 30-day counts see nothing: a different model
+    const now = train('2026-12-01', join(dir, 'now.yaml'));
+    expect(now.code, now.stderr).toBe(0);
+    expect(body('now.yaml')).not.toBe(body('latest.yaml'));
+  });
+
   it('--as-of latest without activity files is a usage error (LS177); without readable timestamps exit 3 (LS178)', () => {
+    const t = leadscore(['train', '-l', join(dir, 'mqls.csv'), '--outcomes', join(dir, 'closed-deals.csv'), '--outcomes-id', 'mql_id', '--as-of', 'latest', '-o', join(dir, 'x.yaml')]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain('LS177');
     const n = leadscore(['score', '-m', join(dir, 'model.yaml'), '-l', join(dir, 'mqls.csv'), '-o', join(dir, 'x'), '--as-of', 'latest']);
     expect(n.code).toBe(2);
     expect(n.stderr).toContain('LS177');
@@ -80,6 +104,10 @@ describe('an export from last March, scored without --as-of', () => {
     const none = leadscore(['score', ...args.slice(0, 4), '-a', bad, '-o', join(dir, 'x'), '--as-of', 'latest']);
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('LS178');
+    const trainNone = leadscore(['train', '-l', join(dir, 'mqls.csv'), '--outcomes', join(dir, 'closed-deals.csv'), '--outcomes-id', 'mql_id', '-a', bad, '--as-of', 'latest', '-o', join(dir, 'x.yaml')]);
+    expect(trainNone.code).toBe(3);
+    expect(trainNone.stderr).toContain('LS178');
+    expect(existsSync(join(dir, 'x.yaml'))).toBe(false);
   });
 });
 
