@@ -5,6 +5,7 @@ import { CliError, ExitCode } from './exit-codes.js';
 import { parseTimestamp } from '../core/value.js';
 import type { Diagnostic, Model } from '../core/model/types.js';
 import type { InputError } from '../io/errors.js';
+import type { RunWarning } from '../core/report/summary.js';
 import { formatDiagnostic, useColor } from './format.js';
 
 const c = new Chalk({ level: useColor(process.stderr) ? chalk.level || 1 : 0 });
@@ -109,4 +110,9 @@ export function parseFormats(value: string): Set<ReportFormat> {
   }
   if (out.size === 0) throw new InvalidArgumentError('give at least one of md, json, html');
   return out;
+}
+
+/** A run warning on stderr, as score prints it: `[file] warning CODE message` and its hint (evaluate, explain). */
+export function printRunWarning(w: RunWarning): void {
+  process.stderr.write(`${w.model ? `${w.model}: ` : ''}${w.file ? `${w.file} ` : ''}${style.warn('warning')} ${w.code} ${w.message}\n${w.hint ? `  hint: ${w.hint}\n` : ''}`);
 }

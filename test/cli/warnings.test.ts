@@ -164,3 +164,85 @@ describe('models and data that cannot spread the leads', () => {
     expect(codes(s)).toContain('LS176');
   });
 });
+
+describe('evaluate and explain give the run warnings that apply to them', () => {
+  const dir = tempDir();
+  const facts = generate({ out: dir, leads: 300, seed: 5, exportDate: '2026-03-15' }) as { newestActivity: string; ids: string[] };
+  const args = ['-m', join(dir, 'model.yaml'), '-l', join(dir, 'mqls.csv'), '-a', join(dir, 'activities.csv')];
+  const outcomes = ['--outcomes', join(dir, 'closed-deals.csv'), '--outcomes-id', 'mql_id'];
+  interface Evaluation { as_of: string; warnings?: Warning[]; outcome: { evaluated: number } }
+  const evaluation = (out: string) => JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8')) as Evaluation;
+
+  it('evaluate as of now on a March export: LS171 with the newest activity on stderr (even with -q) and in evaluation.json/md/html; exit 0', () => {
+    const out = join(dir, 'eval-now');
+    const r = leadscore(['evaluate', ...args, ...outcomes, '--as-of', '2026-12-01', '--bootstrap', '0', '-o', out, '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning LS171 none of the \d+ activities is counted/);
+    expect(r.stderr).toContain(`--as-of ${facts.newestActivity}`);
+    const e = evaluation(out);
+    const w = e.warnings!.find((x) => x.code === 'LS171')!;
+    expect(w.newest_activity).toBe(facts.newestActivity);
+    expect(w.hint).toContain('--as-of latest');
+    // the engagement rules fire for nobody, and the top band is empty, as in score's summary
+    expect(e.warnings!.map((x) => x.code)).toEqual(expect.arrayContaining(['LS171', 'LS172', 'LS173']));
+    expect(readFileSync(join(out, 'evaluation.md'), 'utf8')).toMatch(/## Warnings[\s\S]*- LS171: none of/);
+    expect(readFileSync(join(out, 'evaluation.html'), 'utf8')).toMatch(/id="warnings"[\s\S]*LS171/);
+    // --json prints the same warnings in the evaluation, and on stderr
+    const j = leadscore(['evaluate', ...args, ...outcomes, '--as-of', '2026-12-01', '--bootstrap', '0', '--json']);
+    expect(j.code).toBe(0);
+    expect((JSON.parse(j.stdout) as Evaluation).warnings!.map((x) => x.code)).toContain('LS171');
+    expect(j.stderr).toContain('warning LS171');
+  });
+
+  it('evaluate --as-of latest counts the activities: no LS171; --strict turns a warning into exit 3 and leaves the previous report', () => {
+    const out = join(dir, 'eval-latest');
+    const r = leadscore(['evaluate', ...args, ...outcomes, '--as-of', 'latest', '--bootstrap', '0', '-o', out, '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((evaluation(out).warnings ?? []).map((x) => x.code)).not.toContain('LS171');
+    expect(r.stderr).not.toContain('LS171');
+    const before = readFileSync(join(out, 'evaluation.json'), 'utf8');
+    const s = leadscore(['evaluate', ...args, ...outcomes, '--as-of', '2026-12-01', '--bootstrap', '0', '-o', out, '-q', '--strict']);
+    expect(s.code).toBe(3);
+    expect(s.stderr).toMatch(/error LS171/);
+    expect(readFileSync(join(out, 'evaluation.json'), 'utf8')).toBe(before);
+  });
+
+  it('evaluate --compare marks the compared model\'s warnings with its file', () => {
+    const fitOnly = join(dir, 'fit-only.yaml');
+    writeFileSync(fitOnly, `version: 1\nname: fit-only\ninput:\n  leads: { id: mql_id }\n  activities: { lead_id: mql_id, type: activity_type, timestamp: occurred_at }\n` +
+      `fit:\n  rules:\n    - { id: c_level, if: { field: job_title, matches: "ceo|cto|chief" }, points: 25 }\nbands: [ { name: SQL, min: 80 }, { name: cold } ]\n`);
+    const r = leadscore(['evaluate', ...args, ...outcomes, '--as-of', 'latest', '--bootstrap', '0', '--compare', fitOnly, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const w = (JSON.parse(r.stdout) as Evaluation).warnings!.find((x) => x.code === 'LS175')!;
+    expect(w).toMatchObject({ model: fitOnly, band: 'SQL', reachable: 25 });
+    expect(r.stderr).toContain(`${fitOnly}: warning LS175`);
+  });
+
+  it('explain as of now: LS171 for the explained lead\'s activities, with its newest one; --as-of latest: none; --strict: exit 3, nothing printed', () => {
+    // a lead with an activity in the week before the export (inside the model's 90-day window as of the newest activity)
+    const acts = readFileSync(join(dir, 'activities.csv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split(','));
+    const lead = acts.find((a) => Date.parse(facts.newestActivity) - Date.parse(a[2]!) < 7 * 86_400_000)![0]!;
+    const newest = acts.filter((a) => a[0] === lead).map((a) => a[2]!).sort().at(-1)!;
+    const r = leadscore(['explain', ...args, '--as-of', '2026-12-01', '--lead', lead]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`warning LS171 none of the \\d+ activities of lead ${lead.replace(/[+=@-]/g, '\\$&')} is counted`));
+    expect(r.stderr).toContain(`the newest activity is ${newest}`);
+    expect(r.stdout).toContain(`lead ${lead}`);
+    const l = leadscore(['explain', ...args, '--as-of', 'latest', '--lead', lead]);
+    expect(l.code, l.stderr).toBe(0);
+    expect(l.stderr).toBe('');
+    const s = leadscore(['explain', ...args, '--as-of', '2026-12-01', '--lead', lead, '--strict']);
+    expect(s.code).toBe(3);
+    expect(s.stderr).toMatch(/error LS171/);
+    expect(s.stdout).toBe('');
+  });
+
+  it('explain with a fit-only model whose top band is out of reach: LS175', () => {
+    const m = join(dir, 'unreachable.yaml');
+    writeFileSync(m, `version: 1\nname: t\ninput:\n  leads: { id: mql_id }\nfit:\n  rules:\n    - { id: big, field: employees, ranges: [ { min: 100, points: 30 }, { min: 0, points: 0 } ] }\nbands: [ { name: SQL, min: 80 }, { name: cold } ]\n`);
+    const r = leadscore(['explain', '-m', m, '-l', join(dir, 'mqls.csv'), '--lead', facts.ids[0]!, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning LS175 the top band SQL \(min 80\) is out of reach: a fit-only model scores at most 30/);
+    expect(JSON.parse(r.stdout)[0].lead).toBe(facts.ids[0]);
+  });
+});
