@@ -226,7 +226,8 @@ describe('evaluate and explain give the run warnings that apply to them', () => 
     const r = leadscore(['explain', ...args, '--as-of', '2026-12-01', '--lead', lead]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`warning LS171 none of the \\d+ activities of lead ${lead.replace(/[+=@-]/g, '\\$&')} is counted`));
-    expect(r.stderr).toContain(`the newest activity is ${newest}`);
+    expect(r.stderr).toContain(`the newest of them is ${newest}`);
+    expect(r.stderr).toContain('hint: explain as of the run you are explaining (the as_of of its summary.json), or give --as-of latest');
     expect(r.stdout).toContain(`lead ${lead}`);
     const l = leadscore(['explain', ...args, '--as-of', 'latest', '--lead', lead]);
     expect(l.code, l.stderr).toBe(0);

@@ -77,11 +77,15 @@ export function noActivityCounted(a: ActivityCounts, model: Model, f: WarningFac
   // the newest activity is known unless a reader did not track it (then the hint names --as-of latest)
   const newest = f.newestActivityMs !== undefined ? isoDate(f.newestActivityMs) : 'not tracked by this reader';
   const window = model.engagement.windowDays !== undefined ? ` of ${model.engagement.windowDays} days` : '';
+  // explain sees only its leads' activities: their newest is not the export's, so the hint names the run's as-of or latest
+  const hint = scope
+    ? `explain as of the run you are explaining (the as_of of its summary.json), or give --as-of latest (the newest activity of the files)`
+    : f.newestActivityMs !== undefined ? `to score the export as of its own time, give --as-of ${newest} (or --as-of latest: the newest activity)` : 'to score the export as of its own time, give --as-of latest (the newest activity) or the export date';
   return {
     code: 'LS171',
     message: `none of the ${a.read} activities${scope} is counted as of ${asOf}: ${a.outsideWindow} are older than the window${window}, ` +
-      `${a.afterAsOf} after as-of; the newest activity is ${newest}`,
-    hint: f.newestActivityMs !== undefined ? `to score the export as of its own time, give --as-of ${newest} (or --as-of latest: the newest activity)` : 'to score the export as of its own time, give --as-of latest (the newest activity) or the export date',
+      `${a.afterAsOf} after as-of; the newest ${scope ? 'of them' : 'activity'} is ${newest}`,
+    hint,
     ...(f.newestActivityMs !== undefined ? { newest_activity: newest } : {}),
     as_of: asOf,
     ...(f.newestActivityMs !== undefined && f.asOfMs - f.newestActivityMs > 0 ? { newest_activity_age_days: Math.round((f.asOfMs - f.newestActivityMs) / DAY_MS) } : {}),
