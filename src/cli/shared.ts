@@ -6,7 +6,7 @@ import { parseTimestamp } from '../core/value.js';
 import type { Diagnostic, Model } from '../core/model/types.js';
 import type { InputError } from '../io/errors.js';
 import type { RunWarning } from '../core/report/summary.js';
-import { formatDiagnostic, useColor } from './format.js';
+import { formatDiagnostic, printable, useColor } from './format.js';
 
 const c = new Chalk({ level: useColor(process.stderr) ? chalk.level || 1 : 0 });
 
@@ -93,9 +93,10 @@ export async function loadModelOrExit(path: string, report: ModelDiagnostics = T
 
 /** An input error as `file:line error CODE message`, its hint, and what became of the outputs. */
 export function reportInputError(e: InputError, outcome = 'the run stopped; previous outputs were left as they were.'): void {
-  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''} ` : '';
-  process.stderr.write(`${where}${style.error('error')} ${e.code} ${e.message}\n`);
-  if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+  const where = e.file ? `${printable(e.file)}${e.line ? `:${e.line}` : ''} ` : '';
+  // messages and hints quote header names and cells: escape what a terminal would act on
+  process.stderr.write(`${where}${style.error('error')} ${e.code} ${printable(e.message)}\n`);
+  if (e.hint) process.stderr.write(`  hint: ${printable(e.hint)}\n`);
   process.stderr.write(`leadscore: ${outcome}\n`);
 }
 
@@ -114,5 +115,6 @@ export function parseFormats(value: string): Set<ReportFormat> {
 
 /** A run warning on stderr, as score prints it: `[file] warning CODE message` and its hint (evaluate, explain). */
 export function printRunWarning(w: RunWarning): void {
-  process.stderr.write(`${w.model ? `${w.model}: ` : ''}${w.file ? `${w.file} ` : ''}${style.warn('warning')} ${w.code} ${w.message}\n${w.hint ? `  hint: ${w.hint}\n` : ''}`);
+  // control characters from the data (a lead id) are escaped, as in every diagnostic on the terminal
+  process.stderr.write(`${w.model ? `${printable(w.model)}: ` : ''}${w.file ? `${printable(w.file)} ` : ''}${style.warn('warning')} ${w.code} ${printable(w.message)}\n${w.hint ? `  hint: ${printable(w.hint)}\n` : ''}`);
 }

@@ -34,7 +34,7 @@ export interface FoldState {
   engagement30d: Float64Array;
   totals: (Float64Array | null)[];
   recent: (Float64Array | null)[];
-  filled: (Uint16Array | null)[];
+  filled: (Uint32Array | null)[];
   unknownTypes: Map<string, number>;
   /**
    * For predictive models with activity features: per slot, `counterWidth` counts — activities in the
@@ -55,7 +55,7 @@ function newState(cm: CompiledModel, capacity: number): FoldState {
     engagement30d: new Float64Array(capacity),
     totals: rules.map((r) => (r.maxCount ? null : new Float64Array(capacity))),
     recent: rules.map((r) => (r.maxCount ? new Float64Array(capacity * r.maxCount) : null)),
-    filled: rules.map((r) => (r.maxCount ? new Uint16Array(capacity) : null)),
+    filled: rules.map((r) => (r.maxCount ? new Uint32Array(capacity) : null)),
     unknownTypes: new Map(),
     counters: cm.countedTypes ? new Uint32Array(capacity * (2 + cm.countedTypes.length)) : null,
   };
