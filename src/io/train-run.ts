@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { type CsvFile } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { InputError } from './errors.js';
-import { openInput, requireColumn } from './inputs.js';
+import { nodeInputFiles, openInput, requireColumn } from './inputs.js';
 import { ReplacingFile, stdoutFile, type OutputFile } from './output.js';
 import { columnMatcher } from '../core/columns.js';
 import { detectPlaceholders } from '../core/detect.js';
@@ -25,7 +25,7 @@ import { trainedModelYaml } from './trained-model-yaml.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
 import { newestTimestampMs } from './newest-activity.js';
-import { readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
+import { readOutcomesTable, type OutcomesJoin, type OutcomesTable } from '../app/outcomes.js';
 import { compilePredictive } from '../core/score/predictive.js';
 
 export interface TrainRunOptions {
@@ -217,7 +217,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   // --outcomes: read once the lead id column and the null values are known; LEFT-joined on the lead id below
   let table: OutcomesTable | undefined;
   if (o.outcomesFile) {
-    table = await readOutcomesTable({
+    table = await readOutcomesTable(nodeInputFiles, {
       file: o.outcomesFile, idColumn: o.outcomesId ?? (idColumn === '$row' ? 'row' : idColumn),
       ...(o.outcome !== undefined ? { outcome: o.outcome } : {}), ...(o.positive !== undefined ? { positive: [o.positive] } : {}),
       nulls, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}),

@@ -1,6 +1,6 @@
 // `leadscore init --outcomes FILE --outcomes-id COL`: the points from the data, with the outcome in a
 // closed-deals export keyed by its own deal id and naming the lead in another column
-// (test/fixtures/crm/closed-deals.mjs). The LEFT join is evaluate's and train's (src/io/outcomes.ts): a
+// (test/fixtures/crm/closed-deals.mjs). The LEFT join is evaluate's and train's (src/app/outcomes.ts): a
 // lead not in the file did not convert. Reading the same outcome three ways (being in closed-won.csv;
 // deals.csv's won_date; its stage) gives the same starter as `--outcome Converted` on the original file.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelFile, loadModelText } from '../../src/io/model-file.js';
 import { runScore } from '../../src/io/score-run.js';
-import { runExplain } from '../../src/io/explain-run.js';
+import { explainLeads } from '../../src/app/explain.js';
+import { explainPorts } from '../../src/cli/ports.js';
 import { parseTimestamp } from '../../src/core/value.js';
 import { leadscore, readCsv } from '../helpers/cli.js';
 import { ROOT, tempDir } from './sample-run.js';
@@ -143,7 +144,7 @@ bands: [{ name: all }]
 
   it('explain without -l shows the value read inside the JSON column', async () => {
     const loaded = await loadModelFile(MODEL);
-    const [x] = await runExplain({ model: loaded.result.value!, leads: [], activities: FILES, asOfMs: parseTimestamp(AS_OF), ids: ['c_11438ec2'] });
+    const [x] = await explainLeads(explainPorts(), { model: loaded.result.value!, leads: [], activities: FILES, asOfMs: parseTimestamp(AS_OF), ids: ['c_11438ec2'] });
     const big = x!.engagement.rules.find((r) => r.id === 'big_basket')!;
     expect(big.total).toBeGreaterThan(0);
     const counted = big.activities.filter((a) => a.status === 'counted');

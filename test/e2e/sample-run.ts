@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { loadModelFile } from '../../src/io/model-file.js';
 import { runScore, type ScoreRunResult } from '../../src/io/score-run.js';
 import { parseTimestamp } from '../../src/core/value.js';
-import { runEvaluate } from '../../src/io/evaluate-run.js';
+import { evaluateLeads } from '../../src/app/evaluate.js';
+import { evaluatePorts } from '../../src/cli/ports.js';
 import type { Evaluation } from '../../src/core/report/evaluation.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -66,7 +67,7 @@ export async function sampleEvaluation(dir: string): Promise<Evaluation> {
     if (!l.result.value) throw new Error(`${path} does not load: ${l.result.errors.map((e) => e.code).join(', ')}`);
     return { model: l.result.value, path, sha256: l.sha256 };
   };
-  const res = await runEvaluate({
+  const res = await evaluateLeads(await evaluatePorts(), {
     model: await load(modelPath),
     compare: await load(comparePath),
     leads: join(ROOT, 'samples/leads.csv'),

@@ -1,5 +1,5 @@
 // `leadscore evaluate`: backtest a model against known outcomes (AUC, KS, gains and lift, conversion per
-// band and grade, rule analysis, thresholds, --compare). The pipeline is src/io/evaluate-run.ts.
+// band and grade, rule analysis, thresholds, --compare). The use case is src/app/evaluate.ts.
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
@@ -115,7 +115,8 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
     other = await loadModelOrExit(opts.compare);
     if (!other) return ExitCode.usage;
   }
-  const { runEvaluate } = await import('../../io/evaluate-run.js');
+  const { evaluateLeads } = await import('../../app/evaluate.js');
+  const { evaluatePorts } = await import('../ports.js');
   const { InputError } = await import('../../io/errors.js');
   try {
     const leads = await inputFiles(opts.leads ?? [], 'leads');
@@ -123,7 +124,7 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
     if (leads.length === 0 && activities.length === 0) throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
     if (leads.length === 0 && !opts.outcomes) throw new CliError('without a leads file (-l) the outcome must come from --outcomes FILE (the lead ids and the outcome column)', ExitCode.usage, 'LS165');
     const asOfMs = await resolveAsOf(opts.asOf, loaded.model, activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
-    const res = await runEvaluate({
+    const res = await evaluateLeads(await evaluatePorts(), {
       model: { model: loaded.model, path: opts.model, sha256: loaded.sha256 },
       ...(other && opts.compare ? { compare: { model: other.model, path: opts.compare, sha256: other.sha256 } } : {}),
       leads,

@@ -51,14 +51,15 @@ async function run(opts: ExplainOptions): Promise<ExitCode> {
   if (!isLatest(opts.asOf)) parseAsOf(opts.asOf); // a bad --as-of is a usage error before the model is read
   const loaded = await loadModelOrExit(opts.model);
   if (!loaded) return ExitCode.usage;
-  const { runExplain } = await import('../../io/explain-run.js');
+  const { explainLeads } = await import('../../app/explain.js');
+  const { explainPorts } = await import('../ports.js');
   const { InputError } = await import('../../io/errors.js');
   try {
     const leads = await inputFiles(opts.leads ?? [], 'leads');
     const activities = await inputFiles(opts.activities, 'activities');
     if (leads.length === 0 && activities.length === 0) throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
     const asOfMs = await resolveAsOf(opts.asOf, loaded.model, activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
-    const out = await runExplain({
+    const out = await explainLeads(explainPorts(), {
       model: loaded.model,
       leads,
       activities,

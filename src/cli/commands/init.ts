@@ -242,16 +242,17 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
 
 /**
  * init --outcomes FILE: the sample's leads LEFT-joined with the outcomes file on the lead id (the join of
- * evaluate and train: src/io/outcomes.ts). Returns the labelled rows, or an exit code after an error.
+ * evaluate and train: src/app/outcomes.ts). Returns the labelled rows, or an exit code after an error.
  */
 async function joinSample(opts: InitOptions, leads: import('../../core/init/starter-model.js').InitSample, idName: string | undefined): Promise<{ y: Uint8Array; rows: string[][]; source: string } | ExitCode> {
-  const { readOutcomesTable, joinOutcomes } = await import('../../io/outcomes.js');
+  const { readOutcomesTable, joinOutcomes } = await import('../../app/outcomes.js');
+  const { nodeInputFiles } = await import('../../io/inputs.js');
   const { makeNulls } = await import('../../core/value.js');
   const { DEFAULT_NULL_VALUES } = await import('../../core/model/types.js');
   const file = opts.outcomes!;
   const idIdx = idName === undefined ? -1 : leads.header.findIndex((h) => h.trim() === idName.trim());
   // without an id column the leads are keyed by $row: the outcomes' ids are then data row numbers (as in evaluate)
-  const table = await readOutcomesTable({
+  const table = await readOutcomesTable(nodeInputFiles, {
     file, idColumn: opts.outcomesId ?? (idIdx >= 0 ? idName! : 'row'),
     ...(opts.outcome !== undefined ? { outcome: opts.outcome } : {}),
     nulls: makeNulls(DEFAULT_NULL_VALUES),

@@ -1,9 +1,11 @@
-// The pipeline behind `leadscore evaluate`: score the leads with runScore (no outputs, the onScored hook),
-// keep each evaluated lead's score, outcome, band, grade and fired rules in typed arrays, then build the
-// evaluation (src/core/report/evaluation.ts) and write evaluation.md, evaluation.json and scores.csv to
-// OUTDIR atomically (OutputSet), or hand them back for stdout.
+// The use case behind `leadscore evaluate`: score the leads (the score port: runScore without outputs,
+// its onScored hook), keep each evaluated lead's score, outcome, band, grade and fired rules in typed
+// arrays, then build the evaluation (src/core/report/evaluation.ts) and write evaluation.md,
+// evaluation.json, evaluation.html and scores.csv to OUTDIR as one set (the outputs port), or hand them
+// back for stdout.
 import type { Model } from '../core/model/types.js';
 import type { CompiledModel } from '../core/score/compiled.js';
+import type { ScoredLead } from '../core/score/score-lead.js';
 import { columnMatcher } from '../core/columns.js';
 import { present } from '../core/value.js';
 import type { Target } from '../core/learn/thresholds.js';
@@ -13,17 +15,43 @@ import {
 } from '../core/learn/converted.js';
 import type { RuleInfo } from '../core/learn/rule-analysis.js';
 import type { RunWarning } from '../core/report/warnings.js';
+import type { Summary } from '../core/report/summary.js';
 import {
   type Evaluation, type EvaluationSample, type ModelFacts, type OutcomeFacts,
   compareModels, evaluateModel, evaluationToMarkdown,
 } from '../core/report/evaluation.js';
-import { csvLine } from './csv-writer.js';
+import { csvLine } from '../core/csv/writer.js';
 import { InputError } from './errors.js';
-import { missingColumn, openInput } from './inputs.js';
+import { missingColumn } from './columns.js';
 import { LS_OUTCOME_COLUMN, readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
+import type { Clock, InputFiles, OutputSetPort } from './ports.js';
 import { makeNulls } from '../core/value.js';
-import { OutputSet } from './output.js';
-import { runScore } from './score-run.js';
+
+/** What evaluate asks of a score run: no outputs, every scored lead handed to onScored (io/score-run.ts). */
+export interface ScoreRequest {
+  model: Model;
+  modelPath: string;
+  modelSha256: string;
+  leads: string | string[];
+  activities: string[];
+  asOfMs: number;
+  version: string;
+  delimiter?: string;
+  encoding?: string;
+  strict?: boolean;
+  onScored: (scored: { index: number; id: string; row: readonly string[]; lead: ScoredLead; cm: CompiledModel }) => void;
+}
+
+export interface EvaluatePorts {
+  inputs: InputFiles;
+  /** Scores the leads without writing outputs (io/score-run.ts: runScore). */
+  score(o: ScoreRequest): Promise<{ summary: Summary; warnings: RunWarning[] }>;
+  /** A set of output files in OUTDIR, published together (io/output.ts: OutputSet). */
+  outputs(dir: string): Promise<OutputSetPort>;
+  /** evaluation.html (io/html/evaluation.ts). */
+  evaluationHtml(e: Evaluation): Promise<string>;
+  clock: Clock;
+}
 
 /** Outcome values counted as converted when --positive is not given: the one rule of core/learn/converted.ts. */
 export const DEFAULT_POSITIVE = CONVERTED_WORDS;
@@ -129,7 +157,7 @@ function calibrationFacts(model: Model): { predictive: boolean; notProbability?:
   return { predictive: false, notProbability: `the score blends rule points with 100 × the predicted probability (predictive weight ${w}), so score / 100 is not a probability` };
 }
 
-async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: OutcomesTable | undefined, classify: (v: string) => OutcomeClass): Promise<Collected> {
+async function collect(ports: EvaluatePorts, o: EvaluateRunOptions, lm: LoadedModel, outcomes: OutcomesTable | undefined, classify: (v: string) => OutcomeClass): Promise<Collected> {
   const ids: string[] = [];
   const scores = new Grow(new Float64Array(1024), (n) => new Float64Array(n));
   const classes = new Grow(new Uint8Array(1024), (n) => new Uint8Array(n));
@@ -150,7 +178,7 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Outcome
   let scoredCount = 0;
   const pointOf = new Map<number, number>();
 
-  const res = await runScore({
+  const res = await ports.score({
     model: lm.model,
     modelPath: lm.path,
     modelSha256: lm.sha256,
@@ -304,8 +332,8 @@ function labelSample(c: Collected, rule: ConvertedRule): { sample: EvaluationSam
   };
 }
 
-export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunResult> {
-  const started = Date.now();
+export async function evaluateLeads(ports: EvaluatePorts, o: EvaluateRunOptions): Promise<EvaluateRunResult> {
+  const started = ports.clock.now();
   // The converted rule (core/learn/converted.ts); --positive values replace the converted words.
   const positive = o.positive && o.positive.length ? o.positive : undefined;
   const positiveSet = new Set((positive ?? []).map(normaliseOutcome));
@@ -317,7 +345,7 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
   let outcomes: OutcomesTable | undefined;
   if (o.outcomesFile) {
     const idName = o.model.model.input.leads.id;
-    outcomes = await readOutcomesTable({
+    outcomes = await readOutcomesTable(ports.inputs, {
       file: o.outcomesFile, idColumn: o.outcomesId ?? (idName === '$row' ? 'row' : idName),
       ...(o.outcome !== undefined ? { outcome: o.outcome } : {}), ...(positive ? { positive } : {}),
       nulls: makeNulls(o.model.model.input.leads.nullValues),
@@ -329,12 +357,12 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
   } else if (o.outcome === undefined) {
     throw new InputError(LS_OUTCOME_COLUMN, 'no outcome: give --outcome COLUMN, or --outcomes FILE', leadPathsOf(o)[0], undefined, 'see leadscore evaluate --help');
   } else if (leadPathsOf(o)[0] !== '-') {
-    const f = await openInput(leadPathsOf(o)[0]!, 'leads', o);
+    const f = await ports.inputs.open(leadPathsOf(o)[0]!, 'leads', o);
     f.close();
     if (columnMatcher(f.header)(o.outcome) < 0) throw missingColumn(o.outcome, f.header, f.path, 'outcome (--outcome)', LS_OUTCOME_COLUMN, f.headerLine);
   }
 
-  const collected = await collect(o, o.model, outcomes, classify);
+  const collected = await collect(ports, o, o.model, outcomes, classify);
   // the column's kind: from the whole outcomes file, else from the outcome cells of the scored leads
   const rule = outcomes ? outcomes.rule : convertedRule(outcomeKind(collected.outcomeCounts, positive), positive);
   const a = { ...collected, ...labelSample(collected, rule) };
@@ -343,7 +371,7 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
   let compare: Evaluation['compare'];
   const warnings = [...a.warnings];
   if (o.compare) {
-    const cb = await collect(o, o.compare, outcomes, classify);
+    const cb = await collect(ports, o, o.compare, outcomes, classify);
     // the compared model's own warnings, marked with its file
     warnings.push(...cb.warnings.map((w) => ({ ...w, model: o.compare!.path })));
     const b = labelSample(cb, rule);
@@ -391,7 +419,7 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
     leadscore_version: o.version,
     as_of: new Date(o.asOfMs).toISOString(),
     started_at: new Date(started).toISOString(),
-    duration_ms: Date.now() - started,
+    duration_ms: ports.clock.now() - started,
     ...(o.command ? { command: o.command } : {}),
     inputs: a.inputs,
     ...(warnings.length ? { warnings } : {}),
@@ -402,14 +430,13 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
   const markdown = evaluationToMarkdown(evaluation);
   const files: string[] = [];
   if (o.outDir !== undefined) {
-    const out = await OutputSet.create(o.outDir);
+    const out = await ports.outputs(o.outDir);
     try {
       const formats = o.formats ?? new Set(['md', 'json', 'html']);
       if (formats.has('json')) await out.file('evaluation.json').write(JSON.stringify(evaluation, null, 2) + '\n');
       if (formats.has('md')) await out.file('evaluation.md').write(markdown);
       if (formats.has('html')) {
-        const { renderEvaluationHtml } = await import('./html/evaluation.js'); // vega loads only when needed
-        await out.file('evaluation.html').write(await renderEvaluationHtml(evaluation));
+        await out.file('evaluation.html').write(await ports.evaluationHtml(evaluation));
       }
       for (const f of ['md', 'json', 'html'] as const) if (formats.has(f)) files.push(`evaluation.${f}`);
       const sc = out.file('scores.csv');

@@ -1,15 +1,22 @@
-// `leadscore explain`: stream the files like `score`, keep only the requested leads, fold their
-// activities with the fold `score` uses (ActivityFolder, with its per-activity trace on), and explain
-// each lead with the scorer's own code (src/core/score/explain.ts).
+// The use case behind `leadscore explain`: read the files like `score`, keep only the requested leads,
+// fold their activities with the fold `score` uses (ActivityFolder, with its per-activity trace on), and
+// explain each lead with the scorer's own code (src/core/score/explain.ts). Files are read through the
+// InputFiles port; the command prints what it returns.
 import { InputError } from './errors.js';
-import { openInput, requireColumn } from './inputs.js';
-import { scoringEnv } from './disposable.js';
+import { requireColumn } from './columns.js';
+import type { InputFiles } from './ports.js';
 import type { Model } from '../core/model/types.js';
-import { compileModel } from '../core/score/compiled.js';
+import { compileModel, type ScoringEnv } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
 import { ActivityFolder, slotMap } from '../core/score/activity-fold.js';
 import { explainLead, type Explanation, type LeadActivity } from '../core/score/explain.js';
 import { noActivityCounted, topBandOutOfReach, type ActivityCounts, type RunWarning } from '../core/report/warnings.js';
+
+export interface ExplainPorts {
+  inputs: InputFiles;
+  /** The disposable-domain list quality checks read (io/disposable.ts). */
+  env: ScoringEnv;
+}
 
 export interface ExplainOptions {
   model: Model;
@@ -31,9 +38,7 @@ export interface ExplainOptions {
   strict?: boolean;
 }
 
-
-
-export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
+export async function explainLeads(ports: ExplainPorts, o: ExplainOptions): Promise<Explanation[]> {
   const model = o.model;
   const wanted = new Set(o.ids);
   const leadPaths = typeof o.leads === 'string' ? [o.leads] : o.leads;
@@ -42,7 +47,7 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   let leadHeader: string[] | undefined;
   let n = 0;
   for (const path of leadPaths) {
-    const leadsFile = await openInput(path, 'leads', o);
+    const leadsFile = await ports.inputs.open(path, 'leads', o);
     leadHeader ??= leadsFile.header;
     const idIndex = idName === '$row' ? -1 : requireColumn(leadsFile, idName, 'input.leads.id', 'LS110', '', model.alternatives);
     for await (const batch of leadsFile.batches(() => n++)) {
@@ -64,7 +69,7 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   // without lead files, a lead is an id of the activities, with that one column
   if (derived) leadHeader = [idName === '$row' ? model.input.activities.leadId : idName];
 
-  const cm = compileModel(model, { leadHeader: leadHeader!, asOfMs: o.asOfMs, env: scoringEnv });
+  const cm = compileModel(model, { leadHeader: leadHeader!, asOfMs: o.asOfMs, env: ports.env });
   const ai = model.input.activities;
   const slots = new Map([...wanted].map((id, i) => [id, i]));
   const fold = new EngagementFold(cm, slots.size);
@@ -73,7 +78,7 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   const seen: ActivityCounts = { read: 0, rejected: 0, used: 0, afterAsOf: 0, outsideWindow: 0 };
   let newestMs = -Infinity;
   for (const path of o.activities) {
-    const f = await openInput(path, 'activities', o);
+    const f = await ports.inputs.open(path, 'activities', o);
     const h = headers.push(f.header) - 1;
     requireColumn(f, ai.leadId, 'input.activities.lead_id', 'LS110', '', model.alternatives);
     requireColumn(f, ai.type, 'input.activities.type', 'LS110', '', model.alternatives);

@@ -1,13 +1,15 @@
-// --outcomes FILE --outcomes-id COL for evaluate and train: the outcomes file read into memory as
-// id -> outcome cell, and the converted rule for it (core/learn/converted.ts). The file is LEFT-joined
-// on the lead id by the caller: a lead not in the file did not convert. Without an outcome column,
-// being in the file is the conversion (a closed-deals export); with one, its value by the rule.
+// --outcomes FILE --outcomes-id COL for evaluate, train and init: the outcomes file read into memory as
+// id -> outcome cell (through the InputFiles port), and the converted rule for it
+// (core/learn/converted.ts). The file is LEFT-joined on the lead id by the caller: a lead not in the file
+// did not convert. Without an outcome column, being in the file is the conversion (a closed-deals
+// export); with one, its value by the rule.
 import { columnMatcher } from '../core/columns.js';
 import {
   type ConvertedRule, classifyOutcome, convertedRule, countOutcome, newOutcomeCounts, outcomeKind,
 } from '../core/learn/converted.js';
 import { type Nulls, detach, present } from '../core/value.js';
-import { missingColumn, openInput, type InputOptions } from './inputs.js';
+import { missingColumn } from './columns.js';
+import type { InputFiles, ReadOptions } from './ports.js';
 
 export const LS_OUTCOME_COLUMN = 'LS140';
 export const LS_OUTCOMES_ID = 'LS141';
@@ -35,7 +37,7 @@ export interface OutcomesJoin {
   idsNotFound: number;
 }
 
-export interface ReadOutcomesOptions extends InputOptions {
+export interface ReadOutcomesOptions extends ReadOptions {
   file: string;
   idColumn: string;
   outcome?: string;
@@ -43,8 +45,8 @@ export interface ReadOutcomesOptions extends InputOptions {
   nulls: Nulls;
 }
 
-export async function readOutcomesTable(o: ReadOutcomesOptions): Promise<OutcomesTable> {
-  const f = await openInput(o.file, 'outcomes', o);
+export async function readOutcomesTable(inputs: InputFiles, o: ReadOutcomesOptions): Promise<OutcomesTable> {
+  const f = await inputs.open(o.file, 'outcomes', o);
   const m = columnMatcher(f.header);
   const ii = m(o.idColumn);
   if (ii < 0) {
