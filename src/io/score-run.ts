@@ -449,7 +449,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     if (parallelWrite) {
       await writeRanked({
         order, store, leads: fast, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: only!.knownHeader().trailingDelimiter,
-        model, asOfMs: o.asOfMs, guard, numeric, scratch: (name) => outputs.scratch(name), scored: scoredOut, bands: bandOuts,
+        model, asOfMs: o.asOfMs, guard, keys: leadKeys, numeric, scratch: (name) => outputs.scratch(name), scored: scoredOut, bands: bandOuts,
       });
     }
     const recordBytes = fast && !parallelWrite ? new RecordBytes(fast, only!.path) : undefined;

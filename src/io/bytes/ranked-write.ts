@@ -23,6 +23,8 @@ export interface WriteTask {
   model: Model;
   asOfMs: number;
   guard: boolean;
+  /** columns of the leads file the formula guard never changes (join keys: docs/input.md) */
+  keys: boolean[];
   numeric: boolean[];
   scoredPart: string;
   bandParts: string[];
@@ -45,6 +47,7 @@ export interface RankedWrite {
   model: Model;
   asOfMs: number;
   guard: boolean;
+  keys: readonly boolean[];
   numeric: boolean[];
   scratch: (name: string) => string | undefined;
   scored: OutputFile;
@@ -84,6 +87,7 @@ export async function writeRanked(w: RankedWrite): Promise<void> {
       model: w.model,
       asOfMs: w.asOfMs,
       guard: w.guard,
+      keys: [...w.keys],
       numeric: w.numeric,
       scoredPart: part.scored,
       bandParts: part.bands,

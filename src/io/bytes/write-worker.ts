@@ -45,7 +45,7 @@ class Part {
 function run(): void {
   const store = ScoredStore.of(task.store);
   const cm = compileModel(task.model, { leadHeader: task.header, asOfMs: task.asOfMs, env: { isDisposableDomain: () => false } });
-  const pass = rawPassThrough({ delimiter: task.delimiter, header: task.header }, task.guard);
+  const pass = rawPassThrough({ delimiter: task.delimiter, header: task.header }, task.guard, task.keys);
   const fd = openSync(task.leadsPath, 'r');
   const scored = new Part(task.scoredPart);
   const bands = task.bandParts.map((p) => new Part(p));
@@ -78,7 +78,7 @@ function run(): void {
           bands[b]!.text(tail);
         }
       } else {
-        const line = csvLine(splitRecord(asciiOrUtf8(rec, 0, len), task.delimiter, task.trailingDelimiter ? task.header.length : undefined), task.guard).slice(0, -1) + ',' + tail;
+        const line = csvLine(splitRecord(asciiOrUtf8(rec, 0, len), task.delimiter, task.trailingDelimiter ? task.header.length : undefined), task.guard, task.keys).slice(0, -1) + ',' + tail;
         scored.text(line);
         if (b >= 0) bands[b]!.text(line);
       }
