@@ -303,7 +303,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     phase?.('leads');
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order. Without lead
     // files, each lead id met for the first time becomes a lead (its one cell: the id).
-    const fold = new EngagementFold(cm, derived ? 0 : fast ? fast.size : ids.length);
+    const fold = new EngagementFold(cm, derived ? 0 : fast ? fast.size : ids.length, undefined, fast !== undefined && fast.size >= PARALLEL_MIN_LEADS);
     let newestActivityMs = -Infinity;
     const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
     for (let fi = 0; fi < activityFiles.length; fi++) {
