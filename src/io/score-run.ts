@@ -10,7 +10,7 @@ import { slotMap } from '../core/score/activity-fold.js';
 import { RecordStore } from './record-store.js';
 import { FallBack, FastLeads, RecordBytes } from './bytes/fast-leads.js';
 import { asciiOrUtf8 } from './bytes/records.js';
-import { startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
+import { bySlotMap, startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
 import type { IdKeys } from './bytes/id-index.js';
 import { writeRanked } from './bytes/ranked-write.js';
 import { releaseFold, scoreInParallel } from './bytes/parallel-score.js';
@@ -197,16 +197,22 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       scratch: (name: string) => outputs.scratch(name),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     };
-    fastFolds = tryFast && !derived ? await startFastFolds(activityFiles, foldOptions) : undefined;
+    // On the fast path the leads' first pass comes first: the byte folds are then keyed by lead slot
+    // (sized once, no id index of their own, orphans in one extra slot) instead of by the ids they meet.
+    const only = leadFiles.length === 1 ? leadFiles[0]! : undefined;
+    const fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.path, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
+    o.onPhase?.(`path ${fast ? 'fast' : 'reference'}`, 0);
+    if (fast) {
+      only!.close();
+      await fast.read();
+    }
+    fastFolds = tryFast && !derived ? await startFastFolds(activityFiles, foldOptions, fast?.index.share()) : undefined;
     const rest = activityFiles.filter((_, k) => !fastFolds?.parts[k]);
     const restParallel = await startParallelFolds(rest, foldOptions);
     const parallel: (Promise<FoldedPart[]> | undefined)[] = activityFiles.map((f, k) => fastFolds?.parts[k] ?? restParallel[rest.indexOf(f)]);
     restParallel.length = 0;
 
     // 1. Leads.
-    const only = leadFiles.length === 1 ? leadFiles[0]! : undefined;
-    const fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.path, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
-    o.onPhase?.(`path ${fast ? 'fast' : 'reference'}`, 0);
     const ids: string[] = [];
     const raws = new RecordStore();
     let lines = new Float64Array(1024);
@@ -250,8 +256,6 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     };
     const firstSeen = (k: number) => `${leadFiles.length > 1 ? `${leadFiles[fileOf[k]!]!.path}:` : 'line '}${lines[k]}`;
     if (fast) {
-      only!.close();
-      await fast.read();
       let rejected = 0;
       for (const r of fast.rejects) {
         rejected++;
@@ -303,7 +307,9 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     phase?.('leads');
     // 2. Activities: merge each file's folded parts into the leads' fold, in file order. Without lead
     // files, each lead id met for the first time becomes a lead (its one cell: the id).
-    const fold = new EngagementFold(cm, derived ? 0 : fast ? fast.size : ids.length, undefined, fast !== undefined && fast.size >= PARALLEL_MIN_LEADS);
+    // (a fold keyed by lead slot, the first met, becomes the leads' fold: allocated once)
+    let leadFold: EngagementFold | undefined;
+    const newFold = () => new EngagementFold(cm, derived ? 0 : fast ? fast.size : ids.length, undefined, fast !== undefined && fast.size >= PARALLEL_MIN_LEADS);
     let newestActivityMs = -Infinity;
     const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
     for (let fi = 0; fi < activityFiles.length; fi++) {
@@ -324,11 +330,28 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       for (const part of parts) {
         if (derived) {
           for (const id of part.ids) if (!byId.has(id)) keep(id, 0, id, 0);
-          fold.ensure(ids.length);
+          (leadFold ??= newFold()).ensure(ids.length);
         }
-        const keys = (part as Partial<BytePart>).keys;
-        const map = keys ? (fast ? fast.index.map(keys) : keySlots(keys, byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, byId);
-        const orphans = fold.merge(part.state, map);
+        const { keys, bySlot, merged } = part as Partial<BytePart>;
+        let orphans: { used: number; future: number; outsideWindow: number };
+        if (merged) {
+          // already added into the file's first range (bytes/fast-activities.ts); its unknown types are not
+          orphans = merged;
+          const types = (leadFold ??= newFold()).unknownTypes;
+          for (const [type, k] of part.state.unknownTypes) types.set(type, (types.get(type) ?? 0) + k);
+        } else if (bySlot && !leadFold) {
+          // slot n holds the orphans; the part's arrays are the leads' fold from now on
+          const n = fast!.size;
+          const st = part.state;
+          orphans = { used: st.activityCount[n]!, future: st.future[n]!, outsideWindow: st.outsideWindow[n]! };
+          st.activityCount[n] = st.future[n] = st.outsideWindow[n] = 0;
+          st.size = n;
+          leadFold = new EngagementFold(cm, n, st);
+        } else {
+          const map = bySlot ? bySlotMap(fast!.size, part.state.size) : keys ? (fast ? fast.index.map(keys) : keySlots(keys, byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, byId);
+          leadFold ??= newFold();
+          orphans = leadFold.merge(part.state, map);
+        }
         const c = part.counts;
         if (c.newestMs !== undefined && c.newestMs > newestActivityMs) newestActivityMs = c.newestMs;
         rows += c.rows;
@@ -350,6 +373,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       checkRejectRate(o, f.path, rejected, rows);
       inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
     }
+    const fold = leadFold ?? newFold();
     phase?.('activities');
     const n = fast ? fast.size : ids.length;
     if (derived) leadRows = n;

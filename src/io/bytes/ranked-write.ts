@@ -8,6 +8,7 @@ import type { Model } from '../../core/model/types.js';
 import type { ScoredStore, ScoredStoreData } from '../../core/score/scored-store.js';
 import type { OutputFile } from '../output.js';
 import type { FastLeads } from './fast-leads.js';
+import { SMALL_YOUNG_GENERATION } from './parallel-score.js';
 
 export interface WriteTask {
   from: number;
@@ -92,7 +93,7 @@ export async function writeRanked(w: RankedWrite): Promise<void> {
       scoredPart: part.scored,
       bandParts: part.bands,
     };
-    const worker = new Worker(new URL('./write-worker.js', import.meta.url), { workerData: task });
+    const worker = new Worker(new URL('./write-worker.js', import.meta.url), { workerData: task, resourceLimits: SMALL_YOUNG_GENERATION });
     runs.push(
       new Promise<void>((resolve, reject) => {
         worker.on('message', (m: { type: 'done' } | { type: 'error'; message: string }) => {
