@@ -202,6 +202,9 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     const only = leadFiles.length === 1 ? leadFiles[0]! : undefined;
     const fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.path, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
     o.onPhase?.(`path ${fast ? 'fast' : 'reference'}`, 0);
+    // The inputs' sha256 for the run record, one file after another on a worker thread: on the fast
+    // path started before the leads' pass, which leaves the other core free.
+    const hashes = fast ? hashInTurn([...leadPaths, ...o.activities]) : undefined;
     if (fast) {
       only!.close();
       await fast.read();
@@ -375,11 +378,10 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     }
     const fold = leadFold ?? newFold();
     phase?.('activities');
+    // (on the reference path the hashing starts now, on the core the folding threads have just freed)
+    const digestsOf = hashes ?? Promise.all([...leadPaths, ...o.activities].map((p) => hashFile(p)));
     const n = fast ? fast.size : ids.length;
     if (derived) leadRows = n;
-    // The inputs' sha256 for the run record: large files on worker threads, started now so that they
-    // use the core the folding threads have just freed while this thread scores and writes.
-    const hashes = [...leadPaths, ...o.activities].map((p) => hashFile(p));
     // 3. Score. Per lead only numbers are kept (typed arrays): the reasons as their top rule slots and
     // points, the flags as an interned set; the text is made when the row is written.
     const scorer = new LeadScorer(cm, fold);
@@ -520,7 +522,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       const st = leadPaths[k] === '-' ? undefined : await stat(leadPaths[k]!).catch(() => undefined);
       if (st && inputs[k]) inputs[k]!.bytes = st.size;
     }
-    const digests = await Promise.all(hashes);
+    const digests = await digestsOf;
     inputs.forEach((input, k) => {
       const d = digests[k];
       if (d) input.sha256 = d;
@@ -626,6 +628,12 @@ export { bandFileName };
 const PARALLEL_MIN_LEADS = Number(process.env.LEADSCORE_PARALLEL_MIN_LEADS ?? 20_000);
 
 /** The leads' slots of ids met as bytes (-1: not a lead). */
+async function hashInTurn(paths: string[]): Promise<(string | undefined)[]> {
+  const out: (string | undefined)[] = [];
+  for (const p of paths) out.push(await hashFile(p));
+  return out;
+}
+
 function keySlots(keys: IdKeys, byId: ReadonlyMap<string, number>): Int32Array {
   const dec = new TextDecoder();
   const out = new Int32Array(keys.size);

@@ -52,6 +52,18 @@ export class IdIndex {
     return ix;
   }
 
+  /** Room for about n keys of `keyBytes` bytes in all before any is added (no growing or rehashing on the way). */
+  reserve(n: number, keyBytes: number): void {
+    if (this.size > 0 || n <= this.offsets.length) return;
+    this.offsets = new Int32Array(n);
+    this.hashes = new Int32Array(n);
+    this.bytes = new Uint8Array(Math.max(this.bytes.length, keyBytes));
+    let t = this.table.length;
+    while (t < n * 2 + 2) t *= 2;
+    this.table = new Int32Array(t);
+    this.mask = t - 1;
+  }
+
   /** Move the index into shared memory (trimmed to what it holds) and return it, for worker threads. */
   share(): SharedIdIndex {
     this.bytes = sharedCopy(this.bytes, this.used);
