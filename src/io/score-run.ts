@@ -4,13 +4,13 @@
 //   3. every lead is scored against the compiled model and its aggregates;
 //   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
 //      place only when the whole run has succeeded (OutputSet).
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
 import { slotMap } from '../core/score/activity-fold.js';
 import { RecordStore } from './record-store.js';
 import { FallBack, FastLeads, RecordBytes } from './bytes/fast-leads.js';
 import { asciiOrUtf8 } from './bytes/records.js';
-import { bySlotMap, startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
+import { bySlotMap, plainUtf8, startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
 import type { IdKeys } from './bytes/id-index.js';
 import { writeRanked } from './bytes/ranked-write.js';
 import { releaseFold, scoreInParallel } from './bytes/parallel-score.js';
@@ -128,16 +128,8 @@ export async function runScore(o: ScoreRunOptions): Promise<ScoreRunResult> {
 
 /** Whether the (one) leads file can be read on the fast path (see FastLeads). */
 async function fastLeadsOk(o: ScoreRunOptions, f: CsvFile, idName: string): Promise<boolean> {
-  if (f.path === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1 || idName === '$row') return false;
-  if (o.previous !== undefined || o.model.accounts || o.onScored || o.outDir === undefined) return false;
-  const fh = await open(f.path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    await fh.read(b, 0, 2, 0);
-    return !(b[0] === 0x1f && b[1] === 0x8b);
-  } finally {
-    await fh.close();
-  }
+  if (idName === '$row' || o.previous !== undefined || o.model.accounts || o.onScored || o.outDir === undefined) return false;
+  return plainUtf8(f);
 }
 
 async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunResult> {

@@ -71,7 +71,8 @@ export interface FastFolds {
   stop(): void;
 }
 
-async function plainUtf8(f: CsvFile): Promise<boolean> {
+/** Whether a file is for the byte scanners: UTF-8 on disk (not stdin, not gzip), header on line 1, a one-character delimiter. */
+export async function plainUtf8(f: CsvFile): Promise<boolean> {
   if (f.path === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1) return false;
   const fh = await open(f.path, 'r');
   try {
