@@ -3,7 +3,7 @@
 
 Usage:
   ./bin/leadscore evaluate -m models/bank-marketing.yaml \
-      -l ../shared/data/bank-marketing/bank-full.csv --outcome y -o /tmp/eval
+      -l test/fixtures/bank-marketing/bank-full.csv.gz --outcome y -o /tmp/eval
   /usr/bin/python3 bench/sklearn-auc.py /tmp/eval
 
 Reads OUTDIR/scores.csv (lead_id, score, band, grade, outcome) and OUTDIR/evaluation.json, computes

@@ -13,7 +13,7 @@ const NODE_BUILTINS = new Set([
   'readline', 'url', 'buffer', 'worker_threads', 'net', 'http', 'https', 'tty', 'module', 'v8',
   'fs/promises', 'stream/promises', 'timers', 'timers/promises', 'string_decoder', 'perf_hooks',
 ]);
-const CORE_ALLOWED_PACKAGES = new Set([]) // pure, dependency-free packages core may use;
+const CORE_ALLOWED_PACKAGES = new Set(['re2js']) // pure, dependency-free packages core may use (re2js: the linear-time regex engine of model regexes);
 
 function walk(dir) {
   const out = [];

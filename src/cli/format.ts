@@ -15,12 +15,24 @@ export function formatLocation(d: Pick<Diagnostic, 'file' | 'line' | 'col'>): st
   return d.line !== undefined ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
 }
 
+/**
+ * Text from files (header names, cells, paths) made safe for a terminal: control characters (escape
+ * sequences, NUL bytes of UTF-16 read as UTF-8, ...) are shown as \xHH / \uHHHH instead of being sent.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
+    const n = ch.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
 export function formatDiagnostic(d: Diagnostic, opts: FormatOptions = {}): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const loc = formatLocation(d);
+  const loc = printable(formatLocation(d));
   const sev = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
-  let out = `${loc ? c.bold(loc) + ' ' : ''}${sev} ${c.dim(d.code)} ${d.message}`;
-  if (d.hint && opts.hint !== false) out += `\n  ${c.cyan('hint:')} ${d.hint}`;
+  let out = `${loc ? c.bold(loc) + ' ' : ''}${sev} ${c.dim(d.code)} ${printable(d.message)}`;
+  if (d.hint && opts.hint !== false) out += `\n  ${c.cyan('hint:')} ${printable(d.hint)}`;
   return out;
 }
 

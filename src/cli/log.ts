@@ -155,7 +155,7 @@ export async function loadModelLogged(path: string, log: Reporter): Promise<{ mo
 
 /** Sizes of the input files that exist (stdin "-" and unreadable files are left out). */
 export function inputSizes(paths: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null) as Record<string, number>; // a file may be named __proto__
   for (const p of paths) {
     if (p === '-') continue;
     try {

@@ -5,7 +5,7 @@ import { CliError, ExitCode } from './exit-codes.js';
 import { parseTimestamp } from '../core/value.js';
 import type { Diagnostic, Model } from '../core/model/types.js';
 import type { InputError } from '../io/errors.js';
-import { formatDiagnostic, useColor } from './format.js';
+import { formatDiagnostic, printable, useColor } from './format.js';
 
 const c = new Chalk({ level: useColor(process.stderr) ? chalk.level || 1 : 0 });
 
@@ -92,9 +92,10 @@ export async function loadModelOrExit(path: string, report: ModelDiagnostics = T
 
 /** An input error as `file:line error CODE message`, its hint, and what became of the outputs. */
 export function reportInputError(e: InputError, outcome = 'the run stopped; previous outputs were left as they were.'): void {
-  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''} ` : '';
-  process.stderr.write(`${where}${style.error('error')} ${e.code} ${e.message}\n`);
-  if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+  const where = e.file ? `${printable(e.file)}${e.line ? `:${e.line}` : ''} ` : '';
+  // messages and hints quote header names and cells: escape what a terminal would act on
+  process.stderr.write(`${where}${style.error('error')} ${e.code} ${printable(e.message)}\n`);
+  if (e.hint) process.stderr.write(`  hint: ${printable(e.hint)}\n`);
   process.stderr.write(`leadscore: ${outcome}\n`);
 }
 

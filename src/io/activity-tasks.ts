@@ -39,6 +39,8 @@ export type WorkerMessage =
       unparsable: [string, number][];
       blankLines: number;
       bytes: number;
+      /** The boundary the next range started at was not a record start of this parse: this range read on to the end. */
+      tookOver: boolean;
     }
   | { type: 'error'; message: string; code?: string };
 
@@ -121,14 +123,18 @@ export async function startParallelFolds(files: CsvFile[], o: FoldOptions): Prom
   return out;
 }
 
-function runTasks(file: CsvFile, tasks: RangeTask[], size: number, o: FoldOptions): Promise<FoldedPart[]> {
+async function runTasks(file: CsvFile, tasks: RangeTask[], size: number, o: FoldOptions): Promise<FoldedPart[]> {
   const workers = tasks.map((t) => new Worker(new URL('./activity-worker.js', import.meta.url), { workerData: t }));
   const bytes = new Array<number>(tasks.length).fill(0);
   const rows = new Array<number>(tasks.length).fill(0);
   const report = () =>
     o.onProgress?.({ file: file.path, bytesRead: bytes.reduce((a, b) => a + b, 0), totalBytes: size, rows: rows.reduce((a, b) => a + b, 0) });
-  return Promise.all(
-    workers.map(
+  const tookOver = new Array<boolean>(tasks.length).fill(false);
+  let failure: Error | undefined;
+  const stopAll = (): void => {
+    for (const other of workers) void other.terminate();
+  };
+  const parts = workers.map(
       (w, k) =>
         new Promise<FoldedPart>((resolve, reject) => {
           w.on('message', (m: WorkerMessage) => {
@@ -144,6 +150,7 @@ function runTasks(file: CsvFile, tasks: RangeTask[], size: number, o: FoldOption
               case 'done':
                 bytes[k] = m.bytes;
                 rows[k] = m.counts.rows;
+                tookOver[k] = m.tookOver;
                 report();
                 resolve({
                   file,
@@ -157,18 +164,33 @@ function runTasks(file: CsvFile, tasks: RangeTask[], size: number, o: FoldOption
                 void w.terminate();
                 break;
               case 'error':
-                reject(Object.assign(new Error(`${file.path}: ${m.message}`), m.code ? { code: m.code } : {}));
-                for (const other of workers) void other.terminate();
+                failure ??= Object.assign(new Error(`${file.path}: ${m.message}`), m.code ? { code: m.code } : {});
+                reject(failure);
+                stopAll();
                 break;
             }
           });
           w.on('error', (e) => {
+            failure ??= e;
             reject(e);
-            for (const other of workers) void other.terminate();
+            stopAll();
           });
+          // stopped by stopAll() (another range failed, or an earlier one took over): settle all the same
+          w.on('exit', () => reject(failure ?? new Error(`${file.path}: activity reader stopped`)));
         }),
-    ),
   );
+  for (const p of parts) p.catch(() => undefined); // a range whose reading is not used may fail unobserved
+  // In range order: a range that read on past its end (the next one started inside a record) has
+  // folded the rest of the file itself, so the later ranges are not used.
+  const used: FoldedPart[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    used.push(await parts[k]!);
+    if (tookOver[k]) {
+      stopAll();
+      break;
+    }
+  }
+  return used;
 }
 
 /** Fold a whole activity file on this thread; rejects go to `onReject` in line order. */

@@ -18,26 +18,24 @@ function post(m: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 /**
- * The first record boundary at or after `nominal`: the byte after a '\n' outside quotes (quote parity
- * counted from the start of the file, as RFC 4180 quoting nests nothing), and its line number.
+ * A candidate record boundary at or after `nominal`: the byte after the first '\n' there, and its line
+ * number (newlines before it + 1). It may be inside a quoted multi-line field: quote parity cannot tell,
+ * since a quote inside an unquoted field (5'11") is a literal character. The previous range's reader,
+ * which parses from the start of the file, confirms it or reads on (ByteRange.verifyEnd).
  */
 async function findStart(path: string, nominal: number, size: number): Promise<{ start: number; line: number }> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
     let pos = 0;
-    let quotes = 0;
     let newlines = 0;
     while (pos < size) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) break;
-      for (let i = 0; i < bytesRead; i++) {
-        const c = buf[i]!;
-        if (c === 0x22) quotes++;
-        else if (c === 0x0a) {
-          newlines++;
-          if (pos + i >= nominal && (quotes & 1) === 0) return { start: pos + i + 1, line: newlines + 1 };
-        }
+      let i = -1;
+      while ((i = buf.indexOf(0x0a, i + 1)) !== -1 && i < bytesRead) {
+        newlines++;
+        if (pos + i >= nominal) return { start: pos + i + 1, line: newlines + 1 };
       }
       pos += bytesRead;
     }
@@ -60,10 +58,13 @@ async function run(): Promise<void> {
     post({ type: 'start', start });
   }
   const nominalEnd = task.last ? task.size : Math.max(start, task.nominalEnd);
+  const verifyEnd: { size: number; tookOver?: boolean } | undefined = task.last ? undefined : { size: task.size };
   const file = await openCsv(task.path, {
     ...(task.encoding ? { encoding: task.encoding } : {}),
     delimiter: task.header.delimiter,
-    range: task.index > 0 ? { start, end, nominalEnd, header: { ...task.header, firstLine } } : { start: 0, end, nominalEnd },
+    range: task.index > 0
+      ? { start, end, nominalEnd, header: { ...task.header, firstLine }, ...(verifyEnd ? { verifyEnd } : {}) }
+      : { start: 0, end, nominalEnd, ...(verifyEnd ? { verifyEnd } : {}) },
   });
   const cm = compileModel(task.model, { leadHeader: [], asOfMs: task.asOfMs, env: { isDisposableDomain: () => false } });
   const spill = task.spillPath ? createWriteStream(task.spillPath, { flags: 'wx' }) : undefined;
@@ -112,6 +113,7 @@ async function run(): Promise<void> {
       unparsable: [...cm.unparsable],
       blankLines: file.blankLines(),
       bytes: file.bytesRead(),
+      tookOver: verifyEnd?.tookOver === true,
     },
     transfer,
   );

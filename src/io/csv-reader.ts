@@ -44,6 +44,12 @@ export interface ByteRange {
   end: number | Promise<number>;
   nominalEnd: number;
   header?: KnownHeader;
+  /**
+   * Stop at `end` only when the parse from `start` reaches a record start exactly there (`end` is a
+   * candidate boundary picked by the next range's reader); otherwise go on to `size` (the end of the
+   * file) and set `tookOver`: the next range's reading is then not used (see activity-tasks.ts).
+   */
+  verifyEnd?: { size: number; tookOver?: boolean };
 }
 
 export interface CsvFile {
@@ -113,12 +119,12 @@ function fileSource(path: string, chunkSize: number, range?: ByteRange): ByteSou
 }
 
 /** Bytes [start, end) of a file, read at positions; waits for a promised end only past nominalEnd. */
-function rangeSource(path: string, chunkSize: number, range: ByteRange): ByteSource {
+function rangeSource(path: string, chunkSize: number, range: ByteRange): ByteSource & { atBoundary?: () => boolean } {
   let pos = range.start;
   let end: number | undefined = typeof range.end === 'number' ? range.end : undefined;
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   let closed = false;
-  return {
+  const src: ByteSource & { atBoundary?: () => boolean } = {
     chunks: {
       async next() {
         if (closed) return { done: true, value: undefined };
@@ -126,6 +132,12 @@ function rangeSource(path: string, chunkSize: number, range: ByteRange): ByteSou
         let limit = end ?? range.nominalEnd;
         if (end === undefined && pos >= range.nominalEnd) {
           end = await range.end;
+          limit = end;
+        }
+        if (limit - pos <= 0 && range.verifyEnd && !range.verifyEnd.tookOver && src.atBoundary && !src.atBoundary()) {
+          // the candidate boundary is inside a record of this parse: read on to the end of the file
+          range.verifyEnd.tookOver = true;
+          end = range.verifyEnd.size;
           limit = end;
         }
         const n = Math.min(chunkSize, limit - pos);
@@ -151,6 +163,7 @@ function rangeSource(path: string, chunkSize: number, range: ByteRange): ByteSou
       void fh?.close().catch(() => undefined);
     },
   };
+  return src;
 }
 
 function stdinSource(): ByteSource {
@@ -315,6 +328,16 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
     final = t.final;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // "CSV (Macintosh)" exports end lines with a lone CR: no LF in the first 64 KiB but a CR before more
+  // text. Such a file is read with every CR as a line end (a CR in a quoted field becomes a LF).
+  const crOnly = !text.includes('\n') && /\r[^\r]/.test(text);
+  if (crOnly) text = text.replace(/\r/g, '\n');
+  const readText: typeof nextText = crOnly
+    ? async () => {
+        const t = await nextText();
+        return t && { text: t.text.replace(/\r/g, '\n'), final: t.final };
+      }
+    : nextText;
   let delimiter = opts.delimiter;
   if (delimiter === undefined) {
     // detect on complete lines only (unless the sample is the whole file)
@@ -347,7 +370,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   for (;;) {
     tok.push(text, final, headerSink);
     if (headerFields || final) break;
-    const t = await nextText();
+    const t = await readText();
     if (!t) break;
     text = t.text;
     final = t.final;
@@ -386,7 +409,9 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   }
   // header-phase rejects (lines before the header) are reported with the first batch
 
-  const reader = new RecordReader(tok, nextText, source, header.length, trailingDelimiter, maxFieldChars, blank, preBad, final);
+  // a range that must end on a record boundary asks this parse whether it is at one
+  (source as { atBoundary?: () => boolean }).atBoundary = () => tok.atRecordStart();
+  const reader = new RecordReader(tok, readText, source, header.length, trailingDelimiter, maxFieldChars, blank, preBad, final);
   return {
     path,
     delimiter,

@@ -2,7 +2,7 @@
 // alias bomb) become diagnostics with codes and line:col, like every other model problem; a missing
 // or unreadable file is a diagnostic too. Never throws for user mistakes.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { DiagnosticCode } from '../core/model/codes.js';
 import type { Diagnostic, Model, Result } from '../core/model/types.js';
@@ -20,10 +20,40 @@ export interface LoadedModel {
   locate: Locate;
 }
 
+/** A model file larger than this is refused (LS008): models are kilobytes; this is a read bound. */
+export const MAX_MODEL_BYTES = 16 << 20;
+/** Values (scalars and collections) YAML aliases may add to a model when expanded (LS009). */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
 export async function loadModelFile(path: string): Promise<LoadedModel> {
   let bytes: Buffer;
+  const refuse = (message: string): LoadedModel => {
+    const d: Diagnostic = {
+      code: 'LS008' satisfies DiagnosticCode, severity: 'error', file: path, message,
+      hint: `give the path of a YAML file (at most ${MAX_MODEL_BYTES >> 20} MiB); models usually live in models/*.yaml`,
+    };
+    return { result: { errors: [d], warnings: [] }, sha256: '', text: '', locate: () => undefined };
+  };
   try {
-    bytes = await readFile(path);
+    // a device (/dev/zero) or a FIFO would be read without end or block forever: regular files only
+    const st = await stat(path);
+    if (st.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+    if (!st.isFile()) return refuse(`the model ${path} is not a regular file (a device, a pipe or a socket)`);
+    if (st.size > MAX_MODEL_BYTES) return refuse(`the model ${path} is ${st.size} bytes, more than the ${MAX_MODEL_BYTES >> 20} MiB a model may have`);
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(MAX_MODEL_BYTES + 1);
+      let n = 0;
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+        if (bytesRead === 0) break;
+        n += bytesRead;
+        if (n > MAX_MODEL_BYTES) return refuse(`the model ${path} is more than the ${MAX_MODEL_BYTES >> 20} MiB a model may have`);
+      }
+      bytes = Buffer.from(buf.subarray(0, n));
+    } finally {
+      await fh.close();
+    }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : e.message;
@@ -41,6 +71,23 @@ export async function loadModelFile(path: string): Promise<LoadedModel> {
 
 /** Parse and validate model text; `file` names it in diagnostics. */
 export function loadModelText(text: string, file?: string): LoadedModel {
+  try {
+    return loadModelTextUnguarded(text, file);
+  } catch (e) {
+    // thousands of nested block mappings overflow the YAML parser's (or the validator's) stack
+    if (!(e instanceof RangeError)) throw e;
+    const d: Diagnostic = {
+      code: 'LS007' satisfies DiagnosticCode, severity: 'error',
+      message: 'the model nests too deeply to be read (the YAML has thousands of nested mappings or lists)',
+      hint: 'a scoring model needs a few levels of nesting: check for runaway indentation, or a generated file gone wrong',
+    };
+    if (file !== undefined) d.file = file;
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    return { result: { errors: [d], warnings: [] }, sha256, text, locate: () => undefined };
+  }
+}
+
+function loadModelTextUnguarded(text: string, file?: string): LoadedModel {
   const sha256 = createHash('sha256').update(text).digest('hex');
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lineCounter = new LineCounter();
@@ -90,12 +137,51 @@ export function loadModelText(text: string, file?: string): LoadedModel {
     return { result: { errors, warnings }, sha256, text, locate };
   }
 
+  // a few aliases of a large anchored list multiply the model (98 aliases of 200,000 values act as 20
+  // million): count the nodes as expanded before building them
+  const plain = expandedSize(doc, false);
+  const added = expandedSize(doc, true, plain + MAX_EXPANDED_NODES) - plain;
+  if (added > MAX_EXPANDED_NODES) {
+    errors.push(yamlDiag('LS009', 'error', `YAML aliases add more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} values to the model when expanded: loading stopped`,
+      firstAlias(doc), 'write the list once where it is needed, or use fewer aliases (*name) of large anchored lists'));
+    return { result: { errors, warnings }, sha256, text, locate };
+  }
   const result = validateModel(raw, { ...(file !== undefined ? { file } : {}), locate });
   const bySource = (a: Diagnostic, b: Diagnostic) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
   return {
     result: { value: result.value, errors: [...errors, ...result.errors].sort(bySource), warnings: [...warnings, ...result.warnings].sort(bySource) },
     sha256, text, locate,
   };
+}
+
+/**
+ * Nodes of the document with every alias expanded (an anchored node counted once per use), or without
+ * expanding aliases; counting stops past `stop` (the count is then only known to be above it).
+ */
+function expandedSize(doc: Document, expand: boolean, stop = Infinity): number {
+  const memo = new Map<unknown, number>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      if (!expand) return 1;
+      const target = node.resolve(doc);
+      if (!target || memo.get(target) === -1) return 1; // unresolved or a cycle: toJS reports it
+      return size(target);
+    }
+    const known = memo.get(node);
+    if (known !== undefined && known >= 0) return known;
+    let n = 1;
+    if (isMap(node) || isSeq(node)) {
+      memo.set(node, -1);
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) n += size(item.key) + size(item.value);
+        else n += size(item);
+        if (n > stop) break;
+      }
+    }
+    memo.set(node, n);
+    return n;
+  };
+  return size(doc.contents);
 }
 
 function firstAlias(doc: Document): number | undefined {

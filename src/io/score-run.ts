@@ -2,8 +2,8 @@
 //   1. leads are streamed and kept compactly (id, raw record, line) — memory grows with leads only;
 //   2. each activity file is streamed once and folded into per-lead aggregates (EngagementFold);
 //   3. every lead is scored against the compiled model and its aggregates;
-//   4. the scored leads are ranked and every output is written to temporaries in OUTDIR, renamed into
-//      place only when the whole run has succeeded (OutputSet).
+//   4. the scored leads are ranked and every output is written into a fresh run folder in OUTDIR,
+//      published as one set (one rename) only when the whole run has succeeded (OutputSet).
 import { stat } from 'node:fs/promises';
 import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
 import { slotMap } from '../core/score/activity-fold.js';
@@ -25,7 +25,7 @@ import { detach, formatFixed2 } from '../core/value.js';
 import { type CsvBadRow, type CsvFile } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { appendFile, rawPassThrough, Rejects, scoreCells, writeRow } from './scored-writer.js';
-import { OutputSet, type OutputFile, type Outputs } from './output.js';
+import { OutputSet, runFailure, type FsPort, type OutputFile, type Outputs } from './output.js';
 import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
 import { scoringEnv } from './disposable.js';
@@ -73,6 +73,8 @@ export interface ScoreRunOptions {
   onPhase?: (name: string, elapsedMs: number) => void;
   /** Called as input is read: which file, bytes consumed, total bytes when known, rows so far. */
   onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
+  /** The filesystem the outputs are written through (tests put faults here); default node:fs. */
+  outputFs?: FsPort;
 }
 
 export interface ScoreRunResult {
@@ -157,7 +159,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     activityFiles.push(f);
   }
 
-  const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir) : OutputSet.discarding();
+  const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir, o.outputFs ? { fs: o.outputFs } : {}) : OutputSet.discarding();
   let fastFolds: FastFolds | undefined;
   try {
     const cm = compileModel(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv });
@@ -463,7 +465,10 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     const passThroughs = (leadFiles.length ? leadFiles : [leadsFile]).map((f) => rawPassThrough(f, guard, leadKeys));
     releaseFold(fold); // (on the parallel path, already released once sliced)
     // The fast path writes on both cores (bytes/ranked-write.ts), reading the records again from the file.
-    const parallelWrite = fast !== undefined && !accounts && !changes && !crossedOut && order.length >= PARALLEL_MIN_LEADS;
+    // Each writer thread holds one part file per output open (scored.csv and each band file): models
+    // with many bands write on this thread, whose outputs share a bounded pool of descriptors (issue 16
+    // item 13: 3,000 bands under ulimit -n 1024).
+    const parallelWrite = fast !== undefined && !accounts && !changes && !crossedOut && order.length >= PARALLEL_MIN_LEADS && model.bands.length <= MAX_PARALLEL_WRITE_BANDS;
     if (parallelWrite) {
       await writeRanked({
         order, store, leads: fast, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: only!.knownHeader().trailingDelimiter,
@@ -565,7 +570,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
   } catch (e) {
     fastFolds?.stop();
     await outputs.abort();
-    throw e;
+    throw runFailure(e, o.outDir);
   }
 }
 
@@ -618,14 +623,17 @@ export { bandFileName };
 
 /** Fewer leads than this are scored and written on the main thread (threads cost ~50 ms to start). */
 const PARALLEL_MIN_LEADS = Number(process.env.LEADSCORE_PARALLEL_MIN_LEADS ?? 20_000);
+/** At most this many bands for the parallel write: two writers then hold at most 2 × 16 part files open. */
+const MAX_PARALLEL_WRITE_BANDS = 15;
 
-/** The leads' slots of ids met as bytes (-1: not a lead). */
+/** The files' sha256, one after another (hashFile: on a worker thread for large files). */
 async function hashInTurn(paths: string[]): Promise<(string | undefined)[]> {
   const out: (string | undefined)[] = [];
   for (const p of paths) out.push(await hashFile(p));
   return out;
 }
 
+/** The leads' slots of ids met as bytes (-1: not a lead). */
 function keySlots(keys: IdKeys, byId: ReadonlyMap<string, number>): Int32Array {
   const dec = new TextDecoder();
   const out = new Int32Array(keys.size);

@@ -1,13 +1,13 @@
 // The pipeline behind `leadscore train`: read the leads (and activities), build the candidate feature
 // columns and the outcome, train (core/learn/train.ts), and write the model YAML (with a header comment
 // of the training facts), and on request the split and the holdout rows. Outputs are atomic.
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { Document, isMap, isSeq, Scalar, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import { type CsvFile } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { InputError } from './errors.js';
 import { openInput, requireColumn } from './inputs.js';
-import { OutputSet, stdoutFile, type OutputFile } from './output.js';
+import { ReplacingFile, stdoutFile, type OutputFile } from './output.js';
 import { columnMatcher } from '../core/columns.js';
 import { detectPlaceholders } from '../core/detect.js';
 import { findLeadId } from '../core/init/recognise.js';
@@ -365,13 +365,14 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
 
   // --- outputs (atomic)
   const files: string[] = [];
-  const sets: OutputSet[] = [];
+  // each file is replaced by one rename once all of them are written
+  const sets: ReplacingFile[] = [];
   const fileFor = async (path: string): Promise<OutputFile | undefined> => {
     if (path === '-') return undefined;
-    const set = await OutputSet.create(dirname(path));
+    const set = await ReplacingFile.open(path);
     sets.push(set);
     files.push(path);
-    return set.file(basename(path));
+    return set;
   };
   try {
     const modelFile = await fileFor(o.out);

@@ -116,8 +116,9 @@ describe('run record and reproducibility', () => {
     const b = join(dir, 'b');
     expect(leadscore(args(a)).code).toBe(0);
     expect(leadscore(args(b)).code).toBe(0);
-    const files = readdirSync(a).sort();
-    expect(readdirSync(b).sort()).toEqual(files);
+    const visible = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort(); // .leadscore: the run folders
+    const files = visible(a);
+    expect(visible(b)).toEqual(files);
     const normal = (f: string, text: string, dir: string) => {
       if (f === 'summary.html') {
         // the page shows the run facts: start time, duration and the command line (which names the folder)

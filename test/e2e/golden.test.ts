@@ -45,6 +45,7 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 /** sha256 of every file of a folder (and its subfolders), normalised. */
 function hashes(out: string, dir: string, prefix: string, into: Record<string, string>): void {
   for (const name of readdirSync(out, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (name.name.startsWith('.')) continue; // OUTDIR/.leadscore: the run folders behind the output links
     const p = join(out, name.name);
     if (name.isDirectory()) hashes(p, dir, `${prefix}${name.name}/`, into);
     else into[`${prefix}${name.name}`] = sha(normalise(readFileSync(p, 'utf8'), dir));

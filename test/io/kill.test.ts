@@ -1,10 +1,11 @@
 // A real run of bin/leadscore on a generated input large enough to take a while, killed half-way:
 // OUTDIR already holds yesterday's outputs, and after the kill they are byte-identical. With SIGTERM the
-// run removes its temporaries (.leadscore-*.tmp) and exits 143; SIGKILL cannot be caught, so its
-// temporaries stay behind, and a later run ignores them: it succeeds and replaces the outputs as usual.
+// run removes its run folder (OUTDIR/.leadscore/runs/<pid>-<random>) and exits 143; SIGKILL cannot be
+// caught, so its run folder stays behind until a later run removes it; that run succeeds and replaces
+// the outputs as usual.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, leadscore, ROOT, tempDir } from '../helpers/cli.js';
@@ -13,7 +14,6 @@ const MODEL = join(ROOT, 'test/fixtures/messy/model.yaml');
 const SMALL = join(ROOT, 'test/fixtures/messy/leads-l123.csv');
 const N_LEADS = 40_000;
 const N_ACTIVITIES = 200_000;
-const TMP = /^\.leadscore-.*\.tmp$/;
 
 let dir: string;
 let leads: string;
@@ -41,16 +41,30 @@ function yesterday(): string {
   return out;
 }
 
-/** Every file of OUTDIR except temporaries, with its bytes. */
+/** Every output a reader sees in OUTDIR (the hidden .leadscore folder left out), with its bytes. */
 function finals(out: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(out)
-      .filter((f) => !TMP.test(f))
+      .filter((f) => !f.startsWith('.'))
       .sort()
       .map((f) => [f, readFileSync(join(out, f)).toString('base64')]),
   );
 }
-const temporaries = (out: string): string[] => readdirSync(out).filter((f) => TMP.test(f));
+/** Run folders other than the published one (`<run>/`), and the files in them (`<run>/<file>`). */
+function temporaries(out: string): string[] {
+  const runs = join(out, '.leadscore', 'runs');
+  if (!existsSync(runs)) return [];
+  const current = basename(readlinkSync(join(out, '.leadscore', 'current')));
+  return readdirSync(runs)
+    .filter((r) => r !== current)
+    .flatMap((r) => {
+      try {
+        return [`${r}/`, ...readdirSync(join(runs, r)).map((f) => `${r}/${f}`)];
+      } catch {
+        return []; // removed meanwhile
+      }
+    });
+}
 
 /** Start the big run into `out`; send `signal` as soon as `ready(temporaries)` holds. */
 async function killWhen(out: string, signal: NodeJS.Signals, ready: (tmps: string[]) => boolean) {
@@ -99,9 +113,9 @@ describe('a run killed half-way leaves the previous OUTDIR byte-identical', () =
   it('SIGKILL while writing scored.csv: previous outputs untouched; a later run ignores the stale temporaries', async () => {
     const out = yesterday();
     const before = finals(out);
-    const r = await killWhen(out, 'SIGKILL', (t) => t.some((f) => f.endsWith('-scored.csv.tmp')));
+    const r = await killWhen(out, 'SIGKILL', (t) => t.some((f) => f.endsWith('/scored.csv')));
     expect(r.signal).toBe('SIGKILL');
-    expect(r.seenAtKill.some((f) => f.endsWith('-scored.csv.tmp'))).toBe(true);
+    expect(r.seenAtKill.some((f) => f.endsWith('/scored.csv'))).toBe(true);
     expect(finals(out)).toEqual(before);
     // SIGKILL cannot be handled: what the run had written stays in its temporaries, never in the outputs
     const stale = temporaries(out);
@@ -114,6 +128,6 @@ describe('a run killed half-way leaves the previous OUTDIR byte-identical', () =
     expect(Object.keys(after)).toEqual(Object.keys(before));
     expect(readFileSync(join(out, 'scored.csv'), 'utf8').split('\n').length).toBe(N_LEADS + 2); // header + rows + final newline
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).counts.leads_read).toBe(N_LEADS);
-    for (const f of temporaries(out)) expect(stale).toContain(f); // no new temporaries left behind
+    expect(temporaries(out)).toEqual([]); // the killed run's folder is removed by the next run
   }, 120_000);
 });

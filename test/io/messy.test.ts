@@ -399,5 +399,5 @@ describe('messy exports: problems that stop the run (exit 3, nothing written or 
 });
 
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
+  return Object.fromEntries(readdirSync(dir).filter((f) => !f.startsWith('.')).sort().map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,8 @@ import { Writable } from 'node:stream';
 import { OutputSet, stdoutFile } from '../../src/io/output.js';
 
 const freshDir = (): string => mkdtempSync(join(tmpdir(), 'leadscore-out-test-'));
+/** The names a user sees in OUTDIR (`ls`): the hidden .leadscore folder left out. */
+const visible = (dir: string): string[] => readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
 
 describe('OutputSet', () => {
   it('creates the directory and only shows files after commit', async () => {
@@ -17,9 +19,10 @@ describe('OutputSet', () => {
     await f.write('a,b\n');
     for (let i = 0; i < 50_000; i++) await f.write(`${i},${'x'.repeat(40)}\n`); // several 1 MiB flushes
     set.file('summary.md').write('# ok\n');
-    expect(readdirSync(dir).every((n) => n.startsWith('.leadscore-') && n.endsWith('.tmp'))).toBe(true);
+    // until commit only the hidden run folder exists
+    expect(readdirSync(dir)).toEqual(['.leadscore']);
     await set.commit();
-    expect(readdirSync(dir).sort()).toEqual(['scored.csv', 'summary.md']);
+    expect(visible(dir)).toEqual(['scored.csv', 'summary.md']);
     const text = readFileSync(join(dir, 'scored.csv'), 'utf8');
     expect(text.startsWith('a,b\n0,')).toBe(true);
     expect(text.split('\n')).toHaveLength(50_002);
@@ -43,7 +46,7 @@ describe('OutputSet', () => {
     set.file('rejects.csv').write('x\n');
     await set.abort();
     await set.abort(); // idempotent
-    expect(readdirSync(dir)).toEqual(['scored.csv']);
+    expect(readdirSync(dir)).toEqual(['scored.csv']); // the hidden run folders are gone too
     expect(readFileSync(join(dir, 'scored.csv')).equals(before)).toBe(true);
   });
 
@@ -57,10 +60,16 @@ describe('OutputSet', () => {
     writeFileSync(join(dir, dead), 'half a file');
     writeFileSync(join(dir, mine), 'in progress');
     writeFileSync(join(dir, 'scored.csv'), 'yesterday');
+    mkdirSync(join(dir, '.leadscore', 'runs', `${child.pid}-0a1b2c3d`), { recursive: true });
+    writeFileSync(join(dir, '.leadscore', 'runs', `${child.pid}-0a1b2c3d`, 'scored.csv'), 'half a file');
+    mkdirSync(join(dir, '.leadscore', 'runs', `${process.pid}-0a1b2c3d`), { recursive: true });
     const set = await OutputSet.create(dir);
     const left = readdirSync(dir);
     expect(left).not.toContain(dead);
     expect(left).toContain(mine);
+    const runs = readdirSync(join(dir, '.leadscore', 'runs'));
+    expect(runs).not.toContain(`${child.pid}-0a1b2c3d`);
+    expect(runs).toContain(`${process.pid}-0a1b2c3d`);
     expect(readFileSync(join(dir, 'scored.csv'), 'utf8')).toBe('yesterday');
     await set.abort();
   });
@@ -95,9 +104,10 @@ describe('OutputSet', () => {
       child.on('exit', () => res(false));
     });
     expect(ready, err).toBe(true);
-    // the temporary appears once the stream's asynchronous open has run
-    for (let i = 0; i < 100 && !readdirSync(dir).some((n) => n.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(readdirSync(dir).some((n) => n.endsWith('.tmp'))).toBe(true);
+    // the run folder holds the half-written file
+    const runs = join(dir, '.leadscore', 'runs');
+    for (let i = 0; i < 100 && !readdirSync(runs).some((r) => readdirSync(join(runs, r)).length > 0); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(runs).some((r) => readdirSync(join(runs, r)).includes('scored.csv'))).toBe(true);
     const code = await new Promise<number | null>((res) => {
       child.on('exit', (c) => res(c));
       child.kill('SIGTERM');

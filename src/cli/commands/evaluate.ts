@@ -7,6 +7,7 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import { collect, inputFiles, isLatest, loadModelOrExit, parseAsOf, parseFormats, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import type { Target } from '../../core/learn/thresholds.js';
+import { maxOf } from '../../core/numbers.js';
 
 interface EvaluateOptions {
   model: string;
@@ -75,7 +76,7 @@ export const register: Register = (program: Command, setExit) => {
       'after',
       `
 Example:
-  $ leadscore evaluate -m models/bank-marketing.yaml -l ../shared/data/bank-marketing/bank-full.csv \\
+  $ leadscore evaluate -m models/bank-marketing.yaml -l test/fixtures/bank-marketing/bank-full.csv.gz \\
       --outcome y --positive yes -o eval --capacity 5000
 Writes eval/evaluation.md, eval/evaluation.json and eval/scores.csv (lead_id, score, band, grade, outcome).
 Without -o the report is printed (Markdown, or JSON with --json). See docs/evaluate.md.
@@ -156,7 +157,7 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
           ? `  AUC not defined: ${m.auc_reason}`
           : `  AUC ${f3(m.auc)}${m.auc_ci ? ` (95% CI ${f3(m.auc_ci.lower)}–${f3(m.auc_ci.upper)})` : ''}, Gini ${f3(m.gini)}, KS ${f3(m.ks ? m.ks.ks : null)}`,
       ];
-      const width = Math.max(...m.bands.map((b) => b.name.length));
+      const width = maxOf(m.bands.map((b) => b.name.length), 0);
       for (const b of m.bands) {
         lines.push(`  ${b.name.padEnd(width)}  ${String(b.leads).padStart(8)} leads  ${b.conversion === null ? '     –' : `${(b.conversion * 100).toFixed(1).padStart(5)}%`} converted`);
       }

@@ -192,10 +192,13 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
   if (toStdout) process.stdout.write(starter.yaml);
   else {
     try {
+      const { writeReplacing } = await import('../../io/output.js');
       await writeReplacing(opts.out as string, starter.yaml);
     } catch (e) {
-      process.stderr.write(`leadscore: cannot write ${opts.out}: ${(e as Error).message}\n`);
-      return ExitCode.usage;
+      const { InputError } = await import('../../io/errors.js');
+      if (!(e instanceof InputError)) throw e;
+      reportInputError(e);
+      return ExitCode.data;
     }
   }
 
@@ -261,20 +264,6 @@ async function readSample(path: string, limit: number, opts: InitOptions) {
     file.close();
   }
   return { file: path === '-' ? 'stdin' : path, header: file.header, rows, truncated };
-}
-
-/** Write next to the target, then rename: a failed write never leaves half a model. */
-async function writeReplacing(path: string, text: string): Promise<void> {
-  const { writeFile, rename, rm } = await import('node:fs/promises');
-  const { dirname, basename, join } = await import('node:path');
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }
 
 function shellQuote(s: string): string {

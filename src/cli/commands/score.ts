@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { inputFiles, isLatest, parseAsOf, parseFormats, parseRate, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import { LOG_FORMATS, type LogFormat } from '../log.js';
+import { maxOf } from '../../core/numbers.js';
 
 interface ScoreOptions {
   model: string;
@@ -83,6 +84,13 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
   }
   if (opts.leads.length === 0 && opts.activities.length === 0) {
     throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
+  }
+  // stdin can be read once: `-l - -a -` would find it empty for the second file (issue 16)
+  if ([...opts.leads, ...opts.activities].filter((p) => p === '-').length > 1) {
+    throw new CliError('stdin (-) can feed one input only: give the other input as a file', ExitCode.usage, 'LS115');
+  }
+  if (opts.handoffBand !== undefined && opts.previous === undefined) {
+    throw new CliError(`--handoff-band ${opts.handoffBand} needs --previous: crossed.csv lists the leads that entered the band since the previous run`, ExitCode.usage, 'LS114');
   }
   const log = createReporter({ format: opts.logFormat, quiet: !!opts.quiet, totals: inputSizes([...opts.leads, ...opts.activities]) });
   const started = Date.now();
@@ -163,7 +171,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
         `${st.bold(`scored ${c.scored} leads`)} of ${c.leads_read} read (${c.rejected} rejected), ` +
           `${c.activities_used} of ${c.activities_read} activities used, as of ${s.as_of}`,
       );
-      const width = Math.max(...s.bands.map((b) => b.name.length));
+      const width = maxOf(s.bands.map((b) => b.name.length), 0);
       for (const b of s.bands) out.push(`  ${b.name.padEnd(width)}  ${String(b.count).padStart(8)}  ${(b.share * 100).toFixed(1).padStart(5)}%`);
       const rejectedRows = c.rejected + c.activities_rejected;
       out.push(`wrote ${res.files.map((f) => `${opts.out.replace(/\/$/, '')}/${f}`).join(', ')}`);

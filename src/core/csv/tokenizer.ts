@@ -210,6 +210,11 @@ export class Tokenizer {
     return this.buf.slice(this.pos);
   }
 
+  /** True when everything pushed so far is consumed and the next character starts a record. */
+  atRecordStart(): boolean {
+    return this.pos >= this.buf.length && this.skipping === null;
+  }
+
   private skipTail(final: boolean, sink: TokenizerSink): boolean {
     const s = this.skipping!;
     const nl = this.buf.indexOf('\n', this.pos);

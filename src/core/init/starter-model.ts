@@ -6,6 +6,7 @@ import { ACTIVITY_KINDS, type ActivityKind, activityKind } from './activity-poin
 import { type ColumnProfile, isCategorical, numericShare, profileColumns, quantile } from './profile.js';
 import { type RecognisedActivities, type RecognisedLeads, recogniseActivityColumns, recogniseLeadColumns } from './recognise.js';
 import { DEFAULT_NULL_VALUES } from '../model/types.js';
+import { maxOf } from '../numbers.js';
 import type { ActivityColumns } from './event-log.js';
 import { detectPlaceholders } from '../detect.js';
 import { type OutcomePoints, outcomePoints } from './outcome-points.js';
@@ -214,7 +215,7 @@ export function buildStarterModel(o: StarterOptions): StarterModel {
     if (entries.every((e) => e.points === 0)) (entries[0] as { points: number }).points = 5;
     rule(id, `${comment} (the ${plural(entries.length, 'most frequent value')} of ${p.values.length} in the sample; value: points)`,
       [`id: ${id}`, `field: ${yamlScalar(p.name)}`, 'values:', ...entries.map((e) => `  ${yamlScalar(e.value)}: ${e.points}${' '.repeat(Math.max(1, 28 - yamlScalar(e.value).length - String(e.points).length))}# ${e.count} in the sample`)],
-      Math.max(...entries.map((e) => e.points)));
+      maxOf(entries.map((e) => e.points)));
   };
   const ranges = (id: string, p: ColumnProfile, comment: string, points: readonly number[] = [15, 10, 5]) => {
     const tiers = quantileTiers(p.numbers, points);

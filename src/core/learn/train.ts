@@ -24,6 +24,7 @@ import {
   type TrainColumn,
 } from './encode.js';
 import { aucOf, fitLogistic, linearPredictor, sigmoid } from './logistic.js';
+import { minOf } from '../numbers.js';
 import { leakVerdicts } from './leakage.js';
 import { idLikeReason } from '../detect.js';
 export { LEAK_AUC } from './leakage.js';
@@ -325,7 +326,7 @@ function scorecard(r: TrainResult, columns: readonly TrainColumn[], y: Uint8Arra
   // Shift every feature so that its lowest option is 0, then scale so that the 99th percentile of
   // the training leads' totals is 100 points.
   const shifted = features.map((f) => {
-    const min = Math.min(...f.options.map((o) => o.term));
+    const min = minOf(f.options.map((o) => o.term));
     return { ...f, options: f.options.map((o) => ({ ...o, term: o.term - min })) };
   });
   const rawTotal = (i: number) => {

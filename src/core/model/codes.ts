@@ -10,6 +10,9 @@ export const DIAGNOSTIC_CODES = {
   LS004: { severity: 'error', meaning: 'model is empty or its top level is not a mapping' },
   LS005: { severity: 'error', meaning: 'duplicate key in a YAML mapping' },
   LS006: { severity: 'warning', meaning: 'YAML warning (e.g. an unknown tag)' },
+  LS007: { severity: 'error', meaning: 'model nests too deeply to be read (thousands of nested block mappings)' },
+  LS008: { severity: 'error', meaning: 'model file is not a regular file, or larger than the model size limit' },
+  LS009: { severity: 'error', meaning: 'YAML aliases expand the model beyond the size limit (alias amplification)' },
   // Shape
   LS010: { severity: 'error', meaning: 'unknown key' },
   LS011: { severity: 'error', meaning: 'wrong type of value' },
@@ -36,6 +39,7 @@ export const DIAGNOSTIC_CODES = {
   LS034: { severity: 'warning', meaning: 'model has no bands' },
   LS035: { severity: 'error', meaning: 'grade scale is not in descending min order' },
   LS036: { severity: 'error', meaning: 'grade scale is empty' },
+  LS027: { severity: 'error', meaning: 'two band names give the same band-<name>.csv file name' },
   // Ranges and numbers
   LS040: { severity: 'error', meaning: 'range has min greater than max' },
   LS041: { severity: 'error', meaning: 'ranges overlap' },
@@ -43,7 +47,10 @@ export const DIAGNOSTIC_CODES = {
   LS043: { severity: 'error', meaning: 'between: [a, b] with a > b' },
   // Regular expressions
   LS050: { severity: 'error', meaning: 'regular expression does not compile' },
-  LS051: { severity: 'error', meaning: 'regular expression can backtrack catastrophically' },
+  // LS051 (can backtrack catastrophically) is retired: regular expressions run on RE2, in linear time
+  LS053: { severity: 'error', meaning: 'max_count is above its maximum (1000)' },
+  LS054: { severity: 'error', meaning: 'points beyond ±1,000,000 (finite points could add up to Infinity)' },
+  LS052: { severity: 'error', meaning: 'regular expression uses a feature the linear-time engine (RE2) does not have (backreference, lookaround)' },
   // Numeric settings
   LS060: { severity: 'error', meaning: 'half_life_days must be greater than 0' },
   LS061: { severity: 'error', meaning: 'window_days must be greater than 0' },

@@ -1,5 +1,6 @@
 // Conditions become closures once per run (STYLE.md "Rules as data"): a leaf is bound to a column
 // index and its operators to pre-normalised operands, so scoring never re-reads the model.
+import { compileModelRegex } from './regex.js';
 import type { Condition, Operator } from './types.js';
 import { ageDays, type Cell, type DateFormat, type Nulls, type NumberFormat, parseNumber, parseTimestamp, present } from '../value.js';
 import { JsonCache, jsonReader, resolveJsonField } from './json-field.js';
@@ -53,6 +54,33 @@ export interface CompiledCondition {
   test: Predicate;
 }
 
+/**
+ * `in` as set lookups (a list may hold 100,000 values): the same answers as equalsTest on each value.
+ * A numeric value matches a cell that parses to the same number, or (cell not a number) its text; a
+ * text value matches the cell's text.
+ */
+function inTest(values: readonly (string | number | boolean)[]): (s: string, n: () => number) => boolean {
+  const numbers = new Set<number>();
+  const numberTexts = new Set<string>();
+  const texts = new Set<string>();
+  for (const v of values) {
+    const text = String(v).trim().toLowerCase();
+    const num = typeof v === 'number' ? v : parseNumber(text);
+    if (Number.isNaN(num)) texts.add(text);
+    else {
+      numbers.add(num);
+      numberTexts.add(text);
+    }
+  }
+  if (numbers.size === 0) return (s) => texts.has(s.toLowerCase());
+  return (s, n) => {
+    const l = s.toLowerCase();
+    if (texts.has(l)) return true;
+    const v = n();
+    return Number.isNaN(v) ? numberTexts.has(l) : numbers.has(v);
+  };
+}
+
 function equalsTest(expected: string | number | boolean): (s: string, n: () => number) => boolean {
   const text = String(expected).trim().toLowerCase();
   const num = typeof expected === 'number' ? expected : parseNumber(text);
@@ -78,12 +106,9 @@ function compileOp(o: Operator, field: string, ctx: BindContext): OpTest {
     }
     case 'in':
     case 'not_in': {
-      const tests = o.value.map(equalsTest);
+      const t = inTest(o.value);
       const neg = o.op === 'not_in';
-      return (s, n) => {
-        for (const t of tests) if (t(s, n)) return !neg;
-        return neg;
-      };
+      return (s, n) => (t(s, n) ? !neg : neg);
     }
     case 'contains':
     case 'starts_with':
@@ -94,7 +119,10 @@ function compileOp(o: Operator, field: string, ctx: BindContext): OpTest {
       return (s) => { const l = s.toLowerCase(); return needles.some((x) => l.endsWith(x)); };
     }
     case 'matches': {
-      const re = new RegExp(o.value, 'i');
+      // linear-time (RE2): no cell can make matching hang; validate refused what RE2 cannot run
+      const c = compileModelRegex(o.value);
+      if (!c.ok) return () => false;
+      const re = c.re;
       return (s) => re.test(s);
     }
     case 'gt': case 'gte': case 'lt': case 'lte': {

@@ -1,7 +1,8 @@
 // Semantic checks over the normalised parts of a model: each pushes diagnostics and never stops the others.
 import { closest, foldName, isSnakeCase, toSnakeCase } from '../text.js';
 import { formatPath, type ModelPath, parsePath } from './paths.js';
-import { checkRegexSafety } from './regex-safety.js';
+import { compileModelRegex } from './regex.js';
+import { bandFileName } from './band-file.js';
 import { DiagnosticSink } from './diagnostic-sink.js';
 import { at } from './reader.js';
 import {
@@ -16,6 +17,7 @@ import {
   type Segment,
   type Signal,
 } from './types.js';
+import { minOf } from '../numbers.js';
 
 export function eachCondition(c: Condition, fn: (leaf: LeafCondition) => void): void {
   if (c.kind === 'leaf') fn(c);
@@ -72,22 +74,9 @@ export function checkConditions(d: DiagnosticSink, parts: Parts): void {
           d.add('LS064', p, `${op.op}: ${op.value} in ${leaf.path} is negative`, 'give a number of days of 0 or more, counted back from --as-of');
         }
         if (op.op === 'matches') {
-          let compiled = true;
-          try {
-            new RegExp(op.value, 'i');
-          } catch (err) {
-            compiled = false;
-            const msg = (err as Error).message.replace(/^Invalid regular expression: /, '');
-            d.add('LS050', p, `regular expression in ${leaf.path} does not compile: ${msg}`,
-              'check brackets and escapes; inside double quotes a backslash is written "\\\\" (or use single quotes)');
-          }
-          if (compiled) {
-            const s = checkRegexSafety(op.value);
-            if (!s.safe) {
-              d.add('LS051', p, `regular expression in ${leaf.path} can backtrack catastrophically (${s.reason}: ${s.fragment})`,
-                'avoid a repeated group that itself repeats ((a+)+, (.*)*) or whose alternatives overlap ((a|a)*); e.g. write (a+) instead of (a+)+, or list the words: \\b(ceo|cto)\\b');
-            }
-          }
+          // RE2 (linear time): any pattern it compiles is safe on any cell; it lacks backreferences and lookaround
+          const c = compileModelRegex(op.value);
+          if (!c.ok) d.add(c.code, p, `regular expression in ${leaf.path} ${c.message}`, c.hint);
         }
       }
     });
@@ -113,12 +102,45 @@ export function checkNumbers(d: DiagnosticSink, parts: Parts): void {
     const p = parsePath(r.path);
     if (r.maxCount !== undefined && !(Number.isInteger(r.maxCount) && r.maxCount > 0)) {
       d.add('LS062', [...p, 'max_count'], `max_count is ${r.maxCount} in ${r.path}; it must be a positive integer`, 'give how many of the most recent matching activities count, e.g. max_count: 3');
+    } else if (r.maxCount !== undefined && r.maxCount > MAX_COUNT_LIMIT) {
+      d.add('LS053', [...p, 'max_count'], `max_count is ${r.maxCount} in ${r.path}; at most ${MAX_COUNT_LIMIT} is allowed (each lead keeps that many timestamps per rule)`,
+        `give a count of ${MAX_COUNT_LIMIT} or less; for "every activity" leave max_count out and cap the total with max_points`);
     }
     if (r.maxPoints !== undefined && r.maxPoints <= 0) {
       d.add('LS063', [...p, 'max_points'], `max_points is ${r.maxPoints} in ${r.path}; it must be greater than 0`,
         "max_points caps the rule's total in absolute value (a negative rule is floored at -max_points); give a positive number");
     }
   }
+}
+
+/** The largest max_count (docs/model.md): a lead keeps max_count timestamps per such rule. */
+export const MAX_COUNT_LIMIT = 1000;
+/** The largest points a rule (or a values / ranges entry, a signal, a quality adjustment) may give. */
+export const MAX_POINTS_LIMIT = 1_000_000;
+
+/**
+ * Every points value within ±MAX_POINTS_LIMIT (LS054): finite points near 1e308 add up to Infinity and
+ * then NaN, and no model needs more than a million points for one rule (scores are clamped to 100).
+ */
+export function checkPoints(d: DiagnosticSink, parts: Parts): void {
+  const check = (points: number | undefined, path: ModelPath) => {
+    if (points === undefined || Math.abs(points) <= MAX_POINTS_LIMIT) return;
+    d.add('LS054', path, `points ${points} in ${formatPath(path)} is beyond ±${MAX_POINTS_LIMIT.toLocaleString('en-US')}`,
+      'scores are clamped to [0, 100]: give points of a size that compares with that (e.g. 5, 25, -30)');
+  };
+  for (const r of parts.fit.rules) {
+    const p = parsePath(r.path);
+    if (r.kind === 'if') check(r.points, [...p, 'points']);
+    else if (r.kind === 'values') for (const v of r.values) check(v.points, [...p, 'values', v.key]);
+    else r.ranges.forEach((x, i) => check(x.points, [...p, 'ranges', i, 'points']));
+  }
+  for (const r of parts.engagement.rules) {
+    check(r.points, [...parsePath(r.path), 'points']);
+    check(r.maxPoints, [...parsePath(r.path), 'max_points']);
+  }
+  for (const r of parts.engagement.signals) check(r.points, [...parsePath(r.path), 'points']);
+  for (const r of parts.quality) check(r.points, [...parsePath(r.path), 'points']);
+  for (const [key, max] of [['fit', parts.fit.max], ['engagement', parts.engagement.max]] as const) check(max, [key, 'max']);
 }
 
 export function checkNames(d: DiagnosticSink, parts: Parts): void {
@@ -206,6 +228,7 @@ export function checkBands(d: DiagnosticSink, parts: Parts, base: ModelPath = ['
     return;
   }
   const names = new Map<string, number>();
+  const files = new Map<string, number>();
   let catchAll: number | undefined;
   let prevMin: { min: number; i: number } | undefined;
   let floorAt: number | undefined; // first band with min <= 0: every score reaches it
@@ -214,7 +237,16 @@ export function checkBands(d: DiagnosticSink, parts: Parts, base: ModelPath = ['
     const firstIdx = names.get(foldName(b.name));
     if (firstIdx !== undefined) {
       d.add('LS023', [...p, 'name'], `duplicate band name "${b.name}" (bands[${firstIdx}] has it too)`, 'give every band its own name: each gets its own band-<name>.csv');
-    } else names.set(foldName(b.name), i);
+    } else {
+      names.set(foldName(b.name), i);
+      // file systems may ignore case: band-A_B.csv and band-a_b.csv are one file on macOS and Windows
+      const file = bandFileName(b.name).toLowerCase();
+      const sameFile = files.get(file);
+      if (sameFile !== undefined) {
+        d.add('LS027', [...p, 'name'], `band names "${bands[sameFile]?.name}" (bands[${sameFile}]) and "${b.name}" give the same file name ${bandFileName(b.name)}`,
+          'band files keep only letters, digits, _ and - of the name (the rest becomes _): rename one band so that they differ there');
+      } else files.set(file, i);
+    }
     if (b.min === undefined) {
       if (catchAll !== undefined) {
         d.add('LS031', p, `bands[${i}] "${b.name}" is a second catch-all band (no min); bands[${catchAll}] already takes every score`,
@@ -240,7 +272,7 @@ export function checkBands(d: DiagnosticSink, parts: Parts, base: ModelPath = ['
     if (!prevMin || b.min < prevMin.min) prevMin = { min: b.min, i };
   });
   if (catchAll === undefined && floorAt === undefined) {
-    const lowest = Math.min(...bands.map((b) => b.min ?? 0));
+    const lowest = minOf(bands.map((b) => b.min ?? 0));
     d.add('LS033', base, `no catch-all band: leads scoring below ${lowest} get no band`, 'add a last band without min, e.g. { name: cold }');
   }
 }

@@ -13,7 +13,7 @@ import { formatPath } from './paths.js';
 import { readPredictive } from './predictive-section.js';
 import { DiagnosticSink, type ValidateOptions } from './diagnostic-sink.js';
 import { ModelReader, type Obj } from './reader.js';
-import { type Parts, checkIds, checkConditions, checkNumbers, checkNames, checkEffects, checkRanges, checkBands, checkSegments, checkGrade } from './semantic-checks.js';
+import { type Parts, checkIds, checkConditions, checkNumbers, checkPoints, checkNames, checkEffects, checkRanges, checkBands, checkSegments, checkGrade } from './semantic-checks.js';
 import { readFitRule } from './read-fit.js';
 import { readEngagementRule, readSignal, readBotFilter } from './read-engagement.js';
 import { readQualityRule } from './read-quality.js';
@@ -137,6 +137,7 @@ export function validateModel(raw: unknown, opts: ValidateOptions = {}): Result<
   checkIds(d, parts);
   checkConditions(d, parts);
   checkNumbers(d, parts);
+  checkPoints(d, parts);
   checkNames(d, parts);
   checkRanges(d, parts);
   checkBands(d, parts);

@@ -5,6 +5,7 @@ import type { Contribution, ScoredLead } from '../score/score-lead.js';
 import { round2 } from '../value.js';
 import type { ChangesSummary } from './changes.js';
 import type { AccountStats } from '../score/accounts.js';
+import { maxOf } from '../numbers.js';
 
 export interface InputFacts {
   role: 'leads' | 'activities';
@@ -253,7 +254,8 @@ export class SummaryBuilder {
       score_max: this.bandCount[i] ? round2(this.bandMax[i]!) : null,
       top_reasons: topSlots(this.reasonCounts[i]!, 5).map((slot) => ({ id: cm.rules[slot]!.id, leads: this.reasonCounts[i]![slot]! })),
     }));
-    const grades: Record<string, number> = {};
+    // no prototype: a grade label like "__proto__" or "constructor" is an ordinary key here
+    const grades: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const k of [...this.grades.keys()].sort()) grades[k] = this.grades.get(k)!;
     let gradeMatrix: Summary['grade_matrix'];
     if (model.grade) {
@@ -370,7 +372,7 @@ export function summaryToMarkdown(s: Summary): string {
     out.push('');
   }
   out.push('## Bands', '');
-  const maxBand = Math.max(0, ...s.bands.map((b) => b.count));
+  const maxBand = maxOf(s.bands.map((b) => b.count), 0);
   out.push(
     table(
       ['band', 'min', 'leads', 'share', 'score range', '', 'top reasons (leads)'],
@@ -393,7 +395,7 @@ export function summaryToMarkdown(s: Summary): string {
     out.push(table(['fit \\ activity', ...g.activity], g.fit.map((f, i) => [f, ...g.counts[i]!])), '');
   }
   out.push('## Score histogram', '');
-  const maxH = Math.max(0, ...s.histogram.map((h) => h.count));
+  const maxH = maxOf(s.histogram.map((h) => h.count), 0);
   out.push(
     table(
       ['score', 'leads', ''],

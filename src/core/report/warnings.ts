@@ -4,6 +4,7 @@
 // summary.json (`warnings`), summary.md and summary.html.
 import type { Band, Model } from '../model/types.js';
 import type { RunWarning, Summary } from './summary.js';
+import { maxOf } from '../numbers.js';
 
 export type { RunWarning };
 
@@ -30,7 +31,7 @@ function isoDate(ms: number): string {
 function maxFit(model: Model): number {
   let total = 0;
   for (const r of model.fit.rules) {
-    const best = r.kind === 'if' ? r.points : r.kind === 'values' ? Math.max(0, ...r.values.map((v) => v.points)) : Math.max(0, ...r.ranges.map((x) => x.points));
+    const best = r.kind === 'if' ? r.points : r.kind === 'values' ? maxOf(r.values.map((v) => v.points), 0) : maxOf(r.ranges.map((x) => x.points), 0);
     total += Math.max(0, best);
   }
   return model.fit.max !== undefined ? Math.min(total, model.fit.max) : total;

@@ -158,6 +158,22 @@ export interface CompileOptions {
   unparsable?: Map<string, number>;
 }
 
+/**
+ * A `values` fit rule's lookup tables: by trimmed lower-case text, and by number for keys that read as
+ * one (so "10" matches a cell "10.0"); the first entry of a key wins. Also what the SQL compiler writes.
+ */
+export function valueLookup(values: readonly { key: string; points: number }[]): { byText: Map<string, number>; byNumber: Map<number, number> } {
+  const byText = new Map<string, number>();
+  const byNumber = new Map<number, number>();
+  for (const { key, points } of values) {
+    const k = key.trim().toLowerCase();
+    if (!byText.has(k)) byText.set(k, points);
+    const n = parseNumber(k);
+    if (!Number.isNaN(n) && !byNumber.has(n)) byNumber.set(n, points);
+  }
+  return { byText, byNumber };
+}
+
 export function compileModel(model: Model, opts: CompileOptions): CompiledModel {
   const nulls = makeNulls(model.input.leads.nullValues);
   const numberFormat: NumberFormat = model.input.leads.numberFormat ?? 'point';
@@ -179,17 +195,8 @@ export function compileModel(model: Model, opts: CompileOptions): CompiledModel 
     switch (rule.kind) {
       case 'if':
         return { rule, slot: s, kind: 'if', test: compileCondition(rule.condition, leadCtx), points: rule.points };
-      case 'values': {
-        const byText = new Map<string, number>();
-        const byNumber = new Map<number, number>();
-        for (const { key, points } of rule.values) {
-          const k = key.trim().toLowerCase();
-          if (!byText.has(k)) byText.set(k, points);
-          const n = parseNumber(k);
-          if (!Number.isNaN(n) && !byNumber.has(n)) byNumber.set(n, points);
-        }
-        return { rule, slot: s, kind: 'values', ...fieldReader(rule.field, leadCtx), byText, byNumber };
-      }
+      case 'values':
+        return { rule, slot: s, kind: 'values', ...fieldReader(rule.field, leadCtx), ...valueLookup(rule.values) };
       case 'ranges':
         return {
           rule,

@@ -34,7 +34,7 @@ export interface FoldState {
   engagement30d: Float64Array;
   totals: (Float64Array | null)[];
   recent: (Float64Array | null)[];
-  filled: (Uint16Array | null)[];
+  filled: (Uint32Array | null)[];
   unknownTypes: Map<string, number>;
   /**
    * For predictive models with activity features: per slot, `counterWidth` counts — activities in the
@@ -63,7 +63,7 @@ function newState(cm: CompiledModel, capacity: number, shared = false): FoldStat
     engagement30d: f64(capacity),
     totals: rules.map((r) => (r.maxCount ? null : f64(capacity))),
     recent: rules.map((r) => (r.maxCount ? f64(capacity * r.maxCount) : null)),
-    filled: rules.map((r) => (r.maxCount ? typed(Uint16Array, capacity, shared) : null)),
+    filled: rules.map((r) => (r.maxCount ? typed(Uint32Array, capacity, shared) : null)),
     unknownTypes: new Map(),
     counters: cm.countedTypes ? typed(Uint32Array, capacity * (2 + cm.countedTypes.length), shared) : null,
   };

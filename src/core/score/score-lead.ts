@@ -201,7 +201,8 @@ export class LeadScorer {
         contributions.push(w === 1 ? { slot, points: c.points, logOdds: c.term, term: c.term, value: c.value } : { slot, points: w * c.points, term: c.term, value: c.value });
       }
     }
-    const score = Math.min(100, Math.max(0, unclamped));
+    // NaN-safe: a NaN sum (validate bounds points, so it cannot come from a valid model) scores 0
+    const score = unclamped >= 0 ? Math.min(100, unclamped) : 0;
     const band = bandOf(model.bands, score);
     const grade = model.grade ? gradeLetter(model.grade.fit, fit) + gradeLetter(model.grade.activity, engagement) : '';
     return {

@@ -46,7 +46,5 @@ export function scoredLayout(leadHeader: readonly string[], cm: CompiledModel, o
   };
 }
 
-/** `band-<name>.csv`, with anything but letters, digits, `_` and `-` in the name replaced by `_`. */
-export function bandFileName(name: string): string {
-  return `band-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
-}
+// `band-<name>.csv`: one definition in core/model/band-file.ts, which validate also uses (LS027).
+export { bandFileName } from '../model/band-file.js';

@@ -1,11 +1,12 @@
 // Scored leads kept for ranking in compact form: typed arrays, no object or string per lead, so that
-// memory grows slowly with the number of leads and the garbage collector has little to trace.
+// memory grows slowly with the number of leads and the garbage collector has little to trace. 32-bit
+// indexes: a model may have more than 65,535 rules, bands or flag sets (issue 16), none may wrap.
 import type { CompiledModel } from './compiled.js';
 import { type Contribution, formatReason, type ScoredLead } from './score-lead.js';
 import { formatFixed2, formatPoints } from '../value.js';
 
 export const MAX_REASONS = 5;
-const NONE = 0xffff;
+const NONE = 0xffffffff;
 
 /** A ScoredStore as plain data (typed arrays and string tables), to rebuild it on another thread. */
 export interface ScoredStoreData {
@@ -14,18 +15,18 @@ export interface ScoredStoreData {
   score: Float64Array;
   fit: Float64Array;
   engagement: Float64Array;
-  band: Int16Array;
-  segment: Int16Array;
-  grade: Uint16Array;
-  flags: Uint16Array;
-  reasonSlot: Uint16Array;
+  band: Int32Array;
+  segment: Int32Array;
+  grade: Uint32Array;
+  flags: Uint32Array;
+  reasonSlot: Uint32Array;
   reasonPoints: Float64Array;
   interests: Float64Array;
   grades: string[];
   flagSets: string[];
 }
 
-type Alloc = <T extends Float64Array | Int16Array | Uint16Array>(kind: new (b: ArrayBufferLike) => T, bytesPer: number, length: number) => T;
+type Alloc = <T extends Float64Array | Int32Array | Uint32Array>(kind: new (b: ArrayBufferLike) => T, bytesPer: number, length: number) => T;
 /** Arrays in shared memory (SharedArrayBuffer) when asked: worker threads then read them without a copy. */
 const alloc =
   (shared: boolean): Alloc =>
@@ -36,11 +37,11 @@ export class ScoredStore {
   readonly score: Float64Array;
   readonly fit: Float64Array;
   readonly engagement: Float64Array;
-  readonly band: Int16Array;
-  readonly segment: Int16Array;
-  private readonly grade: Uint16Array;
-  private readonly flags: Uint16Array;
-  private readonly reasonSlot: Uint16Array;
+  readonly band: Int32Array;
+  readonly segment: Int32Array;
+  private readonly grade: Uint32Array;
+  private readonly flags: Uint32Array;
+  private readonly reasonSlot: Uint32Array;
   private readonly reasonPoints: Float64Array;
   /** Predictive models (weight 1): the lead's value behind each reason, interned (0 = missing). */
   private reasonValue: Uint32Array | undefined;
@@ -63,11 +64,11 @@ export class ScoredStore {
     this.score = from?.score ?? a(Float64Array, 8, n);
     this.fit = from?.fit ?? a(Float64Array, 8, n);
     this.engagement = from?.engagement ?? a(Float64Array, 8, n);
-    this.band = from?.band ?? a(Int16Array, 2, n);
-    this.segment = from?.segment ?? a(Int16Array, 2, n);
-    this.grade = from?.grade ?? a(Uint16Array, 2, n);
-    this.flags = from?.flags ?? a(Uint16Array, 2, n);
-    this.reasonSlot = from?.reasonSlot ?? a(Uint16Array, 2, n * MAX_REASONS).fill(NONE);
+    this.band = from?.band ?? a(Int32Array, 4, n);
+    this.segment = from?.segment ?? a(Int32Array, 4, n);
+    this.grade = from?.grade ?? a(Uint32Array, 4, n);
+    this.flags = from?.flags ?? a(Uint32Array, 4, n);
+    this.reasonSlot = from?.reasonSlot ?? a(Uint32Array, 4, n * MAX_REASONS).fill(NONE);
     this.reasonPoints = from?.reasonPoints ?? a(Float64Array, 8, n * MAX_REASONS);
     this.interests = from?.interests ?? a(Float64Array, 8, n * nInterests);
     if (from) {

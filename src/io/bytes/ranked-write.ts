@@ -96,9 +96,9 @@ export async function writeRanked(w: RankedWrite): Promise<void> {
     const worker = new Worker(new URL('./write-worker.js', import.meta.url), { workerData: task, resourceLimits: SMALL_YOUNG_GENERATION });
     runs.push(
       new Promise<void>((resolve, reject) => {
-        worker.on('message', (m: { type: 'done' } | { type: 'error'; message: string }) => {
+        worker.on('message', (m: { type: 'done' } | { type: 'error'; message: string; code?: string }) => {
           if (m.type === 'done') resolve();
-          else reject(new Error(m.message));
+          else reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
           void worker.terminate();
         });
         worker.on('error', reject);

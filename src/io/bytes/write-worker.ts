@@ -157,5 +157,7 @@ function run(): void {
 try {
   run();
 } catch (e) {
-  parentPort!.postMessage({ type: 'error', message: (e as Error).message });
+  // the errno code (ENOSPC writing a part file) makes the run's failure LS108, exit 3
+  const code = (e as NodeJS.ErrnoException).code;
+  parentPort!.postMessage({ type: 'error', message: (e as Error).message, ...(code ? { code } : {}) });
 }

@@ -4,6 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Evaluation, ModelEvaluation } from '../../core/report/evaluation.js';
 import { BAR, INK, MUTED, NEGATIVE } from './chart.js';
 import { int, num, pct } from './page.js';
+import { maxOf, minOf } from '../../core/numbers.js';
 
 export const COMPARE_B = '#d55e00';
 
@@ -112,7 +113,7 @@ export function gainsSpec(m: ModelEvaluation): TopLevelSpec {
 
 export function liftSpec(m: ModelEvaluation): TopLevelSpec {
   const values = m.gains.map((g) => ({ decile: String(g.decile), lift: fin(g.lift) ? g.lift : 0, label: fin(g.lift) ? `${num(g.lift, 2)}×` : '–' }));
-  const max = Math.max(1.2, ...values.map((v) => v.lift));
+  const max = maxOf(values.map((v) => v.lift), 1.2);
   return {
     description: `Lift by decile of ${m.name}: ${values.map((v) => `decile ${v.decile} ${v.label}`).join(', ')}`,
     width: 330,
@@ -150,7 +151,7 @@ export function conversionSpec(rows: RateRow[], base: number | null, what: strin
     conversion: fin(r.conversion) ? r.conversion : 0,
     text: fin(r.conversion) ? `${pct(r.conversion)} (${int(r.positives)} of ${int(r.leads)})${fin(r.lift) ? ` · lift ${num(r.lift, 2)}` : ''}` : `no leads`,
   }));
-  const max = Math.max(0.01, base ?? 0, ...values.map((v) => v.conversion));
+  const max = maxOf(values.map((v) => v.conversion), Math.max(0.01, base ?? 0));
   return {
     description: `Conversion per ${what}: ${values.map((v) => `${v.label} ${v.text}`).join('; ')}`,
     width: 220,
@@ -195,7 +196,7 @@ export function gradeSpec(grades: NonNullable<ModelEvaluation['grades']>): TopLe
     top: g.leads ? pc(g.conversion) : '–',
     sub: `${g.name} · ${int(g.leads)} leads`,
   }));
-  const max = Math.max(0.01, ...values.map((v) => v.conversion ?? 0));
+  const max = maxOf(values.map((v) => v.conversion ?? 0), 0.01);
   const textColour = { condition: { test: `datum.conversion !== null && datum.conversion > ${max * 0.55}`, value: '#ffffff' }, value: INK };
   return {
     description: `Conversion per grade: ${values.map((v) => `${v.fit}${v.activity} ${v.top}`).join(', ')}`,
@@ -242,8 +243,8 @@ export function precisionRecallSpec(m: ModelEvaluation): TopLevelSpec | null {
   });
   const rules: { x: number; label: string }[] = m.bands.filter((b) => b.at_or_above).map((b) => ({ x: b.at_or_above!.threshold, label: `${b.name} ≥ ${num(b.at_or_above!.threshold, 0)}` }));
   const sug = m.thresholds.suggestion?.point;
-  const lo = Math.min(...roc.map((p) => p.threshold!));
-  const hi = Math.max(...roc.map((p) => p.threshold!));
+  const lo = minOf(roc.map((p) => p.threshold!));
+  const hi = maxOf(roc.map((p) => p.threshold!));
   return {
     description: `Precision and recall of ${m.name} when every lead at or above a score is called`,
     width: 330,
@@ -285,7 +286,7 @@ export function calibrationSpec(m: ModelEvaluation): TopLevelSpec | null {
     .filter((d) => fin(d.mean_predicted) && fin(d.observed))
     .map((d) => ({ decile: d.decile, predicted: d.mean_predicted!, observed: d.observed!, label: `${d.decile}: ${pct(d.observed!)}` }));
   if (!values.length) return null;
-  const max = Math.min(1, Math.max(0.05, ...values.map((v) => Math.max(v.predicted, v.observed))) * 1.1);
+  const max = Math.min(1, maxOf(values.map((v) => Math.max(v.predicted, v.observed)), 0.05) * 1.1);
   return {
     description: `Calibration of ${m.name} by decile: ${values.map((v) => `decile ${v.decile} predicted ${pct(v.predicted)} observed ${pct(v.observed)}`).join(', ')}`,
     width: 300,
@@ -326,7 +327,7 @@ export function ruleLiftSpec(m: ModelEvaluation, max: number): TopLevelSpec | nu
       lift: r.lift!,
       label: `${num(r.lift!, 2)}× · ${pc(r.conversion_fired)} when fired, ${pc(r.conversion_not_fired)} when not · ${int(r.fired)} leads`,
     }));
-  const hi = Math.max(1.5, ...values.map((v) => v.lift));
+  const hi = maxOf(values.map((v) => v.lift), 1.5);
   return {
     description: `Lift of each rule: ${values.map((v) => `${v.rule} ${v.label}`).join('; ')}`,
     width: 300,
@@ -354,7 +355,7 @@ export function ruleLiftSpec(m: ModelEvaluation, max: number): TopLevelSpec | nu
 export function bandChangesSpec(c: NonNullable<Evaluation['compare']>): TopLevelSpec {
   const bc = c.band_changes;
   const values = bc.a_bands.flatMap((a, i) => bc.b_bands.map((b, j) => ({ a, b, count: bc.counts[i]?.[j] ?? 0, label: int(bc.counts[i]?.[j] ?? 0) })));
-  const max = Math.max(1, ...values.map((v) => v.count));
+  const max = maxOf(values.map((v) => v.count), 1);
   return {
     description: `Band changes between ${c.a.name} and ${c.b.name}: ${bc.changed} of ${c.leads} leads change band`,
     width: { step: 76 },

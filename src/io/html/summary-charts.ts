@@ -4,6 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Summary } from '../../core/report/summary.js';
 import { BAR, INK, MUTED, NEGATIVE } from './chart.js';
 import { int, num, pct, points } from './page.js';
+import { maxOf, minOf } from '../../core/numbers.js';
 import type { TransitionInput } from './summary.js';
 
 export const BAND_COLOURS: Record<number, string[]> = {
@@ -32,7 +33,7 @@ export function bandLabels(bands: Summary['bands']): string[] {
 
 export function bandsSpec(s: Summary): TopLevelSpec {
   const labels = bandLabels(s.bands);
-  const max = Math.max(1, ...s.bands.map((b) => b.count));
+  const max = maxOf(s.bands.map((b) => b.count), 1);
   const values = s.bands.map((b, i) => ({ band: labels[i], count: b.count, label: `${int(b.count)} · ${pct(b.share)}` }));
   return {
     description: `Leads per band: ${s.bands.map((b) => `${b.name} ${b.count} (${pct(b.share)})`).join(', ')}`,
@@ -54,13 +55,13 @@ export function bandsSpec(s: Summary): TopLevelSpec {
 }
 
 export function histogramSpec(s: Summary): TopLevelSpec {
-  const max = Math.max(1, ...s.histogram.map((h) => h.count));
+  const max = maxOf(s.histogram.map((h) => h.count), 1);
   const values = s.histogram.map((h) => ({ from: h.from, to: h.to, mid: (h.from + h.to) / 2, count: h.count, label: h.count ? int(h.count) : '' }));
   const thresholds = s.bands
     .filter((b) => b.min !== null && b.min > 0 && b.min < 100)
     .map((b) => ({ min: b.min, label: `${b.name} ≥ ${num(b.min!, Number.isInteger(b.min!) ? 0 : 2)}` }));
-  const lo = Math.min(0, ...s.histogram.map((h) => h.from));
-  const hi = Math.max(100, ...s.histogram.map((h) => h.to));
+  const lo = minOf(s.histogram.map((h) => h.from), 0);
+  const hi = maxOf(s.histogram.map((h) => h.to), 100);
   const ticks: number[] = [];
   for (let t = lo; t <= hi; t += 10) ticks.push(t);
   return {
@@ -103,7 +104,7 @@ export function gradeSpec(g: NonNullable<Summary['grade_matrix']>, scored: numbe
     g.activity.forEach((a, j) => {
       const count = g.counts[i]?.[j] ?? 0;
       max = Math.max(max, count);
-      values.push({ fit: f, activity: a, count, grade: `${f}${a}`, label: int(count), sub: `${f}${a} · ${scored ? pct(count / scored) : '0.0%'}` });
+      values.push({ fit: f, activity: a, fit_order: i, activity_order: j, count, grade: `${f}${a}`, label: int(count), sub: `${f}${a} · ${scored ? pct(count / scored) : '0.0%'}` });
     }),
   );
   const textColour = { condition: { test: `datum.count > ${max * 0.55}`, value: '#ffffff' }, value: INK };
@@ -113,8 +114,8 @@ export function gradeSpec(g: NonNullable<Summary['grade_matrix']>, scored: numbe
     height: { step: 52 },
     data: { values },
     encoding: {
-      x: { field: 'activity', type: 'ordinal', sort: g.activity, axis: { title: 'activity digit (engagement)', orient: 'top', labelAngle: 0, labelFontSize: 13, labelFontWeight: 'bold', ticks: false, domain: false } },
-      y: { field: 'fit', type: 'ordinal', sort: g.fit, axis: { title: 'fit letter', labelFontSize: 13, labelFontWeight: 'bold', ticks: false, domain: false } },
+      x: { field: 'activity', type: 'ordinal', sort: { field: 'activity_order', op: 'min' }, axis: { title: 'activity digit (engagement)', orient: 'top', labelAngle: 0, labelFontSize: 13, labelFontWeight: 'bold', ticks: false, domain: false } },
+      y: { field: 'fit', type: 'ordinal', sort: { field: 'fit_order', op: 'min' }, axis: { title: 'fit letter', labelFontSize: 13, labelFontWeight: 'bold', ticks: false, domain: false } },
     },
     layer: [
       {
@@ -129,17 +130,34 @@ export function gradeSpec(g: NonNullable<Summary['grade_matrix']>, scored: numbe
 
 export const SECTION_ORDER = ['fit', 'engagement', 'signal', 'quality', 'predictive'];
 
+/** The chart shows at most this many rules (those with the largest totals); summary.json has them all. */
+export const MAX_CHART_RULES = 100;
+
+/** The rules the chart shows, in model order: all of them, or the MAX_CHART_RULES largest by |total|. */
+function chartRules(s: Summary): Summary['rules'] {
+  if (s.rules.length <= MAX_CHART_RULES) return s.rules;
+  const keep = new Set(
+    s.rules
+      .map((r, i) => ({ i, size: Math.abs(r.total_points) }))
+      .sort((a, b) => b.size - a.size || a.i - b.i)
+      .slice(0, MAX_CHART_RULES)
+      .map((x) => x.i),
+  );
+  return s.rules.filter((_, i) => keep.has(i));
+}
+
 export function rulesSpec(s: Summary): TopLevelSpec {
-  const sections = [...new Set(s.rules.map((r) => r.section))].sort((a, b) => rank(a) - rank(b));
-  const values = s.rules.map((r) => ({
+  const rules = chartRules(s);
+  const sections = [...new Set(rules.map((r) => r.section))].sort((a, b) => rank(a) - rank(b));
+  const values = rules.map((r) => ({
     rule: r.id,
     section: r.section,
     total: r.total_points,
     fired: r.fired,
     label: `${int(r.fired)} leads (${s.counts.scored ? pct(r.fired / s.counts.scored, 0) : '0%'}) · ${points(r.total_points)} pts`,
   }));
-  const lo = Math.min(0, ...values.map((v) => v.total));
-  const hi = Math.max(lo === 0 ? 1 : 0, ...values.map((v) => v.total)); // an empty run still gets an axis
+  const lo = minOf(values.map((v) => v.total), 0);
+  const hi = maxOf(values.map((v) => v.total), lo === 0 ? 1 : 0); // an empty run still gets an axis
   // One panel per section (fit, engagement, signal, quality), on one shared points axis.
   const panel = (section: string, last: boolean) => ({
     title: { text: section, fontSize: 13, fontWeight: 'bold', offset: 4, frame: 'group', anchor: 'start' },
@@ -261,7 +279,7 @@ export function transitionsSpec(cells: TransitionInput[], bandOrder: string[]): 
   };
   const fromOrder = order('new', [...new Set(values.map((v) => v.from))]);
   const toOrder = order('gone', [...new Set(values.map((v) => v.to))]);
-  const max = Math.max(1, ...values.map((v) => v.count));
+  const max = maxOf(values.map((v) => v.count), 1);
   return {
     description: `Band transitions since the previous run: ${values.map((v) => `${v.from} to ${v.to}: ${v.count}`).join(', ')}`,
     width: { step: 76 },

@@ -5,7 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Summary } from '../../core/report/summary.js';
 import { renderChart, type ChartOptions } from './chart.js';
 import { esc, figure, int, num, page, pct, points, section, table, type Cell } from './page.js';
-import { bandLabels, bandsSpec, histogramSpec, gradeSpec, rulesSpec, normaliseTransitions, normaliseMovers, normaliseTopReasons, transitionsSpec, type Mover, type ReasonRow } from './summary-charts.js';
+import { bandLabels, bandsSpec, histogramSpec, gradeSpec, MAX_CHART_RULES, rulesSpec, normaliseTransitions, normaliseMovers, normaliseTopReasons, transitionsSpec, type Mover, type ReasonRow } from './summary-charts.js';
 
 export { bandColours, bandLabels, normaliseMovers, normaliseTopReasons, normaliseTransitions } from './summary-charts.js';
 
@@ -147,7 +147,8 @@ export async function renderSummaryHtml(summary: Summary, opts: SummaryHtmlOptio
         await chart(rulesSpec(s), 'rules', 'Rule contributions: total points per rule'),
         'Bars: total points each rule added (or, in red, took away) over all scored leads. ' +
           'Text: how many scored leads the rule matched (share of scored leads) and its total points. ' +
-          'Rules with a flag and no points show 0.',
+          'Rules with a flag and no points show 0.' +
+          (s.rules.length > MAX_CHART_RULES ? ` The model has ${int(s.rules.length)} rules: the ${MAX_CHART_RULES} with the largest totals are shown (summary.json and summary.md list every rule).` : ''),
         'wide',
       ),
     );

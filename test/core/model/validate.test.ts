@@ -66,7 +66,7 @@ fit:
     - id: big
       if: { field: employees, gretaer_than: 500 }
       points: 10
-    - { id: c_level, if: { field: job_title, matches: "(a+)+" }, points: 15 }
+    - { id: c_level, if: { field: job_title, matches: "(?=a)" }, points: 15 }
 engagement:
   half_life_days: 0
   rules:
@@ -83,13 +83,13 @@ bands:
     expect(got).toEqual(
       expect.arrayContaining([
         ['LS012', 9, 31, 'fit.rules[0].if.gretaer_than'],
-        ['LS051', 11, 55, 'fit.rules[1].if.matches'],
+        ['LS052', 11, 55, 'fit.rules[1].if.matches'],
         ['LS060', 13, 19, 'engagement.half_life_days'],
         ['LS020', 15, 13, 'engagement.rules[0].id'],
         ['LS030', 18, 23, 'bands[1].min'],
       ]),
     );
-    expect(codes(result.errors)).toEqual(['LS012', 'LS020', 'LS030', 'LS051', 'LS060']);
+    expect(codes(result.errors)).toEqual(['LS012', 'LS020', 'LS030', 'LS052', 'LS060']);
   });
   it('suggests the operator that was meant', () => {
     const { result } = loadModelText(text, 'five.yaml');

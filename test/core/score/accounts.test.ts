@@ -396,7 +396,7 @@ accounts:
     ['empty bands', '  by: { column: company }\n  bands: []', ['LS018']],
     ['bands out of order', '  by: { column: company }\n  bands: [{ name: a, min: 10 }, { name: b, min: 20 }, { name: c }]', ['LS030']],
     ['duplicate rule id', '  by: { column: company }\n  fit:\n    rules:\n      - { id: it_dept, field: employees, ranges: [{ min: 1, points: 1 }] }', ['LS020']],
-    ['unsafe regex', '  by: { column: company }\n  fit:\n    rules:\n      - { id: x, if: { field: industry, matches: "(a+)+$" }, points: 1 }', ['LS051']],
+    ['regex RE2 cannot run', '  by: { column: company }\n  fit:\n    rules:\n      - { id: x, if: { field: industry, matches: "(?=a)" }, points: 1 }', ['LS052']],
     ['fit rule without form', '  by: { column: company }\n  fit:\n    rules:\n      - { id: x, field: industry }', ['LS017']],
   ])('%s', (_name, yaml, expected) => {
     const r = codes(yaml);
