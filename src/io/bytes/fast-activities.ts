@@ -13,6 +13,7 @@ import type { FoldState } from '../../core/score/engagement.js';
 import type { IdKeys, SharedIdIndex } from './id-index.js';
 import { FallBack, dataStart } from './fast-leads.js';
 import { foldRange } from './fold-range.js';
+import { plainUtf8File } from '../score-inputs.js';
 
 export interface ByteRangeTask {
   path: string;
@@ -71,25 +72,13 @@ export interface FastFolds {
   stop(): void;
 }
 
-/** Whether a file is for the byte scanners: UTF-8 on disk (not stdin, not gzip), header on line 1, a one-character delimiter. */
-export async function plainUtf8(f: CsvFile): Promise<boolean> {
-  if (f.path === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1) return false;
-  const fh = await open(f.path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    await fh.read(b, 0, 2, 0);
-    return !(b[0] === 0x1f && b[1] === 0x8b);
-  } finally {
-    await fh.close();
-  }
-}
 
 export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: SharedIdIndex): Promise<FastFolds> {
   const workers: Worker[] = [];
   const parts: (Promise<BytePart[]> | undefined)[] = [];
   let part = 0;
   for (const f of files) {
-    if (o.model.engagement.botFilter || !(await plainUtf8(f))) {
+    if (o.model.engagement.botFilter || !(await plainUtf8File(f))) {
       parts.push(undefined);
       continue;
     }

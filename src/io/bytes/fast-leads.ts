@@ -110,7 +110,12 @@ export class FastLeads {
     return this.index.size;
   }
 
+  private done = false;
+
+  /** Pass one (once: later calls find it done). */
   async read(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
     const o = this.o;
     const delim = o.delimiter.charCodeAt(0);
     const width = o.header.length;
