@@ -9,9 +9,9 @@ import { InputError } from './errors.js';
 import { checkRejectRate, type RejectLimits } from './score-inputs.js';
 import type { LeadsRead } from './score-leads.js';
 import { appendFile, type Rejects } from './scored-writer.js';
-import { startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
+import { bySlotMap, startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
 import type { FastLeads } from './bytes/fast-leads.js';
-import type { IdKeys } from './bytes/id-index.js';
+import type { IdKeys, SharedIdIndex } from './bytes/id-index.js';
 import { slotMap } from '../core/score/activity-fold.js';
 import type { CompiledModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
@@ -23,9 +23,12 @@ export interface StartedFolds {
   fast: FastFolds | undefined;
 }
 
-/** Starts folding: the fast path's byte folds (when `bytes`), worker threads for the other large files. */
-export async function startFolds(files: CsvFile[], o: FoldOptions, bytes: boolean): Promise<StartedFolds> {
-  const fast = bytes ? await startFastFolds(files, o) : undefined;
+/**
+ * Starts folding: the fast path's byte folds (when `bytes`; keyed by lead slot when the leads' id index
+ * is given), worker threads for the other large files.
+ */
+export async function startFolds(files: CsvFile[], o: FoldOptions, bytes: boolean, leads?: SharedIdIndex): Promise<StartedFolds> {
+  const fast = bytes ? await startFastFolds(files, o, leads) : undefined;
   const rest = files.filter((_, k) => !fast?.parts[k]);
   const restParallel = await startParallelFolds(rest, o);
   const parallel = files.map((f, k) => fast?.parts[k] ?? restParallel[rest.indexOf(f)]);
@@ -47,6 +50,8 @@ export interface MergeOptions extends RejectLimits {
   fastLeads: FastLeads | undefined;
   /** Leads are the activities' lead ids: each new id becomes a lead (its one cell: the id). */
   derived: boolean;
+  /** Keep the leads' fold in shared memory (scored on worker threads). */
+  shared: boolean;
   summary: SummaryBuilder;
   rejects: Rejects;
   inputs: InputFacts[];
@@ -57,7 +62,9 @@ export async function mergeFolds(started: StartedFolds, o: MergeOptions): Promis
   const { cm, summary, rejects, leads, fastLeads: fast, derived } = o;
   const { intake, raws } = leads;
   const { parallel } = started;
-  const fold = new EngagementFold(cm, derived ? 0 : fast ? fast.size : intake.size);
+  // (a fold keyed by lead slot, the first met, becomes the leads' fold: allocated once)
+  let leadFold: EngagementFold | undefined;
+  const newFold = () => new EngagementFold(cm, derived ? 0 : fast ? fast.size : intake.size, undefined, o.shared);
   let newestActivityMs = -Infinity;
   const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
   for (let fi = 0; fi < o.files.length; fi++) {
@@ -82,11 +89,27 @@ export async function mergeFolds(started: StartedFolds, o: MergeOptions): Promis
           intake.keep(id, 0, 0);
           raws.push(id);
         }
-        fold.ensure(intake.size);
+        (leadFold ??= newFold()).ensure(intake.size);
       }
-      const keys = (part as Partial<BytePart>).keys;
-      const map = keys ? (fast ? fast.index.map(keys) : keySlots(keys, intake.byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, intake.byId);
-      const orphans = fold.merge(part.state, map);
+      const { keys, bySlot, merged } = part as Partial<BytePart>;
+      let orphans: { used: number; future: number; outsideWindow: number };
+      if (merged) {
+        // already added into the file's first range (bytes/fast-activities.ts); its unknown types are not
+        orphans = merged;
+        const types = (leadFold ??= newFold()).unknownTypes;
+        for (const [type, k] of part.state.unknownTypes) types.set(type, (types.get(type) ?? 0) + k);
+      } else if (bySlot && !leadFold) {
+        // slot n holds the orphans; the part's arrays are the leads' fold from now on
+        const n = fast!.size;
+        const st = part.state;
+        orphans = { used: st.activityCount[n]!, future: st.future[n]!, outsideWindow: st.outsideWindow[n]! };
+        st.activityCount[n] = st.future[n] = st.outsideWindow[n] = 0;
+        st.size = n;
+        leadFold = new EngagementFold(cm, n, st);
+      } else {
+        const map = bySlot ? bySlotMap(fast!.size, part.state.size) : keys ? (fast ? fast.index.map(keys) : keySlots(keys, intake.byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, intake.byId);
+        orphans = (leadFold ??= newFold()).merge(part.state, map);
+      }
       const c = part.counts;
       if (c.newestMs !== undefined && c.newestMs > newestActivityMs) newestActivityMs = c.newestMs;
       rows += c.rows;
@@ -108,7 +131,7 @@ export async function mergeFolds(started: StartedFolds, o: MergeOptions): Promis
     checkRejectRate(o, f.path, rejected, rows);
     o.inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
   }
-  return { fold, counts, newestActivityMs };
+  return { fold: leadFold ?? newFold(), counts, newestActivityMs };
 }
 
 /** The leads' slots of ids met as bytes (-1: not a lead). */

@@ -86,6 +86,13 @@ const ALL_FORMATS: ReadonlySet<'md' | 'json' | 'html'> = new Set(['md', 'json', 
 
 const REJECT_HEADER = ['source', 'line', 'reason', 'detail', 'row'];
 
+/** The files' sha256, one after another (hashFile: on a worker thread for large files). */
+async function hashInTurn(paths: string[]): Promise<(string | undefined)[]> {
+  const out: (string | undefined)[] = [];
+  for (const p of paths) out.push(await hashFile(p));
+  return out;
+}
+
 /** Fewer leads than this are scored and written on the main thread (threads cost ~50 ms to start). */
 const PARALLEL_MIN_LEADS = Number(process.env.LEADSCORE_PARALLEL_MIN_LEADS ?? 20_000);
 
@@ -152,8 +159,21 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       previousLeads = await readPrevious(o.previous, leadsFile.header[Math.max(0, idIndex)]!);
     }
 
-    // Large activity files start folding on worker threads now, while this thread reads the leads. On
-    // the fast path, plain UTF-8 files are folded from their bytes (bytes/fast-activities.ts).
+    // On the fast path the leads' first pass comes first: the byte folds are then keyed by lead slot
+    // (sized once, no id index of their own, orphans in one extra slot) instead of by the ids they meet.
+    const only = leadFiles.length === 1 ? leadFiles[0]! : undefined;
+    const fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.path, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
+    o.onPhase?.(`path ${fast ? 'fast' : 'reference'}`, 0);
+    // The inputs' sha256 for the run record, one file after another on a worker thread: on the fast
+    // path started before the leads' pass, which leaves the other core free.
+    const hashes = fast ? hashInTurn([...leadPaths, ...o.activities]) : undefined;
+    if (fast) {
+      only!.close();
+      await fast.read();
+    }
+    // Large activity files start folding on worker threads now (on the reference path while this
+    // thread reads the leads). On the fast path, plain UTF-8 files are folded from their bytes
+    // (bytes/fast-activities.ts).
     folds = await startFolds(activityFiles, {
       model,
       asOfMs: o.asOfMs,
@@ -161,12 +181,9 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       formulaGuard: guard,
       scratch: (name: string) => outputs.scratch(name),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    }, tryFast && !derived);
+    }, tryFast && !derived, fast?.index.share());
 
     // leads
-    const only = leadFiles.length === 1 ? leadFiles[0]! : undefined;
-    const fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.path, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
-    o.onPhase?.(`path ${fast ? 'fast' : 'reference'}`, 0);
     const leads = await readLeads({ files: leadFiles, idName, idIndex, fast, summary, rejects, onProgress: o.onProgress });
     // Quality rejects are added below; the reject-rate check runs once they are known.
     const phase = o.onPhase ? (name: string) => o.onPhase!(name, Date.now() - started) : undefined;
@@ -174,16 +191,15 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
 
     // activities
     const { fold, counts, newestActivityMs } = await mergeFolds(folds, {
-      files: activityFiles, cm, leads, fastLeads: fast, derived: !!derived, summary, rejects, inputs,
+      files: activityFiles, cm, leads, fastLeads: fast, derived: !!derived, shared: fast !== undefined && fast.size >= PARALLEL_MIN_LEADS, summary, rejects, inputs,
       ...(o.strict !== undefined ? { strict: o.strict } : {}), ...(o.maxRejectRate !== undefined ? { maxRejectRate: o.maxRejectRate } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     });
     phase?.('activities');
     const n = fast ? fast.size : leads.intake.size;
     if (derived) leads.leadRows = n;
-    // The inputs' sha256 for the run record: large files on worker threads, started now so that they
-    // use the core the folding threads have just freed while this thread scores and writes.
-    const hashes = [...leadPaths, ...o.activities].map((p) => hashFile(p));
+    // (on the reference path the hashing starts now, on the core the folding threads have just freed)
+    const digestsOf = hashes ?? Promise.all([...leadPaths, ...o.activities].map((p) => hashFile(p)));
 
     // score
     const accounts = model.accounts ? new AccountBuilder(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv }) : undefined;
@@ -220,7 +236,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       const st = leadPaths[k] === '-' ? undefined : await stat(leadPaths[k]!).catch(() => undefined);
       if (st && inputs[k]) inputs[k]!.bytes = st.size;
     }
-    const digests = await Promise.all(hashes);
+    const digests = await digestsOf;
     inputs.forEach((input, k) => {
       const d = digests[k];
       if (d) input.sha256 = d;

@@ -100,7 +100,7 @@ export async function writeScored(o: WriteRankedOptions): Promise<void> {
     const only = files[0]!;
     await writeRanked({
       order, store, leads: fast, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: only.knownHeader().trailingDelimiter,
-      model, asOfMs: o.asOfMs, guard, numeric, scratch: (name) => outputs.scratch(name), scored: scoredOut, bands: bandOuts,
+      model, asOfMs: o.asOfMs, guard, keys: leadKeys, numeric, scratch: (name) => outputs.scratch(name), scored: scoredOut, bands: bandOuts,
     });
   }
   const recordBytes = fast && !parallelWrite ? new RecordBytes(fast, files[0]!.path) : undefined;
