@@ -14,7 +14,7 @@ import { startFastFolds, type BytePart, type FastFolds } from './bytes/fast-acti
 import type { IdKeys } from './bytes/id-index.js';
 import { writeRanked } from './bytes/ranked-write.js';
 import { releaseFold, scoreInParallel } from './bytes/parallel-score.js';
-import { hashFile } from './hash.js';
+import { hashFiles } from './hash.js';
 import { readPrevious } from './previous.js';
 import { ChangeTracker, type PreviousLead } from '../core/report/changes.js';
 import { unguardPreviousIds } from '../core/formula.js';
@@ -22,7 +22,7 @@ import { columnMatcher } from '../core/columns.js';
 import { runWarnings } from '../core/report/warnings.js';
 import { AccountBuilder } from '../core/score/accounts.js';
 import { detach, formatFixed2 } from '../core/value.js';
-import { type CsvBadRow, type CsvFile } from './csv-reader.js';
+import { type CsvBadRow, type CsvFile, headerOnly } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { appendFile, rawPassThrough, Rejects, scoreCells, writeRow } from './scored-writer.js';
 import { OutputSet, runFailure, type FsPort, type OutputFile, type Outputs } from './output.js';
@@ -164,7 +164,9 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     requireColumn(f, ai.type, 'input.activities.type', 'LS110', IN_MODEL, alt);
     requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', IN_MODEL, alt);
     warnings.push(...missingRuleColumns(model, f.header, f.path));
-    activityFiles.push(f);
+    // released until its rows are read (reopened then, see below): 1,000 -a files must not hold 1,000
+    // open streams and read buffers at once
+    activityFiles.push(f.path === '-' ? f : headerOnly(f));
   }
 
   const outputs: Outputs = o.outDir !== undefined ? await OutputSet.create(o.outDir, o.outputFs ? { fs: o.outputFs } : {}) : OutputSet.discarding();
@@ -312,7 +314,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       const f = activityFiles[fi]!;
       let parts: FoldedPart[];
       try {
-        parts = (await parallel[fi]) ?? [await foldInThread(f, cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
+        parts = (await parallel[fi]) ?? [await foldInThread(f.path === '-' ? f : await openInput(f.path, 'activities', o), cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
         // the parts are merged below and dropped: nothing else may hold their folds
         parallel[fi] = undefined;
         if (fastFolds) fastFolds.parts[fi] = undefined;
@@ -357,7 +359,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     if (derived) leadRows = n;
     // The inputs' sha256 for the run record: large files on worker threads, started now so that they
     // use the core the folding threads have just freed while this thread scores and writes.
-    const hashes = [...leadPaths, ...o.activities].map((p) => hashFile(p));
+    const hashes = hashFiles([...leadPaths, ...o.activities]);
     // 3. Score. Per lead only numbers are kept (typed arrays): the reasons as their top rule slots and
     // points, the flags as an interned set; the text is made when the row is written.
     const scorer = new LeadScorer(cm, fold);
@@ -501,7 +503,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       const st = leadPaths[k] === '-' ? undefined : await stat(leadPaths[k]!).catch(() => undefined);
       if (st && inputs[k]) inputs[k]!.bytes = st.size;
     }
-    const digests = await Promise.all(hashes);
+    const digests = await hashes;
     inputs.forEach((input, k) => {
       const d = digests[k];
       if (d) input.sha256 = d;
