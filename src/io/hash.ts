@@ -38,20 +38,3 @@ export async function hashFile(path: string): Promise<string | undefined> {
     w.once('error', () => resolve(undefined));
   });
 }
-
-/**
- * The sha256 of every file, at most `lanes` at a time: 1,000 small -a files read at once held all their
- * bytes together (issue 16: memory grew with the number of -a files). Never rejects.
- */
-export async function hashFiles(paths: readonly string[], lanes = 2): Promise<(string | undefined)[]> {
-  const out = new Array<string | undefined>(paths.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < paths.length) {
-      const k = next++;
-      out[k] = await hashFile(paths[k]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(lanes, paths.length) }, lane));
-  return out;
-}
