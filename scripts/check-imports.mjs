@@ -1,19 +1,26 @@
 #!/usr/bin/env node
-// Enforces the layering of STYLE.md: cli -> io -> core, cli -> app -> core, io -> app (its ports).
+// Enforces the layering of STYLE.md and docs/architecture.md:
+//   cli -> app -> core      cli wires: it parses, picks the adapters, calls a use case, prints
+//   cli -> io  -> core      io implements the ports of app (app/ports.ts) with Node
+//          io -> app/ports.ts, app/errors.ts, app/columns.ts only (never a use case)
 // src/core is pure: no node:* built-ins, no packages, no io/, app/ or cli/, no `process`, no `console`.
-// src/app (use cases over ports) is pure too, and imports core only. src/io never imports cli/.
-// Only src/cli ends the process (process.exit) or writes to stderr; nothing writes with console.
+// src/app (use cases over ports) is pure too: it imports core and its own modules, never io/ or cli/.
+// src/io never imports cli/. Only src/cli ends the process (process.exit) or writes to stderr; nothing
+// writes with console.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const src = join(root, 'src');
+// the folder checked: src/ of this checkout, or the one given (test/scripts/check-imports.test.ts)
+const src = process.argv[2] ? resolve(process.argv[2]) : join(root, 'src');
 const NODE_BUILTINS = new Set([
   'fs', 'path', 'os', 'stream', 'zlib', 'process', 'child_process', 'crypto', 'util', 'events',
   'readline', 'url', 'buffer', 'worker_threads', 'net', 'http', 'https', 'tty', 'module', 'v8',
   'fs/promises', 'stream/promises', 'timers', 'timers/promises', 'string_decoder', 'perf_hooks',
 ]);
-const CORE_ALLOWED_PACKAGES = new Set(['re2js']) // pure, dependency-free packages core may use (re2js: the linear-time regex engine of model regexes);
+const CORE_ALLOWED_PACKAGES = new Set(['re2js']); // pure, dependency-free packages core may use (re2js: the linear-time regex engine of model regexes)
+/** What io may import of app: the port interfaces and the helpers the adapters share with use cases. */
+const APP_FOR_IO = new Set(['app/ports.ts', 'app/errors.ts', 'app/columns.ts']);
 
 function walk(dir) {
   const out = [];
@@ -36,7 +43,11 @@ for (const file of walk(src)) {
     if (!spec) continue;
     const line = text.slice(0, m.index).split('\n').length + (text[m.index] === '\n' ? 1 : 0);
     let target;
-    if (spec.startsWith('.')) target = relative(src, resolve(dirname(file), spec)).split('/')[0];
+    let targetFile;
+    if (spec.startsWith('.')) {
+      targetFile = relative(src, resolve(dirname(file), spec)).replace(/\.js$/, '.ts');
+      target = targetFile.split('/')[0];
+    }
     else if (spec.startsWith('node:') || NODE_BUILTINS.has(spec)) target = 'node';
     else target = 'package:' + spec;
     const pure = layer === 'core' || layer === 'app';
@@ -44,8 +55,9 @@ for (const file of walk(src)) {
       (pure && (target === 'node' || target === 'io' || target === 'cli' ||
         (target.startsWith('package:') && !CORE_ALLOWED_PACKAGES.has(spec)))) ||
       (layer === 'core' && target === 'app') ||
-      (layer === 'io' && target === 'cli');
-    if (bad) problems.push(`src/${rel}:${line}: ${layer}/ must not import "${spec}" (STYLE.md: cli -> io -> core; core is pure)`);
+      (layer === 'io' && target === 'cli') ||
+      (layer === 'io' && target === 'app' && !APP_FOR_IO.has(targetFile));
+    if (bad) problems.push(`src/${rel}:${line}: ${layer}/ must not import "${spec}" (docs/architecture.md: cli -> app -> core, cli -> io -> core, io implements app's ports; core and app are pure)`);
   }
 }
 // Globals: `process` and `console` in the pure layers; process.exit and process.stderr outside cli.

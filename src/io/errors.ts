@@ -1,15 +1,2 @@
-// An input problem that aborts a run (exit 3): a located, actionable message. Row-level problems are
-// rejects, not errors; these are for what makes the whole run meaningless (a missing required column,
-// an unreadable file, a reject rate above --max-reject-rate, any reject under --strict).
-export class InputError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly file?: string,
-    readonly line?: number,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+// InputError is defined once, in src/app/errors.ts (use cases and adapters both throw it).
+export { InputError } from '../app/errors.js';

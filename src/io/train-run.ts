@@ -1,8 +1,8 @@
 // The pipeline behind `leadscore train`: read the leads (and activities), build the candidate feature
 // columns and the outcome, train (core/learn/train.ts), and write the model YAML (with a header comment
-// of the training facts), and on request the split and the holdout rows. Outputs are atomic.
+// of the training facts: core/learn/trained-model.ts, io/trained-model-yaml.ts), and on request the
+// split and the holdout rows. Outputs are atomic.
 import { basename } from 'node:path';
-import { Document, isMap, isSeq, Scalar, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import { type CsvFile } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import { InputError } from './errors.js';
@@ -12,7 +12,7 @@ import { columnMatcher } from '../core/columns.js';
 import { detectPlaceholders } from '../core/detect.js';
 import { findLeadId } from '../core/init/recognise.js';
 import { makeNulls, type NumberFormat, present } from '../core/value.js';
-import { DEFAULT_NULL_VALUES, type Band, type FitRule, type PredictiveSection } from '../core/model/types.js';
+import { DEFAULT_NULL_VALUES } from '../core/model/types.js';
 import type { TrainColumn } from '../core/learn/encode.js';
 import { ActivityFeatureFold, activityFeatureModel } from '../core/learn/activity-features.js';
 import { ActivityFolder } from '../core/score/activity-fold.js';
@@ -20,6 +20,8 @@ import { compileModel, type ScoringEnv } from '../core/score/compiled.js';
 import type { Model } from '../core/model/types.js';
 import { reliability, type Reliability } from '../core/learn/metrics.js';
 import { bandFigures, type BandFigures, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
+import { roundSection, trainedModel } from '../core/learn/trained-model.js';
+import { trainedModelYaml } from './trained-model-yaml.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
 import { newestTimestampMs } from './newest-activity.js';
@@ -101,25 +103,6 @@ function firstColumn(file: CsvFile, names: readonly string[]): string | undefine
     if (i >= 0) return file.header[i]!.trim();
   }
   return undefined;
-}
-
-/** Round to 6 significant digits (what the model file keeps). */
-export function sig(x: number, digits = 6): number {
-  if (x === 0 || !Number.isFinite(x)) return x === 0 ? 0 : x;
-  const r = Number(x.toPrecision(digits));
-  return r === 0 ? 0 : r;
-}
-
-export function roundSection(s: PredictiveSection): PredictiveSection {
-  return {
-    intercept: sig(s.intercept),
-    weight: s.weight,
-    features: s.features.map((f) =>
-      f.type === 'numeric'
-        ? { ...f, mean: sig(f.mean), sd: sig(f.sd), coefficient: sig(f.coefficient), missing: sig(f.missing) }
-        : { ...f, levels: f.levels.map((l) => ({ level: l.level, coefficient: sig(l.coefficient) })), other: sig(f.other), missing: sig(f.missing) },
-    ),
-  };
 }
 
 /** The activity timestamp column of a file: --activity-timestamp, the base model's (-m), else the first of occurred_at, timestamp, date. */
@@ -378,9 +361,10 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   }
 
   const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${outcomeName.replace(/\.csv(\.gz)?$/i, '')}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
-  const yaml = modelYaml({
+  const yaml = trainedModelYaml(trainedModel({
     o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput, calibration, bands,
-  });
+    trainedOn: new Date().toISOString().slice(0, 10),
+  }));
 
   // --- outputs (atomic)
   const files: string[] = [];
@@ -428,176 +412,4 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     result: r, rows: n, skipped, holdoutAuc, positiveLabel, idColumn, files, bands, nullValues,
     ...(calibration ? { calibration } : {}), ...(actFacts ? { activities: actFacts } : {}), ...(join ? { join } : {}),
   };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The model file
-
-interface YamlInput {
-  o: TrainRunOptions;
-  r: TrainResult;
-  section: PredictiveSection;
-  name: string;
-  idColumn: string;
-  nullValues: string[];
-  positiveLabel: string;
-  rows: number;
-  holdoutAuc: number;
-  activityInput: { leadId: string; type: string; timestamp: string } | undefined;
-  calibration: Reliability | undefined;
-  bands: BandFigures[];
-}
-
-const pctOf = (x: number | null) => (x === null ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);
-
-/** The calibration of the score read as a chance, for the model header. */
-function calibrationLines(c: Reliability, on: string): string[] {
-  return [
-    ` calibration on the ${on} (the score is 100 x p): expected calibration error ${c.ece === null ? 'n/a' : (100 * c.ece).toFixed(1)} points, Brier ${c.brier === null ? 'n/a' : c.brier.toFixed(4)}`,
-    '   p range      leads  mean p  converted',
-    ...c.bins.filter((b) => b.leads > 0).map((b) => `   ${`${(100 * b.from).toFixed(0)}-${(100 * b.to).toFixed(0)}%`.padEnd(9)}  ${String(b.leads).padStart(6)}  ${pctOf(b.mean_predicted)}  ${pctOf(b.observed)}`),
-  ];
-}
-
-function fmt(x: number, d = 4): string {
-  return Number.isFinite(x) ? x.toFixed(d) : 'n/a';
-}
-
-function ruleToYaml(rule: FitRule): Record<string, unknown> {
-  if (rule.kind === 'values') return { id: rule.id, field: rule.field, values: Object.fromEntries(rule.values.map((v) => [v.key, v.points])) };
-  if (rule.kind === 'ranges') return { id: rule.id, field: rule.field, ranges: rule.ranges.map((x) => ({ ...(x.min !== undefined ? { min: sig(x.min) } : {}), ...(x.max !== undefined ? { max: sig(x.max) } : {}), points: x.points })) };
-  const leaf = rule.condition.kind === 'leaf' ? rule.condition : undefined;
-  const op = leaf?.ops[0];
-  return { id: rule.id, if: { field: leaf?.field, ...(op ? { [op.op]: op.value } : {}) }, points: rule.points };
-}
-
-export function modelYaml(x: YamlInput): string {
-  const { o, r, section } = x;
-  const card = o.asPoints ? r.scorecard : undefined;
-  const bands: Band[] = card ? card.bands : r.bands;
-  const usedFeatures = section.features.map((f) => f.name);
-  const left = r.dropped.map((d) => d.name);
-  const leaks = r.leaks.filter((l) => !l.kept);
-  const kept = r.leaks.filter((l) => l.kept);
-  const header = [
-    ` Trained by leadscore ${o.version} on ${new Date().toISOString().slice(0, 10)}:`,
-    `   ${o.command}`,
-    ` rows: ${x.rows} (training ${r.train.length}, holdout ${r.holdout.length}; seed ${o.seed})`,
-    ` outcome: ${o.outcome ?? 'the lead'} = ${x.positiveLabel}${o.outcomesFile ? ` (${o.outcomesFile} left-joined on ${o.outcomesId ?? x.idColumn}; a lead not in it did not convert)` : ''}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
-    ` features: ${usedFeatures.length} (${r.encodedColumns} encoded columns): ${usedFeatures.join(', ')}`,
-    ...(o.activities.length ? [` activities as of ${new Date(o.asOfMs).toISOString().replace('.000Z', 'Z')}${o.asOfLatest ? ' (--as-of latest: the newest activity)' : ''}`] : []),
-    ...(left.length ? [` left out: ${left.join(', ')}`] : []),
-    ...(leaks.length ? [' left out as possible leaks (they look recorded after the outcome; --keep NAME keeps one):', ...leaks.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
-    ...(kept.length ? [' kept although they look recorded after the outcome (--features/--keep):', ...kept.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
-    ` penalty: L2, C = ${r.c} (lambda = ${sig(1 / r.c, 4)}), chosen by ${r.folds}-fold cross-validation (log-loss)`,
-    ` holdout AUC: ${fmt(x.holdoutAuc)} (training AUC ${fmt(r.trainAuc)})`,
-    ...(x.calibration ? calibrationLines(x.calibration, r.holdout.length ? 'holdout' : 'training rows') : []),
-    ...(card ? [` points model (--as-points): holdout AUC ${fmt(card.holdoutAuc)}; ${fmt(card.factor, 2)} points per unit of log-odds`] : []),
-    ...(card?.leftOut.length ? [` not expressible as fit rules (left out of the points): ${card.leftOut.join(', ')}`] : []),
-  ];
-  const doc = new Document({}) as Document<YAMLMap>;
-  doc.commentBefore = header.join('\n');
-  const set = (key: string, value: unknown) => doc.set(key, doc.createNode(value));
-  set('version', 1);
-  set('name', x.name);
-  set('description', card
-    ? `Points model (scorecard) fitted by leadscore train to predict ${o.outcome ?? 'the lead'} = ${x.positiveLabel}.`
-    : `Logistic regression fitted by leadscore train: score = 100 x the probability that ${o.outcome ?? 'the lead'} = ${x.positiveLabel}.`);
-  // activity.* features are read as they were counted: the base model's date_format, window and bot filter
-  const baseActivities = o.model?.input.activities;
-  const baseEngagement = o.model?.engagement;
-  set('input', {
-    leads: { id: x.idColumn, null_values: x.nullValues },
-    ...(x.activityInput && !card ? {
-      activities: {
-        lead_id: x.activityInput.leadId, type: x.activityInput.type, timestamp: x.activityInput.timestamp,
-        ...(baseActivities?.dateFormat ? { date_format: baseActivities.dateFormat } : {}),
-        ...(baseActivities?.numberFormat ? { number_format: baseActivities.numberFormat } : {}),
-      },
-    } : {}),
-  });
-  if (x.activityInput && !card && (baseEngagement?.windowDays !== undefined || baseEngagement?.botFilter)) {
-    const bf = baseEngagement.botFilter;
-    set('engagement', {
-      ...(baseEngagement.windowDays !== undefined ? { window_days: baseEngagement.windowDays } : {}),
-      ...(bf ? {
-        bot_filter: {
-          ...(bf.burst ? { burst: { count: bf.burst.count, seconds: bf.burst.seconds } } : {}),
-          ...(bf.clicks ? { clicks: { types: bf.clicks.types, after: bf.clicks.after, seconds: bf.clicks.seconds, ...(bf.clicks.matchOn ? { match_on: bf.clicks.matchOn } : {}) } } : {}),
-        },
-      } : {}),
-    });
-  }
-  if (card) {
-    set('fit', { rules: card.rules.map(ruleToYaml) });
-  } else {
-    set('predictive', {
-      intercept: section.intercept,
-      features: section.features.map((f) =>
-        f.type === 'numeric'
-          ? { name: f.name, type: 'numeric', encoding: { transform: f.transform, mean: f.mean, sd: f.sd }, coefficient: f.coefficient, ...(f.missing !== 0 ? { missing: f.missing } : {}) }
-          : { name: f.name, type: 'categorical', levels: Object.fromEntries(f.levels.map((l) => [l.level, l.coefficient])), ...(f.other !== 0 ? { other: f.other } : {}), ...(f.missing !== 0 ? { missing: f.missing } : {}) },
-      ),
-    });
-  }
-  set('bands', bands.map((b) => (b.min !== undefined ? { name: b.name, min: b.min } : { name: b.name })));
-
-  // readable layout: flow style for small mappings, comments where users edit
-  const root = doc.contents as YAMLMap;
-  const node = (k: string) => root.get(k, true) as unknown;
-  const pred = node('predictive');
-  if (isMap(pred)) {
-    pred.commentBefore = ' p = 1 / (1 + e^-z), z = intercept + the sum of the feature terms; score = 100 x p.\n' +
-      ' numeric: term = coefficient x (transform(value) - mean) / sd; categorical: the level\'s coefficient\n' +
-      ' (other: a level not listed; missing: an empty cell). See docs/train.md.';
-    const feats = pred.get('features', true);
-    if (isSeq(feats)) {
-      for (const item of (feats as YAMLSeq).items) {
-        if (!isMap(item)) continue;
-        const enc = item.get('encoding', true);
-        if (isMap(enc)) enc.flow = true;
-        const lv = item.get('levels', true);
-        if (isMap(lv) && lv.items.length <= 4) lv.flow = true;
-        const nm = String(item.get('name'));
-        const auc = r.featureAuc.get(nm);
-        if (auc !== undefined) item.commentBefore = ` ${nm}: AUC alone ${auc.toFixed(3)}`;
-      }
-    }
-  }
-  const fit = node('fit');
-  if (isMap(fit)) {
-    fit.commentBefore = ' Points from the fitted coefficients (scorecard): every level and numeric bin is worth\n' +
-      ' round(factor x its log-odds), shifted so each feature\'s lowest option is 0. Edit freely.';
-    const rules = fit.get('rules', true);
-    if (isSeq(rules)) for (const item of (rules as YAMLSeq).items) {
-      if (!isMap(item)) continue;
-      const ifNode = item.get('if', true);
-      if (isMap(ifNode)) ifNode.flow = true;
-      const ranges = item.get('ranges', true);
-      if (isSeq(ranges)) for (const rr of (ranges as YAMLSeq).items) if (isMap(rr)) rr.flow = true;
-    }
-  }
-  const inputNode = node('input');
-  if (isMap(inputNode)) {
-    const leadsNode = inputNode.get('leads', true);
-    if (isMap(leadsNode)) {
-      const nv = leadsNode.get('null_values', true);
-      if (isSeq(nv)) nv.flow = true;
-    }
-  }
-  const bandsNode = node('bands');
-  if (isSeq(bandsNode)) {
-    bandsNode.commentBefore = ` Bands proposed from the ${r.holdout.length ? 'holdout' : 'training'} scores: SQL = top 10%, MQL = top 30%, IQL = top 60%,\n` +
-      ' cold = the rest. Edit the mins to fit your sales capacity.' +
-      (x.bands.length ? `\n On the ${r.holdout.length ? 'holdout' : 'training rows'}: precision = converted share of the leads at or above the min, recall = share of\n all converted leads they catch, conversion = converted share of the leads in the band:\n` +
-        x.bands.map((b) => `   ${b.name.padEnd(5)} ${b.min !== null ? `min ${b.min.toFixed(2).padStart(6)}` : '          '}  ${String(b.leads).padStart(6)} leads  conversion ${pctOf(b.conversion)}  precision ${pctOf(b.precision)}  recall ${pctOf(b.recall)}`).join('\n') : '');
-    for (const b of bandsNode.items) if (isMap(b)) b.flow = true;
-  }
-  // quote strings that YAML 1.1 readers (editors, PyYAML) would take for booleans or null: `no: 0.03`
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string' && /^(y|yes|n|no|true|false|on|off|null|~)$/i.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
-    },
-  });
-  return doc.toString({ lineWidth: 0 });
 }

@@ -122,4 +122,29 @@ describe('score: fast path', () => {
     run(leads, [acts], join(dir, 'ref'), REFERENCE);
     expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
   });
+
+  it('never guards the lead ids in the parallel writer: ids like +5, -7, =x, @y as the reference path writes them', () => {
+    // issue 13: the formula guard leaves the join keys alone; the two writer threads (forced here on a
+    // small file) must too, or the next night's --previous no longer finds the leads
+    const dir = tempDir();
+    const leads = join(dir, 'leads.csv');
+    const ids = ['+5i60kub', '-7', '=x1', '@y2', '+31 6 1234', '42', '-0a'];
+    writeFileSync(leads, 'lead_id,first_name,email,job_title\n' + ids.map((id, k) => `${id},Al${k},al${k}@acme.io,${k % 2 ? '=cmd()' : 'CTO'}\n`).join(''));
+    const acts = join(dir, 'acts.csv');
+    writeFileSync(acts, 'lead_id,activity_type,occurred_at\n' + ids.map((id) => `${id},form_submit,2026-10-01\n`).join(''));
+    const fast = run(leads, [acts], join(dir, 'fast'), FAST);
+    expect(fast.stderr).toMatch(/phase path fast/);
+    run(leads, [acts], join(dir, 'ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+    const scored = readFileSync(join(dir, 'fast', 'scored.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(scored.map((l) => l.split(',')[0]).sort()).toEqual([...ids].sort());
+    expect(scored.join('\n')).toContain("'=cmd()"); // other cells are still guarded
+    // the second night on the same data: every lead the same, nothing crossed
+    run(leads, [acts], join(dir, 'night2'), FAST, ['--previous', join(dir, 'fast', 'scored.csv')]);
+    const night2 = readFileSync(join(dir, 'night2', 'scored.csv'), 'utf8').trim().split('\n');
+    const change = night2[0]!.split(',').indexOf('change');
+    expect(change).toBeGreaterThan(0);
+    expect(night2.slice(1).map((l) => l.split(',')[change])).toEqual(ids.map(() => 'same'));
+    expect(readFileSync(join(dir, 'night2', 'crossed.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
 });

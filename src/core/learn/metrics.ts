@@ -178,11 +178,12 @@ export interface RocPoint {
   tpr: number;
 }
 
-/** The ROC curve: one point per distinct score (descending), starting at (0, 0). */
-export function rocCurve(r: Ranked): RocPoint[] | null {
-  if (undefinedReason(r.counts)) return null;
-  const { order, groups, labels, scores, counts } = r;
-  const pts: RocPoint[] = [{ threshold: null, fpr: 0, tpr: 0 }];
+/**
+ * The distinct scores from the highest down, each with the positives (tp) and negatives (fp) scoring at
+ * or above it: calling every lead at or above `score` (the ROC curve, KS and the threshold curve walk this).
+ */
+export function* cumulativeCounts(r: Ranked): Generator<{ score: number; tp: number; fp: number }> {
+  const { order, groups, labels, scores } = r;
   let tp = 0;
   let fp = 0;
   for (let g = 0; g < groups.length - 1; g++) {
@@ -190,8 +191,16 @@ export function rocCurve(r: Ranked): RocPoint[] | null {
       if (labels[order[k]!] === 1) tp++;
       else fp++;
     }
-    pts.push({ threshold: scores[order[groups[g]!]!]!, fpr: fp / counts.negatives, tpr: tp / counts.positives });
+    yield { score: scores[order[groups[g]!]!]!, tp, fp };
   }
+}
+
+/** The ROC curve: one point per distinct score (descending), starting at (0, 0). */
+export function rocCurve(r: Ranked): RocPoint[] | null {
+  if (undefinedReason(r.counts)) return null;
+  const { counts } = r;
+  const pts: RocPoint[] = [{ threshold: null, fpr: 0, tpr: 0 }];
+  for (const { score, tp, fp } of cumulativeCounts(r)) pts.push({ threshold: score, fpr: fp / counts.negatives, tpr: tp / counts.positives });
   return pts;
 }
 
@@ -221,23 +230,16 @@ export interface Ks {
 export function ksStatistic(r: Ranked): Metric<Ks> {
   const reason = undefinedReason(r.counts);
   if (reason) return { value: null, reason };
-  const { order, groups, labels, scores, counts } = r;
-  const P = counts.positives;
-  const N = counts.negatives;
+  const P = r.counts.positives;
+  const N = r.counts.negatives;
   // maximise tp·N − fp·P (integers: exact, so the first of equal gaps wins without rounding noise)
   let bestGap = -Infinity;
   let best: Ks = { ks: 0, score: 0, tpr: 0, fpr: 0 };
-  let tp = 0;
-  let fp = 0;
-  for (let g = 0; g < groups.length - 1; g++) {
-    for (let k = groups[g]!; k < groups[g + 1]!; k++) {
-      if (labels[order[k]!] === 1) tp++;
-      else fp++;
-    }
+  for (const { score, tp, fp } of cumulativeCounts(r)) {
     const gap = tp * N - fp * P;
     if (gap > bestGap) {
       bestGap = gap;
-      best = { ks: tp / P - fp / N, score: scores[order[groups[g]!]!]!, tpr: tp / P, fpr: fp / N };
+      best = { ks: tp / P - fp / N, score, tpr: tp / P, fpr: fp / N };
     }
   }
   return { value: best };

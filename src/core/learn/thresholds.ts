@@ -1,6 +1,6 @@
 // Thresholds: what calling every lead at or above a score would give (precision, recall, volume), at
 // each band's `min` and at a threshold suggested for a target precision, recall or sales capacity. Pure.
-import type { Ranked } from './metrics.js';
+import { cumulativeCounts, type Ranked } from './metrics.js';
 
 export interface ThresholdPoint {
   threshold: number;
@@ -16,17 +16,9 @@ export interface ThresholdPoint {
 
 /** Cumulative counts at every distinct score, descending: calling leads with score >= threshold. */
 export function thresholdCurve(r: Ranked): ThresholdPoint[] {
-  const { order, groups, labels, scores, counts } = r;
+  const { counts } = r;
   const out: ThresholdPoint[] = [];
-  let n = 0;
-  let p = 0;
-  for (let g = 0; g < groups.length - 1; g++) {
-    for (let k = groups[g]!; k < groups[g + 1]!; k++) {
-      n++;
-      if (labels[order[k]!] === 1) p++;
-    }
-    out.push(point(scores[order[groups[g]!]!]!, n, p, counts.leads, counts.positives));
-  }
+  for (const { score, tp, fp } of cumulativeCounts(r)) out.push(point(score, tp + fp, tp, counts.leads, counts.positives));
   return out;
 }
 

@@ -43,21 +43,29 @@ export interface FoldState {
   counters: Uint32Array | null;
 }
 
-function newState(cm: CompiledModel, capacity: number): FoldState {
+type Typed = Float64Array | Uint32Array | Uint16Array;
+
+/** A typed array of n elements, in shared memory when asked (seen by worker threads without a copy). */
+function typed<T extends Typed>(C: { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number, shared: boolean): T {
+  return shared ? new C(new SharedArrayBuffer(n * C.BYTES_PER_ELEMENT)) : new C(n);
+}
+
+function newState(cm: CompiledModel, capacity: number, shared = false): FoldState {
   const rules = cm.model.engagement.rules;
+  const f64 = (n: number) => typed(Float64Array, n, shared);
   return {
     size: 0,
-    activityCount: new Uint32Array(capacity),
-    future: new Uint32Array(capacity),
-    outsideWindow: new Uint32Array(capacity),
-    lastActivity: new Float64Array(capacity).fill(-Infinity),
-    engagement7d: new Float64Array(capacity),
-    engagement30d: new Float64Array(capacity),
-    totals: rules.map((r) => (r.maxCount ? null : new Float64Array(capacity))),
-    recent: rules.map((r) => (r.maxCount ? new Float64Array(capacity * r.maxCount) : null)),
-    filled: rules.map((r) => (r.maxCount ? new Uint32Array(capacity) : null)),
+    activityCount: typed(Uint32Array, capacity, shared),
+    future: typed(Uint32Array, capacity, shared),
+    outsideWindow: typed(Uint32Array, capacity, shared),
+    lastActivity: f64(capacity).fill(-Infinity),
+    engagement7d: f64(capacity),
+    engagement30d: f64(capacity),
+    totals: rules.map((r) => (r.maxCount ? null : f64(capacity))),
+    recent: rules.map((r) => (r.maxCount ? f64(capacity * r.maxCount) : null)),
+    filled: rules.map((r) => (r.maxCount ? typed(Uint32Array, capacity, shared) : null)),
     unknownTypes: new Map(),
-    counters: cm.countedTypes ? new Uint32Array(capacity * (2 + cm.countedTypes.length)) : null,
+    counters: cm.countedTypes ? typed(Uint32Array, capacity * (2 + cm.countedTypes.length), shared) : null,
   };
 }
 
@@ -100,9 +108,11 @@ export class EngagementFold {
     private readonly cm: CompiledModel,
     size: number,
     state?: FoldState,
+    /** Keep the aggregates in shared memory (scoring threads read their slices of it in place). */
+    shared = false,
   ) {
     this.capacity = state ? state.activityCount.length : Math.max(size, 1);
-    this.state = state ?? newState(cm, this.capacity);
+    this.state = state ?? newState(cm, this.capacity, shared);
     if (!state) this.state.size = size;
     const e = cm.model.engagement;
     this.lnHalf = e.halfLifeDays ? Math.LN2 / e.halfLifeDays : 0;

@@ -256,11 +256,11 @@ export function leadIdNumbers(ids: readonly string[]): Float64Array {
 
 /**
  * The rank order of scored leads (PRODUCT.md §2): score descending, then fit descending, then lead id
- * ascending. `scored` holds lead indexes; the result lists them in rank order (rank 1 first).
+ * ascending. `scored` holds lead indexes; the result lists them in rank order (rank 1 first). `idNumber`:
+ * the ids' leadIdNumbers when the caller has them (then `ids` is read only for ids that are not numbers).
  */
-export function rankOrder(scored: readonly number[], ids: readonly string[], score: ArrayLike<number>, fit: ArrayLike<number>): Uint32Array {
+export function rankOrder(scored: readonly number[], ids: readonly string[], score: ArrayLike<number>, fit: ArrayLike<number>, idNumber = leadIdNumbers(ids)): Uint32Array {
   const order = Uint32Array.from(scored);
-  const idNumber = leadIdNumbers(ids);
   order.sort((a, b) => score[b]! - score[a]! || fit[b]! - fit[a]! || compareIds(ids, idNumber, a, b));
   return order;
 }

@@ -85,6 +85,13 @@ export interface ByteFolderOptions {
   cm: CompiledModel;
   header: readonly string[];
   onReject: (r: ActivityReject) => void;
+  /**
+   * The leads' id index (known before the activities are read): the fold is then keyed by lead slot,
+   * sized for the leads once (in shared memory), and every activity of an unknown id goes to one
+   * extra slot (index leads.size) whose counts are the orphans'. Without it, slots are given to ids
+   * in order of appearance (`ids`) and the fold grows.
+   */
+  leads?: IdIndex;
 }
 
 export class ByteActivityFolder {
@@ -106,10 +113,13 @@ export class ByteActivityFolder {
   private readonly cm: CompiledModel;
   private readonly onReject: (r: ActivityReject) => void;
 
+  private readonly leads: IdIndex | undefined;
+
   constructor(o: ByteFolderOptions) {
     this.cm = o.cm;
     this.onReject = o.onReject;
-    this.fold = new EngagementFold(o.cm, 0);
+    this.leads = o.leads;
+    this.fold = o.leads ? new EngagementFold(o.cm, o.leads.size + 1, undefined, true) : new EngagementFold(o.cm, 0);
     this.binding = this.fold.bind(o.header);
     const m = columnMatcher(o.header, o.cm.model.alternatives); // each file resolves the model's column alternatives
     const ai = o.cm.model.input.activities;
@@ -192,9 +202,15 @@ export class ByteActivityFolder {
       t = parseTimestamp(cellText(r, buf, si).trim(), this.dateFormat);
     }
     if (t > counts.newestMs!) counts.newestMs = t; // the newest activity read (LS171)
-    let slot = this.ids.add(key.buf, key.s, key.e);
-    if (slot < 0) slot = ~slot;
-    else fold.ensure(slot + 1);
+    let slot: number;
+    if (this.leads) {
+      slot = this.leads.find(key.buf, key.s, key.e);
+      if (slot < 0) slot = this.leads.size; // the orphans' slot
+    } else {
+      slot = this.ids.add(key.buf, key.s, key.e);
+      if (slot < 0) slot = ~slot;
+      else fold.ensure(slot + 1);
+    }
     const admitted = fold.admit(slot, t);
     if (admitted === 'future') {
       counts.future++;

@@ -10,9 +10,10 @@ import type { FoldCounts } from '../../core/score/activity-fold.js';
 import type { FoldedPart, FoldOptions } from '../activity-tasks.js';
 import type { Model } from '../../core/model/types.js';
 import type { FoldState } from '../../core/score/engagement.js';
-import type { IdKeys } from './id-index.js';
+import type { IdKeys, SharedIdIndex } from './id-index.js';
 import { FallBack, dataStart } from './fast-leads.js';
 import { foldRange } from './fold-range.js';
+import { plainUtf8File } from '../score-inputs.js';
 
 export interface ByteRangeTask {
   path: string;
@@ -30,15 +31,35 @@ export interface ByteRangeTask {
   asOfMs: number;
   spillPath?: string;
   formulaGuard: boolean;
+  /** The leads' id index: the fold is keyed by lead slot (see ByteFolderOptions.leads). */
+  leads?: SharedIdIndex;
 }
 
 export type ByteWorkerMessage =
   | { type: 'progress'; bytes: number; rows: number }
-  | { type: 'done'; keys: IdKeys; state: FoldState; counts: FoldCounts; unparsable: [string, number][]; blankLines: number; bytes: number }
+  | { type: 'done'; keys: IdKeys; state: FoldState; counts: FoldCounts; unparsable: [string, number][]; blankLines: number; bytes: number; pending?: true }
+  | { type: 'merged'; orphans: Orphans }
   | { type: 'error'; message: string; code?: string; fallback?: boolean };
 
-/** A folded part whose lead ids are bytes (`keys`), not strings. */
-export type BytePart = FoldedPart & { keys: IdKeys };
+/**
+ * A folded part whose lead ids are bytes (`keys`), not strings; or, folded against the leads' id index
+ * (`bySlot`), whose slot j is lead j and slot leads.size holds the orphans.
+ */
+export type BytePart = FoldedPart & { keys: IdKeys; bySlot: boolean; merged?: Orphans };
+
+/** Activities of ids that are not leads, by what they would have been. */
+export interface Orphans {
+  used: number;
+  future: number;
+  outsideWindow: number;
+}
+
+/** The map of a fold keyed by lead slot onto the leads' fold: slot j is lead j, slot n (the orphans') none. */
+export function bySlotMap(n: number, size: number): Int32Array {
+  const out = new Int32Array(size);
+  for (let j = 0; j < size; j++) out[j] = j < n ? j : -1;
+  return out;
+}
 
 /** Large files are split in two byte ranges (fixed, not the core count: every machine reads them alike). */
 const PARALLEL_MIN_BYTES = Number(process.env.LEADSCORE_PARALLEL_MIN_BYTES ?? 32 << 20);
@@ -51,24 +72,13 @@ export interface FastFolds {
   stop(): void;
 }
 
-async function plainUtf8(f: CsvFile): Promise<boolean> {
-  if (f.path === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1) return false;
-  const fh = await open(f.path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    await fh.read(b, 0, 2, 0);
-    return !(b[0] === 0x1f && b[1] === 0x8b);
-  } finally {
-    await fh.close();
-  }
-}
 
-export async function startFastFolds(files: CsvFile[], o: FoldOptions): Promise<FastFolds> {
+export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: SharedIdIndex): Promise<FastFolds> {
   const workers: Worker[] = [];
   const parts: (Promise<BytePart[]> | undefined)[] = [];
   let part = 0;
   for (const f of files) {
-    if (o.model.engagement.botFilter || !(await plainUtf8(f))) {
+    if (o.model.engagement.botFilter || !(await plainUtf8File(f))) {
       parts.push(undefined);
       continue;
     }
@@ -103,6 +113,7 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions): Promise<
         asOfMs: o.asOfMs,
         ...(spillPath !== undefined ? { spillPath } : {}),
         formulaGuard: o.formulaGuard,
+        ...(leads ? { leads } : {}),
       });
     }
     const folded = ranges > 1 ? runTasks(f, tasks, size, o, workers) : inThread(f, tasks[0]!, o);
@@ -121,7 +132,7 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions): Promise<
 async function inThread(file: CsvFile, task: ByteRangeTask, o: FoldOptions): Promise<BytePart[]> {
   try {
     const r = await foldRange(task, (bytes, rows) => o.onProgress?.({ file: file.path, bytesRead: bytes, totalBytes: task.size, rows }));
-    return [{ file, ids: [], ...r, ...(task.spillPath !== undefined ? { spillPath: task.spillPath } : {}) }];
+    return [{ file, ids: [], ...r, bySlot: task.leads !== undefined, ...(task.spillPath !== undefined ? { spillPath: task.spillPath } : {}) }];
   } catch (e) {
     const err = e as Error & { fallback?: boolean };
     throw err.fallback ? new FallBack(`${file.path}: ${err.message}`) : err;
@@ -134,7 +145,7 @@ function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOp
   const bytes = new Array<number>(tasks.length).fill(0);
   const rows = new Array<number>(tasks.length).fill(0);
   const report = () => o.onProgress?.({ file: file.path, bytesRead: bytes.reduce((a, b) => a + b, 0), totalBytes: size, rows: rows.reduce((a, b) => a + b, 0) });
-  const done = Promise.all(
+  const folded = Promise.all(
     workers.map(
       (w, k) =>
         new Promise<BytePart>((resolve, reject) => {
@@ -153,27 +164,50 @@ function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOp
                   file,
                   ids: [],
                   keys: m.keys,
+                  ...(m.pending ? { merged: { used: 0, future: 0, outsideWindow: 0 } } : {}),
+                  bySlot: tasks[k]!.leads !== undefined,
                   state: m.state,
                   counts: m.counts,
                   unparsable: m.unparsable,
                   blankLines: m.blankLines,
                   ...(tasks[k]!.spillPath !== undefined ? { spillPath: tasks[k]!.spillPath } : {}),
                 });
+                if (!m.pending) void w.terminate();
+                break;
+              case 'merged':
+                merged[k]?.(m.orphans);
                 void w.terminate();
                 break;
               case 'error':
+                mergeFailed[k]?.(new Error(`${file.path}: ${m.message}`));
                 reject(m.fallback ? new FallBack(`${file.path}: ${m.message}`) : Object.assign(new Error(`${file.path}: ${m.message}`), m.code ? { code: m.code } : {}));
                 for (const other of workers) void other.terminate();
                 break;
             }
           });
           w.on('error', (e) => {
+            mergeFailed[k]?.(e);
             reject(e);
             for (const other of workers) void other.terminate();
           });
         }),
     ),
   );
+  // Ranges folded by lead slot: each later range is added into range 0's fold on its own thread, in turn.
+  const merged: ((o: Orphans) => void)[] = [];
+  const mergeFailed: ((e: Error) => void)[] = [];
+  const done = folded.then(async (parts) => {
+    for (let k = 1; k < parts.length; k++) {
+      const part = parts[k]!;
+      if (!part.merged) continue;
+      part.merged = await new Promise<Orphans>((res, rej) => {
+        merged[k] = res;
+        mergeFailed[k] = rej;
+        workers[k]!.postMessage({ type: 'merge', into: parts[0]!.state });
+      });
+    }
+    return parts;
+  });
   // a rejection is seen when the caller awaits the file's parts; until then it must not be unhandled
   done.catch(() => undefined);
   return done;

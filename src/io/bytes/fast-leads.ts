@@ -2,7 +2,7 @@
 // The first pass finds each record's lead id in the bytes and keeps only the id index and, per lead,
 // where its record is (byte offset, length, line). The records are read again from the file (the OS
 // cache makes that nearly free) when they are scored, and once more when they are written.
-import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { openSync, readSync, closeSync, fstatSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { ByteRecords, INCOMPLETE, UNUSUAL, asciiOrUtf8, cellText } from './records.js';
 import { IdIndex, KeyBytes } from './id-index.js';
@@ -110,7 +110,12 @@ export class FastLeads {
     return this.index.size;
   }
 
+  private done = false;
+
+  /** Pass one (once: later calls find it done). */
   async read(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
     const o = this.o;
     const delim = o.delimiter.charCodeAt(0);
     const width = o.header.length;
@@ -123,6 +128,7 @@ export class FastLeads {
       closeSync(fd);
     }
     const start = dataStart(head, got, delim, width, o.trailingDelimiter);
+    this.reserve(head, start, got);
     const key = new KeyBytes();
     const index = this.index;
     let line = 2;
@@ -152,6 +158,20 @@ export class FastLeads {
       this.lengths[slot] = r.recordEnd - r.recordStart;
       this.lines[slot] = at;
     });
+  }
+
+  /** Size the arrays for the number of records the first block suggests (they still grow if it is more). */
+  private reserve(head: Buffer, start: number, got: number): void {
+    let lines = 0;
+    for (let k = start; k < got; k++) if (head[k] === 10) lines++;
+    if (lines < 16) return;
+    const size = statSync(this.o.path).size;
+    const n = Math.ceil((((size - start) / (got - start)) * lines) * 1.05);
+    if (n <= this.offsets.length) return;
+    this.offsets = new Float64Array(n);
+    this.lengths = new Int32Array(n);
+    this.lines = new Float64Array(n);
+    this.index.reserve(n, n * 8);
   }
 
   private grow(): void {

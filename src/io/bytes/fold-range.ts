@@ -11,7 +11,7 @@ import type { ActivityReject, FoldCounts } from '../../core/score/activity-fold.
 import { csvLine } from '../csv-writer.js';
 import { compileModel } from '../../core/score/compiled.js';
 import type { FoldState } from '../../core/score/engagement.js';
-import type { IdKeys } from './id-index.js';
+import { IdIndex, type IdKeys } from './id-index.js';
 import type { ByteRangeTask } from './fast-activities.js';
 
 const CHUNK = 4 << 20;
@@ -102,6 +102,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
       onReject: (r: ActivityReject) => {
         if (spill) pending += csvLine([task.path, String(r.line), r.reason, r.detail, r.raw], task.formulaGuard);
       },
+      ...(task.leads ? { leads: IdIndex.fromShared(task.leads) } : {}),
     });
     const r = new ByteRecords(task.delimiter);
     let buf = Buffer.allocUnsafe(Math.max(1024, Math.min(CHUNK, stop - start + 1)));

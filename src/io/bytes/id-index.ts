@@ -13,14 +13,65 @@ export interface IdKeys {
   size: number;
 }
 
+/** An IdIndex in shared memory, for worker threads to look ids up in (read only there). */
+export interface SharedIdIndex {
+  bytes: Uint8Array;
+  offsets: Int32Array;
+  hashes: Int32Array;
+  table: Int32Array;
+  used: number;
+  size: number;
+}
+
+function sharedCopy<T extends Uint8Array | Int32Array>(a: T, n: number): T {
+  const C = a.constructor as new (b: SharedArrayBuffer) => T;
+  const out = new C(new SharedArrayBuffer(Math.max(n, 1) * a.BYTES_PER_ELEMENT));
+  out.set(a.subarray(0, n) as never);
+  return out;
+}
+
 export class IdIndex {
-  private bytes = new Uint8Array(1 << 16);
+  private bytes: Uint8Array = new Uint8Array(1 << 16);
   private used = 0;
-  private offsets = new Int32Array(1 << 12);
-  private hashes = new Int32Array(1 << 12);
-  private table = new Int32Array(1 << 13);
+  private offsets: Int32Array = new Int32Array(1 << 12);
+  private hashes: Int32Array = new Int32Array(1 << 12);
+  private table: Int32Array = new Int32Array(1 << 13);
   private mask = (1 << 13) - 1;
   size = 0;
+
+  /** An index over shared arrays (another thread's share()): for find(), not add(). */
+  static fromShared(x: SharedIdIndex): IdIndex {
+    const ix = new IdIndex();
+    ix.bytes = x.bytes;
+    ix.offsets = x.offsets;
+    ix.hashes = x.hashes;
+    ix.table = x.table;
+    ix.mask = x.table.length - 1;
+    ix.used = x.used;
+    ix.size = x.size;
+    return ix;
+  }
+
+  /** Room for about n keys of `keyBytes` bytes in all before any is added (no growing or rehashing on the way). */
+  reserve(n: number, keyBytes: number): void {
+    if (this.size > 0 || n <= this.offsets.length) return;
+    this.offsets = new Int32Array(n);
+    this.hashes = new Int32Array(n);
+    this.bytes = new Uint8Array(Math.max(this.bytes.length, keyBytes));
+    let t = this.table.length;
+    while (t < n * 2 + 2) t *= 2;
+    this.table = new Int32Array(t);
+    this.mask = t - 1;
+  }
+
+  /** Move the index into shared memory (trimmed to what it holds) and return it, for worker threads. */
+  share(): SharedIdIndex {
+    this.bytes = sharedCopy(this.bytes, this.used);
+    this.offsets = sharedCopy(this.offsets, this.size);
+    this.hashes = sharedCopy(this.hashes, this.size);
+    this.table = sharedCopy(this.table, this.table.length);
+    return { bytes: this.bytes, offsets: this.offsets, hashes: this.hashes, table: this.table, used: this.used, size: this.size };
+  }
 
   /** The slot of key buf[s, e), or -1. */
   find(buf: Uint8Array, s: number, e: number): number {

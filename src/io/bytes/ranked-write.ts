@@ -8,6 +8,7 @@ import type { Model } from '../../core/model/types.js';
 import type { ScoredStore, ScoredStoreData } from '../../core/score/scored-store.js';
 import type { OutputFile } from '../output.js';
 import type { FastLeads } from './fast-leads.js';
+import { SMALL_YOUNG_GENERATION } from './parallel-score.js';
 
 export interface WriteTask {
   from: number;
@@ -23,6 +24,8 @@ export interface WriteTask {
   model: Model;
   asOfMs: number;
   guard: boolean;
+  /** columns of the leads file the formula guard never changes (join keys: docs/input.md) */
+  keys: boolean[];
   numeric: boolean[];
   scoredPart: string;
   bandParts: string[];
@@ -45,6 +48,7 @@ export interface RankedWrite {
   model: Model;
   asOfMs: number;
   guard: boolean;
+  keys: readonly boolean[];
   numeric: boolean[];
   scratch: (name: string) => string | undefined;
   scored: OutputFile;
@@ -84,11 +88,12 @@ export async function writeRanked(w: RankedWrite): Promise<void> {
       model: w.model,
       asOfMs: w.asOfMs,
       guard: w.guard,
+      keys: [...w.keys],
       numeric: w.numeric,
       scoredPart: part.scored,
       bandParts: part.bands,
     };
-    const worker = new Worker(new URL('./write-worker.js', import.meta.url), { workerData: task });
+    const worker = new Worker(new URL('./write-worker.js', import.meta.url), { workerData: task, resourceLimits: SMALL_YOUNG_GENERATION });
     runs.push(
       new Promise<void>((resolve, reject) => {
         worker.on('message', (m: { type: 'done' } | { type: 'error'; message: string; code?: string }) => {

@@ -1,0 +1,153 @@
+// Phase 2 of a score run, the activities: each file is folded by the one activity fold
+// (core/score/activity-fold.ts) — large files on worker threads started before the leads are read,
+// plain UTF-8 files from their bytes on the fast path (bytes/fast-activities.ts) — and the folded parts
+// are merged into the leads' fold in file order. Without lead files, each lead id met for the first time
+// becomes a lead.
+import { foldInThread, startParallelFolds, type FoldedPart } from './activity-tasks.js';
+import type { CsvFile } from './csv-reader.js';
+import { InputError } from './errors.js';
+import { checkRejectRate, type RejectLimits } from './score-inputs.js';
+import type { LeadsRead } from './score-leads.js';
+import { appendFile, type Rejects } from './scored-writer.js';
+import { bySlotMap, startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
+import type { FastLeads } from './bytes/fast-leads.js';
+import type { IdKeys, SharedIdIndex } from './bytes/id-index.js';
+import { slotMap } from '../core/score/activity-fold.js';
+import type { CompiledModel } from '../core/score/compiled.js';
+import { EngagementFold } from '../core/score/engagement.js';
+import type { Model } from '../core/model/types.js';
+import type { ActivityCounts, InputFacts, SummaryBuilder } from '../core/report/summary.js';
+
+export interface FoldOptions {
+  model: Model;
+  asOfMs: number;
+  encoding?: string;
+  formulaGuard: boolean;
+  scratch: (name: string) => string | undefined;
+  onProgress?: (p: { file: string; bytesRead: number; totalBytes?: number; rows: number }) => void;
+}
+
+/** The folds under way: one promise of parts per activity file (undefined: fold it on this thread). */
+export interface StartedFolds {
+  parallel: (Promise<FoldedPart[]> | undefined)[];
+  fast: FastFolds | undefined;
+}
+
+/**
+ * Starts folding: the fast path's byte folds (when `bytes`; keyed by lead slot when the leads' id index
+ * is given), worker threads for the other large files.
+ */
+export async function startFolds(files: CsvFile[], o: FoldOptions, bytes: boolean, leads?: SharedIdIndex): Promise<StartedFolds> {
+  const fast = bytes ? await startFastFolds(files, o, leads) : undefined;
+  const rest = files.filter((_, k) => !fast?.parts[k]);
+  const restParallel = await startParallelFolds(rest, o);
+  const parallel = files.map((f, k) => fast?.parts[k] ?? restParallel[rest.indexOf(f)]);
+  restParallel.length = 0;
+  return { parallel, fast };
+}
+
+export interface ActivitiesFolded {
+  fold: EngagementFold;
+  counts: ActivityCounts;
+  /** The newest timestamp of the activities read (LS171), -Infinity when none. */
+  newestActivityMs: number;
+}
+
+export interface MergeOptions extends RejectLimits {
+  files: CsvFile[];
+  cm: CompiledModel;
+  leads: LeadsRead;
+  fastLeads: FastLeads | undefined;
+  /** Leads are the activities' lead ids: each new id becomes a lead (its one cell: the id). */
+  derived: boolean;
+  /** Keep the leads' fold in shared memory (scored on worker threads). */
+  shared: boolean;
+  summary: SummaryBuilder;
+  rejects: Rejects;
+  inputs: InputFacts[];
+  onProgress?: FoldOptions['onProgress'];
+}
+
+export async function mergeFolds(started: StartedFolds, o: MergeOptions): Promise<ActivitiesFolded> {
+  const { cm, summary, rejects, leads, fastLeads: fast, derived } = o;
+  const { intake, raws } = leads;
+  const { parallel } = started;
+  // (a fold keyed by lead slot, the first met, becomes the leads' fold: allocated once)
+  let leadFold: EngagementFold | undefined;
+  const newFold = () => new EngagementFold(cm, derived ? 0 : fast ? fast.size : intake.size, undefined, o.shared);
+  let newestActivityMs = -Infinity;
+  const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
+  for (let fi = 0; fi < o.files.length; fi++) {
+    const f = o.files[fi]!;
+    let parts: FoldedPart[];
+    try {
+      parts = (await parallel[fi]) ?? [await foldInThread(f, cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
+      // the parts are merged below and dropped: nothing else may hold their folds
+      parallel[fi] = undefined;
+      if (started.fast) started.fast.parts[fi] = undefined;
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      if (err.code?.startsWith('LS')) throw new InputError(err.code, err.message, f.path);
+      throw e;
+    }
+    let rows = 0;
+    let rejected = 0;
+    for (const part of parts) {
+      if (derived) {
+        for (const id of part.ids) {
+          if (intake.byId.has(id)) continue;
+          intake.keep(id, 0, 0);
+          raws.push(id);
+        }
+        (leadFold ??= newFold()).ensure(intake.size);
+      }
+      const { keys, bySlot, merged } = part as Partial<BytePart>;
+      let orphans: { used: number; future: number; outsideWindow: number };
+      if (merged) {
+        // already added into the file's first range (bytes/fast-activities.ts); its unknown types are not
+        orphans = merged;
+        const types = (leadFold ??= newFold()).unknownTypes;
+        for (const [type, k] of part.state.unknownTypes) types.set(type, (types.get(type) ?? 0) + k);
+      } else if (bySlot && !leadFold) {
+        // slot n holds the orphans; the part's arrays are the leads' fold from now on
+        const n = fast!.size;
+        const st = part.state;
+        orphans = { used: st.activityCount[n]!, future: st.future[n]!, outsideWindow: st.outsideWindow[n]! };
+        st.activityCount[n] = st.future[n] = st.outsideWindow[n] = 0;
+        st.size = n;
+        leadFold = new EngagementFold(cm, n, st);
+      } else {
+        const map = bySlot ? bySlotMap(fast!.size, part.state.size) : keys ? (fast ? fast.index.map(keys) : keySlots(keys, intake.byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, intake.byId);
+        orphans = (leadFold ??= newFold()).merge(part.state, map);
+      }
+      const c = part.counts;
+      if (c.newestMs !== undefined && c.newestMs > newestActivityMs) newestActivityMs = c.newestMs;
+      rows += c.rows;
+      rejected += c.rejected;
+      counts.used += c.used - orphans.used;
+      counts.future += c.future - orphans.future;
+      counts.outsideWindow += c.outsideWindow - orphans.outsideWindow;
+      counts.orphan += orphans.used + orphans.future + orphans.outsideWindow;
+      counts.botFilter.burst += c.botFilter.burst;
+      counts.botFilter.scanner_click += c.botFilter.scanner_click;
+      counts.botFilter.unsorted += c.botFilter.unsorted;
+      for (const [reason, k] of c.rejectedByReason) summary.addReason(reason, k);
+      for (const [field, k] of part.unparsable) cm.unparsable.set(field, (cm.unparsable.get(field) ?? 0) + k);
+      summary.blankLines += part.blankLines;
+      if (part.spillPath) await appendFile(rejects.out, part.spillPath);
+    }
+    counts.read += rows;
+    counts.rejected += rejected;
+    checkRejectRate(o, f.path, rejected, rows);
+    o.inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
+  }
+  return { fold: leadFold ?? newFold(), counts, newestActivityMs };
+}
+
+/** The leads' slots of ids met as bytes (-1: not a lead). */
+function keySlots(keys: IdKeys, byId: ReadonlyMap<string, number>): Int32Array {
+  const dec = new TextDecoder();
+  const out = new Int32Array(keys.size);
+  for (let j = 0; j < keys.size; j++) out[j] = byId.get(dec.decode(keys.bytes.subarray(keys.offsets[j]!, keys.offsets[j + 1]!))) ?? -1;
+  return out;
+}
