@@ -5,6 +5,7 @@ import { CliError, ExitCode } from './exit-codes.js';
 import { parseTimestamp } from '../core/value.js';
 import type { Diagnostic, Model } from '../core/model/types.js';
 import type { InputError } from '../io/errors.js';
+import type { RunWarning } from '../core/report/summary.js';
 import { formatDiagnostic, printable, useColor } from './format.js';
 
 const c = new Chalk({ level: useColor(process.stderr) ? chalk.level || 1 : 0 });
@@ -110,4 +111,10 @@ export function parseFormats(value: string): Set<ReportFormat> {
   }
   if (out.size === 0) throw new InvalidArgumentError('give at least one of md, json, html');
   return out;
+}
+
+/** A run warning on stderr, as score prints it: `[file] warning CODE message` and its hint (evaluate, explain). */
+export function printRunWarning(w: RunWarning): void {
+  // control characters from the data (a lead id) are escaped, as in every diagnostic on the terminal
+  process.stderr.write(`${w.model ? `${printable(w.model)}: ` : ''}${w.file ? `${printable(w.file)} ` : ''}${style.warn('warning')} ${w.code} ${printable(w.message)}\n${w.hint ? `  hint: ${printable(w.hint)}\n` : ''}`);
 }

@@ -12,6 +12,7 @@ import {
   classifyOutcome, convertedRule, countOutcome, newOutcomeCounts, normaliseOutcome, outcomeKind,
 } from '../core/learn/converted.js';
 import type { RuleInfo } from '../core/learn/rule-analysis.js';
+import type { RunWarning } from '../core/report/warnings.js';
 import {
   type Evaluation, type EvaluationSample, type ModelFacts, type OutcomeFacts,
   compareModels, evaluateModel, evaluationToMarkdown,
@@ -57,6 +58,8 @@ export interface EvaluateRunOptions {
   formats?: ReadonlySet<'md' | 'json' | 'html'>;
   delimiter?: string;
   encoding?: string;
+  /** A rejected row or a run warning (LS171–LS176) stops the evaluation: InputError, exit 3 (as score --strict). */
+  strict?: boolean;
 }
 
 export interface EvaluateRunResult {
@@ -107,6 +110,8 @@ interface Collected {
   counts: { leadsRead: number; scored: number; rejected: number; notInOutcomes: number; matched: number };
   values: Map<string, number>;
   inputs: { role: string; path: string; rows: number; rejected: number }[];
+  /** The scoring run's warnings (core/report/warnings.ts: LS171–LS176, and a rule's missing column). */
+  warnings: RunWarning[];
 }
 
 function ruleInfos(cm: CompiledModel): RuleInfo[] {
@@ -155,6 +160,8 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Outcome
     version: o.version,
     ...(o.delimiter ? { delimiter: o.delimiter } : {}),
     ...(o.encoding ? { encoding: o.encoding } : {}),
+    // --strict: a rejected row or a run warning stops the evaluation (exit 3), as in score
+    ...(o.strict ? { strict: true } : {}),
     onScored: ({ id, row, lead, cm }) => {
       scoredCount++;
       if (!cmSeen) {
@@ -238,6 +245,7 @@ async function collect(o: EvaluateRunOptions, lm: LoadedModel, outcomes: Outcome
     counts: { leadsRead: s.counts.leads_read, scored: scoredCount, rejected: s.counts.rejected, notInOutcomes, matched },
     values,
     inputs: s.inputs.map((i) => ({ role: i.role, path: i.path, rows: i.rows, rejected: i.rejected })),
+    warnings: res.warnings,
   };
 }
 
@@ -333,8 +341,11 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
   const opts = { bootstrap: o.bootstrap, seed: o.seed, ...(o.target ? { target: o.target } : {}) };
   const model = evaluateModel(a.facts, a.sample, opts);
   let compare: Evaluation['compare'];
+  const warnings = [...a.warnings];
   if (o.compare) {
     const cb = await collect(o, o.compare, outcomes, classify);
+    // the compared model's own warnings, marked with its file
+    warnings.push(...cb.warnings.map((w) => ({ ...w, model: o.compare!.path })));
     const b = labelSample(cb, rule);
     compare = compareModels(a.facts, a.sample, cb.facts, b.sample, opts);
   }
@@ -383,6 +394,7 @@ export async function runEvaluate(o: EvaluateRunOptions): Promise<EvaluateRunRes
     duration_ms: Date.now() - started,
     ...(o.command ? { command: o.command } : {}),
     inputs: a.inputs,
+    ...(warnings.length ? { warnings } : {}),
     outcome,
     model,
     ...(compare ? { compare } : {}),

@@ -9,6 +9,7 @@ import { compileModel } from '../core/score/compiled.js';
 import { EngagementFold } from '../core/score/engagement.js';
 import { ActivityFolder, slotMap } from '../core/score/activity-fold.js';
 import { explainLead, type Explanation, type LeadActivity } from '../core/score/explain.js';
+import { noActivityCounted, topBandOutOfReach, type ActivityCounts, type RunWarning } from '../core/report/warnings.js';
 
 export interface ExplainOptions {
   model: Model;
@@ -19,6 +20,15 @@ export interface ExplainOptions {
   ids: string[];
   delimiter?: string;
   encoding?: string;
+  /**
+   * The run warnings that apply to the explained leads (core/report/warnings.ts): LS171 when none of
+   * their activities is counted (with the newest one and the --as-of to give), LS175 when the top band
+   * is out of reach without activities. The population warnings (LS172–LS174, LS176) need every lead
+   * scored: score and evaluate give them.
+   */
+  onWarning?: (w: RunWarning) => void;
+  /** A run warning stops explain (InputError, exit 3), as in score --strict. */
+  strict?: boolean;
 }
 
 
@@ -60,6 +70,8 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
   const fold = new EngagementFold(cm, slots.size);
   const activities = new Map<string, LeadActivity[]>([...wanted].map((id) => [id, []]));
   const headers: string[][] = [];
+  const seen: ActivityCounts = { read: 0, rejected: 0, used: 0, afterAsOf: 0, outsideWindow: 0 };
+  let newestMs = -Infinity;
   for (const path of o.activities) {
     const f = await openInput(path, 'activities', o);
     const h = headers.push(f.header) - 1;
@@ -73,6 +85,13 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
     for await (const batch of f.batches(() => undefined)) folder.addBatch(batch);
     folder.finish();
     fold.merge(folder.fold.state, slotMap(folder.ids, slots));
+    const c = folder.counts;
+    seen.read += c.rows;
+    seen.rejected += c.rejected;
+    seen.used += c.used;
+    seen.afterAsOf += c.future;
+    seen.outsideWindow += c.outsideWindow;
+    if (c.newestMs !== undefined && c.newestMs > newestMs) newestMs = c.newestMs;
   }
   // file order, then line order (the bot filter may decide an activity after later ones)
   const fileOf = new Map(o.activities.map((p, i) => [p, i]));
@@ -85,5 +104,15 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation[]> {
     }
     for (const id of o.ids) rows.set(id, [id]);
   }
+  const scope = ` of ${o.ids.length === 1 ? 'lead' : 'leads'} ${o.ids.join(', ')}`;
+  const warnings = [
+    noActivityCounted(seen, model, { activityInputs: o.activities.length, newestActivityMs: Number.isFinite(newestMs) ? newestMs : undefined, asOfMs: o.asOfMs }, scope),
+    topBandOutOfReach(model, o.activities.length),
+  ].filter((w): w is RunWarning => w !== undefined);
+  if (o.strict && warnings.length) {
+    const w = warnings[0]!;
+    throw new InputError(w.code, `${w.message} (--strict: a run warning stops the run)`, leadPaths[0] ?? o.activities[0], undefined, w.hint);
+  }
+  for (const w of warnings) o.onWarning?.(w);
   return o.ids.map((id) => explainLead(cm, id, rows.get(id)!, fold, slots.get(id)!, activities.get(id)!, headers));
 }

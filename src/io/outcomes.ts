@@ -80,3 +80,24 @@ export async function readOutcomesTable(o: ReadOutcomesOptions): Promise<Outcome
   const kind = oi < 0 ? 'presence' : outcomeKind(counts, positive);
   return { path: f.path, idColumn: o.idColumn, column: o.outcome, byId, rule: convertedRule(kind, positive), rows, duplicates };
 }
+
+/**
+ * The LEFT join of the leads `ids` (in order) with the outcomes file: 1 converted, 0 did not (a lead not
+ * in the file, or a value the rule does not read as converted; an empty cell of a date column), and
+ * undefined for a lead in the file whose outcome cell is empty in a word column (no outcome: left out).
+ * init uses it on its sample; evaluate and train label the same way on their own arrays.
+ */
+export function joinOutcomes(t: OutcomesTable, ids: readonly string[]): { y: (0 | 1 | undefined)[]; join: OutcomesJoin } {
+  let inFile = 0;
+  const found = new Set<string>();
+  const y = ids.map((id): 0 | 1 | undefined => {
+    if (!t.byId.has(id)) return 0;
+    inFile++;
+    found.add(id);
+    if (t.rule.kind === 'presence') return 1;
+    const v = t.byId.get(id);
+    if (v === undefined) return t.rule.missingIsNegative ? 0 : undefined;
+    return t.rule.converted(v) ? 1 : 0;
+  });
+  return { y, join: { matched: inFile, unmatched: ids.length - inFile, idsNotFound: t.byId.size - found.size } };
+}

@@ -24,6 +24,7 @@ import { roundSection, trainedModel } from '../core/learn/trained-model.js';
 import { trainedModelYaml } from './trained-model-yaml.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
+import { newestTimestampMs } from './newest-activity.js';
 import { readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
 import { compilePredictive } from '../core/score/predictive.js';
 
@@ -42,6 +43,8 @@ export interface TrainRunOptions {
   keep?: string[];
   activities: string[];
   asOfMs: number;
+  /** as-of was taken from the activities (--as-of latest): said in the model header. */
+  asOfLatest?: boolean;
   holdout: number;
   seed: number;
   folds?: number;
@@ -102,6 +105,22 @@ function firstColumn(file: CsvFile, names: readonly string[]): string | undefine
   return undefined;
 }
 
+/** The activity timestamp column of a file: --activity-timestamp, the base model's (-m), else the first of occurred_at, timestamp, date. */
+function activityTimestampName(f: CsvFile, o: Pick<TrainRunOptions, 'activityTimestamp' | 'model'>): string {
+  return o.activityTimestamp ?? o.model?.input.activities.timestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
+}
+
+/**
+ * train --as-of latest: the newest timestamp of the activity files, read from the column and with the
+ * date_format the feature fold uses (a first pass over the files, as score does: newest-activity.ts).
+ */
+export async function newestTrainActivityMs(o: Pick<TrainRunOptions, 'activities' | 'activityTimestamp' | 'model' | 'delimiter' | 'encoding'>): Promise<number> {
+  return newestTimestampMs(o.activities, (f) => {
+    const name = activityTimestampName(f, o);
+    return { index: requireColumn(f, name, 'activity timestamp (--activity-timestamp)'), name, dateFormat: o.model?.input.activities.dateFormat ?? 'iso' };
+  }, o);
+}
+
 /**
  * The activity.* features of the leads `ids` (in that order): every activity file through the fold score
  * uses (ActivityFolder: row checks with date_format and null_values, as-of, window, bot filter); the
@@ -122,7 +141,7 @@ export async function foldActivityFeatures(
     const f = await openInput(path, 'activities', o);
     const leadIdName = o.activityLeadId ?? base?.leadId ?? firstColumn(f, ['lead_id', idColumn === '$row' ? 'lead_id' : idColumn]) ?? 'lead_id';
     const typeName = o.activityType ?? base?.type ?? firstColumn(f, ['activity_type', 'type']) ?? 'activity_type';
-    const tsName = o.activityTimestamp ?? base?.timestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
+    const tsName = activityTimestampName(f, o);
     requireColumn(f, leadIdName, 'lead id of an activity (--activity-lead-id)');
     requireColumn(f, typeName, 'activity type (--activity-type)');
     requireColumn(f, tsName, 'activity timestamp (--activity-timestamp)');

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, inputFiles, isLatest, loadModelOrExit, parseAsOf, parseFormats, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
+import { collect, inputFiles, isLatest, loadModelOrExit, parseAsOf, parseFormats, printRunWarning, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import type { Target } from '../../core/learn/thresholds.js';
 import { maxOf } from '../../core/numbers.js';
@@ -29,6 +29,7 @@ interface EvaluateOptions {
   delimiter?: string;
   encoding?: string;
   quiet?: boolean;
+  strict?: boolean;
   format: Set<ReportFormat>;
 }
 
@@ -71,7 +72,8 @@ export const register: Register = (program: Command, setExit) => {
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding, e.g. windows-1254 (default utf-8)')
     .addOption(new Option('--format <LIST>', 'with -o: report formats to write: md, json, html (comma-separated)').argParser(parseFormats).default(new Set(['md', 'json', 'html']), 'md,json,html'))
-    .option('-q, --quiet', 'with -o: print nothing on success')
+    .option('-q, --quiet', 'with -o: print nothing on success (run warnings are still printed on stderr)')
+    .option('--strict', 'exit 3 when any row is rejected, or on a run warning (LS171–LS176: e.g. no activity counted as of --as-of, a band no lead reaches), as score --strict')
     .addHelpText(
       'after',
       `
@@ -83,8 +85,10 @@ Without -o the report is printed (Markdown, or JSON with --json). See docs/evalu
   $ leadscore evaluate -m model.yaml -l mqls.csv --outcomes closed-deals.csv --outcomes-id mql_id -o eval
 Uses closed-deals.csv as a left join on the lead id: leads in it converted, the others did not.
 Leads without an outcome are left out (and counted). With --as-of, activities after that time are ignored.
+Run warnings (LS171–LS176, e.g. no activity counted as of --as-of) are printed on stderr and kept in
+the report; --strict makes them exit 3.
 Exit codes: 0 ok, 2 usage or invalid model, 3 input data error (e.g. no such outcome column; no lead
-converted: LS143; every lead converted: LS170), 1 bug.`,
+converted: LS143; every lead converted: LS170; with --strict a rejected row or a run warning), 1 bug.`,
     )
     .action(async (opts: EvaluateOptions) => {
       setExit(await run(opts));
@@ -138,8 +142,11 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
       formats: opts.format,
       ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
       ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...(opts.strict ? { strict: true } : {}),
     });
     const e = res.evaluation;
+    // the scoring run's warnings (LS171–LS176), on stderr even with -q or --json; also in the report
+    for (const w of e.warnings ?? []) printRunWarning(w);
     const joined = res.join
       ? `outcomes: ${res.join.matched} leads matched in ${opts.outcomes}, ${res.join.unmatched} not in it (not converted); ${res.join.idsNotFound} of its ids not among the scored leads`
       : undefined;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, inputFiles, isLatest, loadModelOrExit, parseAsOf, reportInputError, resolveAsOf, style } from '../shared.js';
+import { collect, inputFiles, isLatest, loadModelOrExit, parseAsOf, printRunWarning, reportInputError, resolveAsOf, style } from '../shared.js';
 import type { Explanation } from '../../core/score/explain.js';
 
 interface ExplainOptions {
@@ -14,6 +14,7 @@ interface ExplainOptions {
   json?: boolean;
   delimiter?: string;
   encoding?: string;
+  strict?: boolean;
 }
 
 export const register: Register = (program: Command, setExit) => {
@@ -26,6 +27,7 @@ export const register: Register = (program: Command, setExit) => {
     .requiredOption('--lead <ID>', 'the lead id to explain; repeat for several', collect, [])
     .option('--as-of <DATE>', 'reference time (ISO date or date-time, UTC, or latest: the newest activity); default now — use the as-of of the run you are explaining')
     .option('--json', 'print the explanations as JSON')
+    .option('--strict', 'exit 3 on a run warning (LS171: none of the lead\'s activities counted as of --as-of; LS175: the top band out of reach), as score --strict')
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding (default utf-8)')
     .addHelpText(
@@ -34,7 +36,10 @@ export const register: Register = (program: Command, setExit) => {
 Example:
   $ leadscore explain -m models/b2b-saas.yaml -l samples/leads.csv -a samples/activities.csv \\
       --as-of 2026-11-01 --lead L00304
-Exit codes: 0 ok, 2 usage or invalid model, 3 input error (e.g. the lead is not in the file).`,
+Run warnings that apply to the explained leads (LS171: none of their activities is counted as of
+--as-of, with the newest one; LS175: the top band is out of reach) are printed on stderr.
+Exit codes: 0 ok, 2 usage or invalid model, 3 input error (e.g. the lead is not in the file; with
+--strict, a run warning).`,
     )
     .action(async (opts: ExplainOptions) => {
       setExit(await run(opts));
@@ -61,6 +66,8 @@ async function run(opts: ExplainOptions): Promise<ExitCode> {
       ids: opts.lead.map((x) => x.trim()),
       ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
       ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...(opts.strict ? { strict: true } : {}),
+      onWarning: printRunWarning,
     });
     process.stdout.write(opts.json ? JSON.stringify(out, null, 2) + '\n' : out.map(formatExplanation).join('\n'));
     return ExitCode.ok;

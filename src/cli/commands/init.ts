@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Register } from '../main.js';
-import { ExitCode } from '../exit-codes.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { inputFiles, reportInputError, style } from '../shared.js';
 import { VERSION } from '../version.js';
 
@@ -20,6 +20,8 @@ export interface InitOptions {
   encoding?: string;
   quiet?: boolean;
   outcome?: string;
+  outcomes?: string;
+  outcomesId?: string;
 }
 
 const SAMPLE_ROWS = 1000;
@@ -34,6 +36,8 @@ Examples:
   $ leadscore init -l samples/leads.csv -a samples/activities.csv -o models/mine.yaml
   $ leadscore init -l export.csv | less            # print the model instead of writing it
   $ leadscore init -a 'raw/events_*.csv' -o events.yaml   # event log, no leads file
+  $ leadscore init -l Leads.csv --outcomes closed-won.csv --outcomes-id lead_ref -o starter.yaml
+      (points from the data; a lead in closed-won.csv converted, every other lead did not)
 
 Reads the header and the first rows of each file (--sample-rows, default 1000 leads and 20x as many
 activities), recognises columns (id, title/role, department, company size, country, industry, e-mail,
@@ -57,10 +61,12 @@ export const register: Register = (program: Command, setExit) => {
     .option('-o, --out <MODEL.yaml>', 'where to write the model (- or left out: stdout)')
     .option('--force', 'replace MODEL.yaml when it exists')
     .option('--name <NAME>', 'model name (default: from the leads file name)')
-    .option('--sample-rows <N>', 'lead rows to read (activities: 20x as many); default 1000, 50000 with --outcome', positiveInt)
+    .option('--sample-rows <N>', 'lead rows to read (activities: 20x as many); default 1000, 50000 with --outcome or --outcomes', positiveInt)
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding, e.g. windows-1254 (default utf-8)')
-    .option('--outcome <COLUMN>', 'a column with the known outcome: points from the data (conversion per value against the average; numbers in quantile bins); ids and leaky columns are left out with a comment')
+    .option('--outcome <COLUMN>', 'a column with the known outcome (of the leads, or of --outcomes): points from the data (conversion per value against the average; numbers in quantile bins); ids and leaky columns are left out with a comment')
+    .option('--outcomes <FILE>', 'the outcomes in another file (e.g. closed deals), LEFT-joined on the lead id: a lead not in it did not convert; without --outcome, being in it is the conversion; points from the data as with --outcome')
+    .option('--outcomes-id <COLUMN>', 'the lead id column of --outcomes (default: the lead id column init recognises)')
     .option('-q, --quiet', 'print nothing but errors on stderr')
     .addHelpText('after', EXAMPLE)
     .action(async (opts: InitOptions) => {
@@ -70,6 +76,8 @@ export const register: Register = (program: Command, setExit) => {
 
 export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitCode> {
   const { existsSync } = await import('node:fs');
+  if (opts.outcomesId && !opts.outcomes) throw new CliError('--outcomes-id needs --outcomes', ExitCode.usage, 'LS142');
+  const fromOutcomes = opts.outcome !== undefined || opts.outcomes !== undefined;
   const toStdout = opts.out === undefined || opts.out === '-';
   if (!toStdout && existsSync(opts.out as string) && !opts.force) {
     process.stderr.write(`leadscore: ${opts.out} already exists; nothing was written (use --force to replace it)\n`);
@@ -88,13 +96,14 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
   let activities: import('../../core/init/starter-model.js').InitSample | undefined;
   let activityColumns: import('../../core/init/event-log.js').ActivityColumns | undefined;
   let activityPaths: string[] = [];
+  let outcomeFromFile: { y: Uint8Array; rows: string[][]; source: string } | undefined;
   try {
     activityPaths = await inputFiles(opts.activities ?? [], 'activities');
     if (opts.leads === undefined && activityPaths.length === 0) {
       process.stderr.write(`leadscore: LS162 give the leads (-l LEADS), or activity files (-a) to take the leads from; no model was written.\n`);
       return ExitCode.usage;
     }
-    const sampleRows = opts.sampleRows ?? (opts.outcome !== undefined ? OUTCOME_SAMPLE_ROWS : SAMPLE_ROWS);
+    const sampleRows = opts.sampleRows ?? (fromOutcomes ? OUTCOME_SAMPLE_ROWS : SAMPLE_ROWS);
     const leadSample = opts.leads !== undefined ? await readSample(opts.leads, sampleRows, opts) : undefined;
     // every activity file is read (the sample split between them), and their columns combined by role
     const perFile = Math.max(200, Math.ceil((sampleRows * ACTIVITY_SAMPLE_FACTOR) / Math.max(1, activityPaths.length)));
@@ -114,6 +123,11 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
       process.stderr.write('leadscore: no model was written.\n');
       return ExitCode.data;
     }
+    if (opts.outcomes !== undefined && leads.rows.length > 0) {
+      const joined = await joinSample(opts, leads, leadSample ? leadsId : leads.header[0]);
+      if (typeof joined === 'number') return joined;
+      outcomeFromFile = joined;
+    }
   } catch (e) {
     if (e instanceof InputError) {
       reportInputError(e, 'no model was written.');
@@ -126,8 +140,8 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
     return ExitCode.data;
   }
 
-  let outcome: { column: string; y: Uint8Array; rows: string[][] } | undefined;
-  if (opts.outcome !== undefined) {
+  let outcome: { column?: string; y: Uint8Array; rows: string[][]; source?: string } | undefined = outcomeFromFile;
+  if (opts.outcome !== undefined && opts.outcomes === undefined) {
     const col = leads.header.findIndex((h) => h.trim().toLowerCase() === opts.outcome!.trim().toLowerCase());
     if (col < 0) {
       process.stderr.write(`${opts.leads}:1 ${style.error('error')} LS140 --outcome column "${opts.outcome}" is not in the header\n  hint: columns are: ${leads.header.join(', ')}\nleadscore: no model was written.\n`);
@@ -150,7 +164,7 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
       process.stderr.write(`${opts.leads} ${style.error('error')} LS144 the sample has ${pos} converted and ${y.length - pos} other leads in "${opts.outcome}" (converted: ${rule.describe}): points from the data need both\nleadscore: no model was written.\n`);
       return ExitCode.data;
     }
-    outcome = { column: leads.header[col]!, y, rows: known as string[][] };
+    outcome = { column: leads.header[col]!, y, rows: known as string[][], source: `column ${leads.header[col]!} of the leads (converted: ${rule.describe}); ${known.length} sampled leads with an outcome` };
   }
 
   const starter = buildStarterModel({
@@ -224,6 +238,49 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
     }
   }
   return ExitCode.ok;
+}
+
+/**
+ * init --outcomes FILE: the sample's leads LEFT-joined with the outcomes file on the lead id (the join of
+ * evaluate and train: src/io/outcomes.ts). Returns the labelled rows, or an exit code after an error.
+ */
+async function joinSample(opts: InitOptions, leads: import('../../core/init/starter-model.js').InitSample, idName: string | undefined): Promise<{ y: Uint8Array; rows: string[][]; source: string } | ExitCode> {
+  const { readOutcomesTable, joinOutcomes } = await import('../../io/outcomes.js');
+  const { makeNulls } = await import('../../core/value.js');
+  const { DEFAULT_NULL_VALUES } = await import('../../core/model/types.js');
+  const file = opts.outcomes!;
+  const idIdx = idName === undefined ? -1 : leads.header.findIndex((h) => h.trim() === idName.trim());
+  // without an id column the leads are keyed by $row: the outcomes' ids are then data row numbers (as in evaluate)
+  const table = await readOutcomesTable({
+    file, idColumn: opts.outcomesId ?? (idIdx >= 0 ? idName! : 'row'),
+    ...(opts.outcome !== undefined ? { outcome: opts.outcome } : {}),
+    nulls: makeNulls(DEFAULT_NULL_VALUES),
+    ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
+    ...(opts.encoding ? { encoding: opts.encoding } : {}),
+  });
+  const ids = leads.rows.map((r, i) => (idIdx >= 0 ? (r[idIdx] ?? '').trim() : String(i + 1)));
+  const { y, join } = joinOutcomes(table, ids);
+  const rows: string[][] = [];
+  const labels: number[] = [];
+  y.forEach((v, i) => {
+    if (v === undefined) return; // in the file without an outcome value (a word column): left out
+    rows.push(leads.rows[i] as string[]);
+    labels.push(v);
+  });
+  const sampled = leads.truncated ? `the ${leads.rows.length} sampled leads` : `the ${leads.rows.length} leads`;
+  if (!opts.quiet) {
+    process.stderr.write(`outcomes: ${join.matched} of ${sampled} matched in ${file} (on ${table.idColumn}), ${join.unmatched} not in it (not converted); ${join.idsNotFound} of its ids not among ${sampled}\n`);
+  }
+  const pos = labels.reduce((a, b) => a + b, 0);
+  if (pos === 0 || pos === labels.length) {
+    const hint = join.matched === 0
+      ? `no lead id of the sample is in ${file}: check --outcomes-id (the id column of ${file}, whose values must be the leads' ${idIdx >= 0 ? idName : 'data row numbers ($row)'})`
+      : pos === 0 ? `converted means ${table.rule.describe}: check --outcome` : `every sampled lead is in ${file}: give the leads that did not convert too, or --outcome COLUMN to read an outcome value`;
+    process.stderr.write(`${file} ${style.error('error')} LS144 the sample has ${pos} converted and ${labels.length - pos} other leads (joined with ${file}; converted: ${table.rule.describe}): points from the data need both\n  hint: ${hint}\nleadscore: no model was written.\n`);
+    return ExitCode.data;
+  }
+  const what = opts.outcome !== undefined ? `column ${opts.outcome} of ${file} (converted: ${table.rule.describe})` : `being in ${file}`;
+  return { y: Uint8Array.from(labels), rows, source: `${what}, left-joined on ${idIdx >= 0 ? idName : '$row'} (${table.idColumn} in ${file}): a lead not in it did not convert; ${join.matched} of ${sampled} matched` };
 }
 
 function reportNoRows(file: string): void {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { inputFiles, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
+import { inputFiles, isLatest, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
 import { VERSION } from '../version.js';
 
 interface TrainOptions {
@@ -64,7 +64,7 @@ export const register: Register = (program: Command, setExit) => {
     .option('--exclude <x,y,...>', 'leave these columns out', list)
     .option('--keep <FEATURE>', 'keep a feature that the leakage guard or the id detection would leave out (repeatable, or a,b)', (v: string, prev: string[] = []) => [...prev, ...list(v)])
     .option('-a, --activities <ACTIVITIES...>', 'activity CSVs (files, folders or quoted globs): per-lead counts, recency and 7/30-day counts become candidate features', [])
-    .option('--as-of <DATE>', 'reference time for the activity aggregates (ISO date, UTC; default now)')
+    .option('--as-of <DATE>', 'reference time for the activity aggregates (ISO date or date-time, UTC, or latest: the newest activity timestamp of the inputs; reads the activity files twice); default now')
     .option('--holdout <SHARE>', 'share of leads kept out of training and used to report the AUC (stratified)', share, 0.2)
     .option('--seed <N>', 'seed of the holdout and cross-validation split', int(0), 1)
     .option('--folds <K>', 'cross-validation folds for the choice of the penalty', int(2), 5)
@@ -113,15 +113,28 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
   if (opts.outcome === undefined && !opts.outcomes) throw new CliError('give --outcome COLUMN (the outcome column of the leads), or --outcomes FILE (a file of the leads that converted)', ExitCode.usage, 'LS142');
   if (opts.outcomesId && !opts.outcomes) throw new CliError('--outcomes-id needs --outcomes', ExitCode.usage, 'LS142');
   if (opts.outcome === undefined && opts.positive !== undefined) throw new CliError('--positive needs --outcome: without it, being in --outcomes is the conversion', ExitCode.usage, 'LS142');
-  const asOfMs = parseAsOf(opts.asOf);
+  if (!isLatest(opts.asOf)) parseAsOf(opts.asOf); // a bad --as-of is a usage error before anything is read
+  if (isLatest(opts.asOf) && opts.activities.length === 0) throw new CliError('--as-of latest takes as-of from the activities: give them with -a', ExitCode.usage, 'LS177');
+  if (isLatest(opts.asOf) && opts.activities.includes('-')) throw new CliError('--as-of latest reads the activities twice: give files, not - (stdin)', ExitCode.usage, 'LS177');
   const base = opts.model !== undefined ? await loadModelOrExit(opts.model) : undefined;
   if (opts.model !== undefined && !base) return ExitCode.usage;
-  const { runTrain } = await import('../../io/train-run.js');
+  const { runTrain, newestTrainActivityMs } = await import('../../io/train-run.js');
   const { InputError } = await import('../../io/errors.js');
   const started = Date.now();
   try {
+    const activities = await inputFiles(opts.activities, 'activities');
+    const input = {
+      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...(opts.activityTimestamp ? { activityTimestamp: opts.activityTimestamp } : {}),
+      ...(base ? { model: base.model } : {}),
+    };
+    const latest = isLatest(opts.asOf);
+    // --as-of latest: the newest activity, read from the column (and date_format) the feature fold uses
+    const asOfMs = latest ? await newestTrainActivityMs({ activities, ...input }) : parseAsOf(opts.asOf);
+    if (latest && !opts.quiet && !opts.json) process.stderr.write(`${style.dim('note')} as-of ${new Date(asOfMs).toISOString().replace('.000Z', 'Z')}: the newest activity (--as-of latest)\n`);
     const res = await runTrain({
-      leads: opts.leads, activities: await inputFiles(opts.activities, 'activities'), asOfMs,
+      leads: opts.leads, activities, asOfMs, ...(latest ? { asOfLatest: true } : {}),
       ...(opts.outcome !== undefined ? { outcome: opts.outcome } : {}),
       ...(opts.outcomes ? { outcomesFile: opts.outcomes } : {}),
       ...(opts.outcomesId ? { outcomesId: opts.outcomesId } : {}),
@@ -158,6 +171,7 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
         positives: r.positives, positive: res.positiveLabel, id: res.idColumn,
         features: r.section.features.map((f) => f.name), encoded_columns: r.encodedColumns,
         left_out: r.dropped, leaks: r.leaks, c: r.c, folds: r.folds, converged: r.converged, iterations: r.iterations,
+        ...(activities.length ? { as_of: new Date(asOfMs).toISOString() } : {}),
         train_auc: r.trainAuc, holdout_auc: res.holdoutAuc, null_values: res.nullValues,
         ...(res.calibration ? { calibration: res.calibration } : {}),
         ...(res.bands.length ? { band_figures: res.bands } : {}),

@@ -36,8 +36,10 @@ export interface StarterOptions {
   /** No leads file: `leads` is the activities' distinct lead ids (one column); the model has no fit rules. */
   derivedLeads?: boolean;
   /** init --outcome: points from the data (outcome-points.ts): the sample rows with a known outcome
-   *  (all of them when not given) and y[i] = 1 when row i converted. */
-  outcome?: { column: string; y: Uint8Array; rows?: readonly (readonly string[])[] };
+   *  (all of them when not given) and y[i] = 1 when row i converted. `column`: the leads' outcome
+   *  column (never a rule), absent when the outcome comes from another file (init --outcomes);
+   *  `source`: what the outcome is, for the header comment. */
+  outcome?: { column?: string; y: Uint8Array; rows?: readonly (readonly string[])[]; source?: string };
 }
 
 export interface StarterModel {
@@ -166,6 +168,7 @@ export function buildStarterModel(o: StarterOptions): StarterModel {
     `# ${sampleText(o.leads)}${o.activities ? `, and ${sampleText(o.activities)}` : ''}.`,
   );
   if (o.command) L.push(`# Command: ${o.command.replace(/\n/g, ' ')}`);
+  if (o.outcome?.source) L.push(...wrapComment(`Outcome: ${o.outcome.source}.`));
   L.push(
     '#',
     '# Every rule is a suggestion from the column names and the values seen: review the points, remove what',
@@ -228,7 +231,8 @@ export function buildStarterModel(o: StarterOptions): StarterModel {
   // init --outcome: every rule from the data (outcome-points.ts) instead of the column recognisers
   let fromData: OutcomePoints | undefined;
   if (o.outcome) {
-    const outcomeIdx = o.leads.header.findIndex((h) => h.trim().toLowerCase() === o.outcome!.column.trim().toLowerCase());
+    const column = o.outcome.column?.trim().toLowerCase();
+    const outcomeIdx = column === undefined ? -1 : o.leads.header.findIndex((h) => h.trim().toLowerCase() === column);
     const skip = new Set([outcomeIdx, ...(leads.id ? [leads.id.index] : [])]);
     fromData = outcomePoints(o.leads.header, o.outcome.rows ?? o.leads.rows, o.outcome.y, skip, [...DEFAULT_NULL_VALUES, ...placeholders], engaged ? 60 : 100);
     const ruleIds = new Set<string>();

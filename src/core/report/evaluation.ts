@@ -2,6 +2,7 @@
 // evaluated sample (scores, outcomes, bands, grades, which rules fired) comes in; the evaluation object
 // (written as evaluation.json) and its Markdown rendering (evaluation.md) come out.
 import type { Band } from '../model/types.js';
+import type { RunWarning } from './summary.js';
 import {
   type BootstrapCi, type Calibration, type GainsRow, type GroupRate, type Ks, type Ranked, type RocPoint,
   aucOf, bootstrapAuc, eachBootstrapSample, calibration, conversionByGroup, downsample, gainsTable, giniOf, ksStatistic,
@@ -134,6 +135,8 @@ export interface Evaluation {
   duration_ms: number;
   command?: string;
   inputs: { role: string; path: string; rows: number; rejected: number }[];
+  /** The run warnings of the scoring (core/report/warnings.ts); only when there are any. */
+  warnings?: RunWarning[];
   outcome: OutcomeFacts;
   model: ModelEvaluation;
   compare?: Comparison;
@@ -404,6 +407,11 @@ export function evaluationToMarkdown(e: Evaluation): string {
     `- leadscore ${e.leadscore_version}, ${e.duration_ms} ms`,
     '',
   );
+  if (e.warnings?.length) {
+    out.push('## Warnings', '');
+    for (const w of e.warnings) out.push(`- ${w.code}${w.model ? ` (model \`${w.model}\`)` : ''}${w.file ? ` \`${w.file}\`` : ''}: ${w.message}${w.hint ? ` (${w.hint})` : ''}`);
+    out.push('');
+  }
   if (o.values.length) {
     out.push(...table(['outcome value', 'leads', 'counts as'], ['l', 'r', 'l'], o.values.map((v) => [v.value, int(v.leads), v.positive ? 'converted' : 'not converted'])), '');
   }

@@ -40,6 +40,8 @@ export interface RunWarning {
   reachable?: number;
   /** LS176: the activities whose lead id is no lead's. */
   orphan_activities?: number;
+  /** evaluate --compare: the warning is the compared model's (its file). */
+  model?: string;
 }
 
 export interface RunFacts {

@@ -56,26 +56,66 @@ function topBand(bands: readonly Band[]): Band | undefined {
   return bands.find((b) => b.min !== undefined);
 }
 
+/** What LS171 needs to know about the activities a run read (all of them, or those of the explained leads). */
+export interface ActivityCounts {
+  /** Activity rows read (rejected ones included). */
+  read: number;
+  rejected: number;
+  used: number;
+  afterAsOf: number;
+  outsideWindow: number;
+}
+
+/**
+ * LS171: activities were read and none is counted (all after as-of or older than the window). The
+ * message names the newest activity and the --as-of to give. `scope` narrows the message (explain:
+ * " of lead L1"). One definition for score, evaluate and explain.
+ */
+export function noActivityCounted(a: ActivityCounts, model: Model, f: WarningFacts, scope = ''): RunWarning | undefined {
+  const ignored = a.afterAsOf + a.outsideWindow;
+  if (!(a.read - a.rejected > 0 && a.used === 0 && ignored > 0)) return undefined;
+  const asOf = new Date(f.asOfMs).toISOString();
+  // the newest activity is known unless a reader did not track it (then the hint names --as-of latest)
+  const newest = f.newestActivityMs !== undefined ? isoDate(f.newestActivityMs) : 'not tracked by this reader';
+  const window = model.engagement.windowDays !== undefined ? ` of ${model.engagement.windowDays} days` : '';
+  // explain sees only its leads' activities: their newest is not the export's, so the hint names the run's as-of or latest
+  const hint = scope
+    ? `explain as of the run you are explaining (the as_of of its summary.json), or give --as-of latest (the newest activity of the files)`
+    : f.newestActivityMs !== undefined ? `to score the export as of its own time, give --as-of ${newest} (or --as-of latest: the newest activity)` : 'to score the export as of its own time, give --as-of latest (the newest activity) or the export date';
+  return {
+    code: 'LS171',
+    message: `none of the ${a.read} activities${scope} is counted as of ${asOf}: ${a.outsideWindow} are older than the window${window}, ` +
+      `${a.afterAsOf} after as-of; the newest ${scope ? 'of them' : 'activity'} is ${newest}`,
+    hint,
+    ...(f.newestActivityMs !== undefined ? { newest_activity: newest } : {}),
+    as_of: asOf,
+    ...(f.newestActivityMs !== undefined && f.asOfMs - f.newestActivityMs > 0 ? { newest_activity_age_days: Math.round((f.asOfMs - f.newestActivityMs) / DAY_MS) } : {}),
+  };
+}
+
+/** LS175: without activities (a fit-only model, or no -a), the top band is out of reach. */
+export function topBandOutOfReach(model: Model, activityInputs: number): RunWarning | undefined {
+  const fitOnly = model.engagement.rules.length === 0 || activityInputs === 0;
+  const top = topBand(model.bands);
+  const reach = fitOnly ? reachableWithoutActivities(model) : undefined;
+  if (!top || reach === undefined || reach >= top.min!) return undefined;
+  return {
+    code: 'LS175',
+    message: `the top band ${top.name} (min ${top.min}) is out of reach: ${model.engagement.rules.length === 0 ? 'a fit-only model' : 'without activities (-a), this model'} scores at most ${Math.round(reach * 100) / 100}`,
+    hint: model.engagement.rules.length === 0 ? `scale the band thresholds to the reachable maximum (e.g. ${top.name} at ${Math.round(reach * 0.8)}) or give the rules more points` : 'give the activity exports with -a, or scale the bands to the fit maximum',
+    band: top.name,
+    reachable: Math.round(reach * 100) / 100,
+  };
+}
+
 export function runWarnings(s: Summary, model: Model, f: WarningFacts): RunWarning[] {
   const out: RunWarning[] = [];
   const c = s.counts;
 
   // LS171: activities were read, none counted
   const ignored = c.activities_ignored.after_as_of + c.activities_ignored.outside_window;
-  if (c.activities_read - c.activities_rejected > 0 && c.activities_used === 0 && ignored > 0) {
-    // the newest activity is known unless a reader did not track it (then the hint names --as-of latest)
-    const newest = f.newestActivityMs !== undefined ? isoDate(f.newestActivityMs) : 'not tracked by this reader';
-    const window = model.engagement.windowDays !== undefined ? ` of ${model.engagement.windowDays} days` : '';
-    out.push({
-      code: 'LS171',
-      message: `none of the ${c.activities_read} activities is counted as of ${s.as_of}: ${c.activities_ignored.outside_window} are older than the window${window}, ` +
-        `${c.activities_ignored.after_as_of} after as-of; the newest activity is ${newest}`,
-      hint: f.newestActivityMs !== undefined ? `to score the export as of its own time, give --as-of ${newest} (or --as-of latest: the newest activity)` : 'to score the export as of its own time, give --as-of latest (the newest activity) or the export date',
-      ...(f.newestActivityMs !== undefined ? { newest_activity: newest } : {}),
-      as_of: s.as_of,
-      ...(f.newestActivityMs !== undefined && f.asOfMs - f.newestActivityMs > 0 ? { newest_activity_age_days: Math.round((f.asOfMs - f.newestActivityMs) / DAY_MS) } : {}),
-    });
-  }
+  const none = noActivityCounted({ read: c.activities_read, rejected: c.activities_rejected, used: c.activities_used, afterAsOf: c.activities_ignored.after_as_of, outsideWindow: c.activities_ignored.outside_window }, model, f);
+  if (none) out.push(none);
 
   // LS176: activities were read, none belongs to a lead (the join column or the ids differ)
   if (c.activities_read - c.activities_rejected > 0 && c.activities_ignored.orphan > 0 && c.activities_used + ignored === 0) {
@@ -133,18 +173,8 @@ export function runWarnings(s: Summary, model: Model, f: WarningFacts): RunWarni
   }
 
   // LS175: without activities, the top band is out of reach
-  const fitOnly = model.engagement.rules.length === 0 || f.activityInputs === 0;
-  const top = topBand(model.bands);
-  const reach = fitOnly ? reachableWithoutActivities(model) : undefined;
-  if (top && reach !== undefined && reach < top.min!) {
-    out.push({
-      code: 'LS175',
-      message: `the top band ${top.name} (min ${top.min}) is out of reach: ${model.engagement.rules.length === 0 ? 'a fit-only model' : 'without activities (-a), this model'} scores at most ${Math.round(reach * 100) / 100}`,
-      hint: model.engagement.rules.length === 0 ? `scale the band thresholds to the reachable maximum (e.g. ${top.name} at ${Math.round(reach * 0.8)}) or give the rules more points` : 'give the activity exports with -a, or scale the bands to the fit maximum',
-      band: top.name,
-      reachable: Math.round(reach * 100) / 100,
-    });
-  }
+  const unreachable = topBandOutOfReach(model, f.activityInputs);
+  if (unreachable) out.push(unreachable);
   return out;
 }
 

@@ -38,6 +38,11 @@ export async function renderEvaluationHtml(evaluation: Evaluation, opts: Evaluat
     tiles.push([`${c.auc_difference >= 0 ? '+' : '−'}${num(Math.abs(c.auc_difference), 3)}`, `AUC of ${c.b.name} − AUC of ${c.a.name}`]);
   }
   parts.push(`<div class="tiles">${tiles.map(([v, l]) => `<div class="tile"><b>${esc(v)}</b><span>${esc(l)}</span></div>`).join('')}</div>`);
+  if (e.warnings?.length) {
+    // the scoring run's warnings first, as in summary.html (docs/diagnostics.md, run warnings)
+    parts.push(section('warnings', `Warnings (${e.warnings.length})`, table(['code', 'warning', 'what to do'],
+      e.warnings.map((w): Cell[] => [{ html: `<code>${esc(w.code)}</code>` }, `${w.model ? `${w.model}: ` : ''}${w.file ? `${w.file}: ` : ''}${w.message}`, w.hint ?? ''])), 'wide'));
+  }
 
   const grid: string[] = [];
   const extra = c ? (c.b as unknown as { roc?: unknown; name: string; auc: number | null }) : undefined;
