@@ -451,3 +451,32 @@ function openKnownRange(
   };
   void opts;
 }
+
+/**
+ * `f` closed, as a file whose header is known and whose rows are not kept: what a command holds for
+ * each of many inputs between checking their headers and reading them (reopened then). The reader's
+ * buffers (the first 64 KiB read for detection, the tokenizer's state) are dropped with `f`.
+ */
+export function headerOnly(f: CsvFile): CsvFile {
+  f.close();
+  const { path, delimiter, encoding, header, headerLine, totalBytes } = f;
+  const known = f.knownHeader();
+  const width = known.trailingDelimiter ? header.length : undefined;
+  const released = (): never => {
+    throw new Error(`${path}: its rows were released; open it again to read them`);
+  };
+  return {
+    path,
+    delimiter,
+    encoding,
+    header,
+    headerLine,
+    ...(totalBytes !== undefined ? { totalBytes } : {}),
+    bytesRead: () => 0,
+    batches: released,
+    blankLines: () => 0,
+    split: (raw) => splitRecord(raw, delimiter, width),
+    knownHeader: () => known,
+    close: () => undefined,
+  };
+}

@@ -5,6 +5,7 @@
 // becomes a lead.
 import { foldInThread, startParallelFolds, type FoldedPart, type FoldOptions } from './activity-tasks.js';
 import type { CsvFile } from './csv-reader.js';
+import { openInput, type InputOptions } from './inputs.js';
 import { InputError } from './errors.js';
 import { checkRejectRate, type RejectLimits } from './score-inputs.js';
 import type { LeadsRead } from './score-leads.js';
@@ -45,6 +46,8 @@ export interface ActivitiesFolded {
 
 export interface MergeOptions extends RejectLimits {
   files: CsvFile[];
+  /** --delimiter and --encoding: a file held as its header is opened again with them. */
+  read: InputOptions;
   cm: CompiledModel;
   leads: LeadsRead;
   fastLeads: FastLeads | undefined;
@@ -71,7 +74,8 @@ export async function mergeFolds(started: StartedFolds, o: MergeOptions): Promis
     const f = o.files[fi]!;
     let parts: FoldedPart[];
     try {
-      parts = (await parallel[fi]) ?? [await foldInThread(f, cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
+      // a file held as its header (score-inputs.ts headerOnly) is opened again for its rows
+      parts = (await parallel[fi]) ?? [await foldInThread(f.path === '-' ? f : await openInput(f.path, 'activities', o.read), cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
       // the parts are merged below and dropped: nothing else may hold their folds
       parallel[fi] = undefined;
       if (started.fast) started.fast.parts[fi] = undefined;

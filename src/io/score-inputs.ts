@@ -2,7 +2,7 @@
 // have the same columns), or the leads taken from the activities; the activity files with the columns
 // the model needs; the reject-rate limits (--strict, --max-reject-rate).
 import { isGzip } from './activity-tasks.js';
-import type { CsvFile } from './csv-reader.js';
+import { type CsvFile, headerOnly } from './csv-reader.js';
 import { InputError } from './errors.js';
 import { openInput, requireColumn, type InputOptions } from './inputs.js';
 import type { Model } from '../core/model/types.js';
@@ -63,7 +63,9 @@ export async function openActivityFiles(model: Model, paths: readonly string[], 
     requireColumn(f, ai.type, 'input.activities.type', 'LS110', IN_MODEL, alt);
     requireColumn(f, ai.timestamp, 'input.activities.timestamp', 'LS110', IN_MODEL, alt);
     warnings.push(...missingRuleColumns(model, f.header, f.path));
-    files.push(f);
+    // released until its rows are read (reopened then: score-activities.ts): 1,000 -a files must not
+    // hold 1,000 open streams and read buffers at once
+    files.push(f.path === '-' ? f : headerOnly(f));
   }
   return files;
 }

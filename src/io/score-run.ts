@@ -191,7 +191,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
 
     // activities
     const { fold, counts, newestActivityMs } = await mergeFolds(folds, {
-      files: activityFiles, cm, leads, fastLeads: fast, derived: !!derived, shared: fast !== undefined && fast.size >= PARALLEL_MIN_LEADS, summary, rejects, inputs,
+      files: activityFiles, read: o, cm, leads, fastLeads: fast, derived: !!derived, shared: fast !== undefined && fast.size >= PARALLEL_MIN_LEADS, summary, rejects, inputs,
       ...(o.strict !== undefined ? { strict: o.strict } : {}), ...(o.maxRejectRate !== undefined ? { maxRejectRate: o.maxRejectRate } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     });
@@ -199,7 +199,8 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
     const n = fast ? fast.size : leads.intake.size;
     if (derived) leads.leadRows = n;
     // (on the reference path the hashing starts now, on the core the folding threads have just freed)
-    const digestsOf = hashes ?? Promise.all([...leadPaths, ...o.activities].map((p) => hashFile(p)));
+    // one at a time: 1,000 small -a files read at once held all their bytes together
+    const digestsOf = hashes ?? hashInTurn([...leadPaths, ...o.activities]);
 
     // score
     const accounts = model.accounts ? new AccountBuilder(model, { leadHeader: leadsFile.header, asOfMs: o.asOfMs, env: scoringEnv }) : undefined;

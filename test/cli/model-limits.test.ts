@@ -48,6 +48,22 @@ describe('hostile models', () => {
     expect(readFileSync(join(out, 'summary.html'), 'utf8')).toContain('Grade matrix');
   }, 60_000);
 
+  it('item 9: evaluate draws the grade heat map with activity labels toString, constructor, valueOf', () => {
+    const dir = tempDir('ls-grade-eval-');
+    const base = readFileSync(join(ROOT, 'models/b2b-saas.yaml'), 'utf8');
+    const model = join(dir, 'm.yaml');
+    writeFileSync(model, base.replace('activity: { "4": 40, "3": 20, "2": 5, "1": 0 }', 'activity: { toString: 40, constructor: 20, valueOf: 5, hasOwnProperty: 0 }'));
+    const [header, ...rows] = readFileSync(LEADS, 'utf8').trimEnd().split('\n');
+    const leads = join(dir, 'leads.csv');
+    writeFileSync(leads, [`${header},converted`, ...rows.map((r, i) => `${r},${i % 7 === 0 ? 'yes' : 'no'}`)].join('\n') + '\n');
+    const out = join(dir, 'eval');
+    const r = leadscore(['evaluate', '-m', model, '-l', leads, '-a', ACTS, '--outcome', 'converted', '--positive', 'yes', '-o', out, '--as-of', '2026-11-01', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(out, 'evaluation.html'), 'utf8');
+    expect(html).toContain('Conversion per grade heat map');
+    expect(html).toContain('AtoString');
+  }, 60_000);
+
   it('item 10: max_count above 1000 is LS053; at 1000 the 1,000 most recent activities count', () => {
     const m = (n: number) => `${HEAD}engagement:\n  rules:\n    - { id: v, type: page_view, points: 1, max_count: ${n} }\nbands:\n  - { name: all }\n`;
     expect(codes(m(1_000_000_000))).toEqual(['LS053']);

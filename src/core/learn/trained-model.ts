@@ -36,10 +36,8 @@ export interface TrainedModelOptions {
   asPoints?: boolean;
   /** The base model (train -m) whose reading of the activities the trained model keeps. */
   model?: Model;
-  /** The activity files (their features are counted as of asOfMs). */
-  activities: readonly string[];
-  asOfMs: number;
-  /** as-of was taken from the activities (--as-of latest): said in the model header. */
+  /** As-of of the activity features (written in the header when activities were read), and whether it came from --as-of latest. */
+  asOfMs?: number;
   asOfLatest?: boolean;
 }
 
@@ -107,7 +105,8 @@ function headerLines(x: TrainedModelFacts): string[] {
     ` rows: ${x.rows} (training ${r.train.length}, holdout ${r.holdout.length}; seed ${o.seed})`,
     ` outcome: ${o.outcome ?? 'the lead'} = ${x.positiveLabel}${o.outcomesFile ? ` (${o.outcomesFile} left-joined on ${o.outcomesId ?? x.idColumn}; a lead not in it did not convert)` : ''}; positives: ${r.positives.train} training, ${r.positives.holdout} holdout`,
     ` features: ${usedFeatures.length} (${r.encodedColumns} encoded columns): ${usedFeatures.join(', ')}`,
-    ...(o.activities.length ? [` activities as of ${new Date(o.asOfMs).toISOString().replace('.000Z', 'Z')}${o.asOfLatest ? ' (--as-of latest: the newest activity)' : ''}`] : []),
+    // the command line may say only `--as-of latest`: the time it resolved to, so the run can be repeated
+    ...(x.activityInput && o.asOfMs !== undefined ? [` activities as of ${new Date(o.asOfMs).toISOString().replace('.000Z', 'Z')}${o.asOfLatest ? ' (--as-of latest: the newest activity)' : ''}`] : []),
     ...(left.length ? [` left out: ${left.join(', ')}`] : []),
     ...(leaks.length ? [' left out as possible leaks (they look recorded after the outcome; --keep NAME keeps one):', ...leaks.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),
     ...(kept.length ? [' kept although they look recorded after the outcome (--features/--keep):', ...kept.map((l) => `   ${l.name}: ${l.reasons.join('; ')}`)] : []),

@@ -192,6 +192,8 @@ export function gradeSpec(grades: NonNullable<ModelEvaluation['grades']>): TopLe
   const values = parsed.map((g) => ({
     fit: g.fit,
     activity: g.activity,
+    fit_order: fits.indexOf(g.fit),
+    activity_order: acts.indexOf(g.activity),
     conversion: fin(g.conversion) ? g.conversion : null,
     top: g.leads ? pc(g.conversion) : '–',
     sub: `${g.name} · ${int(g.leads)} leads`,
@@ -204,8 +206,10 @@ export function gradeSpec(grades: NonNullable<ModelEvaluation['grades']>): TopLe
     height: { step: 50 },
     data: { values },
     encoding: {
-      x: { field: 'activity', type: 'ordinal', sort: acts, axis: { title: 'activity digit (engagement)', orient: 'top', labelAngle: 0, labelFontWeight: 'bold', ticks: false, domain: false } },
-      y: { field: 'fit', type: 'ordinal', sort: fits, axis: { title: 'fit letter', labelFontWeight: 'bold', ticks: false, domain: false } },
+      // sorted by a number, not by the list of labels: a label like "toString" in a sort list breaks
+      // vega's expression lookup (issue 16 item 9)
+      x: { field: 'activity', type: 'ordinal', sort: { field: 'activity_order', op: 'min' }, axis: { title: 'activity digit (engagement)', orient: 'top', labelAngle: 0, labelFontWeight: 'bold', ticks: false, domain: false } },
+      y: { field: 'fit', type: 'ordinal', sort: { field: 'fit_order', op: 'min' }, axis: { title: 'fit letter', labelFontWeight: 'bold', ticks: false, domain: false } },
     },
     layer: [
       {
