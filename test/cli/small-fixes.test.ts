@@ -1,6 +1,6 @@
 // Issue 16, "also seen, smaller": usage errors that were accepted or misreported, and terminal output
 // that carried control characters from a CSV header.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leadscore, ROOT, tempDir } from '../helpers/cli.js';
@@ -18,6 +18,17 @@ describe('smaller adversarial findings', () => {
     const r = leadscore(['score', '-m', M, '-l', '-', '-a', '-', '-o', join(tempDir(), 'out')], { input: 'lead_id\nL1\n' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('stdin');
+  });
+
+  it('a run warning naming a file whose name has an escape sequence reaches the terminal escaped (score, LS161)', () => {
+    const dir = tempDir();
+    const day = join(dir, 'day\u001b[31m.csv'); // a day file of the event log without the referrer column
+    writeFileSync(day, readFileSync(join(ROOT, 'samples/events/raw/events_2026-10-31.csv')));
+    const r = leadscore(['score', '-m', 'models/web-events.yaml', '-a', day, '-o', join(dir, 'out'), '--as-of', '2026-11-01', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('LS161');
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).toContain('day\\x1b[31m.csv');
   });
 
   it('a header with an escape sequence reaches the terminal escaped (the LS110 hint)', () => {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { inputFiles, isLatest, parseAsOf, parseFormats, parseRate, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
+import { inputFiles, isLatest, parseAsOf, parseFormats, parseRate, printRunWarning, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
 import { VERSION } from '../version.js';
 import { LOG_FORMATS, type LogFormat } from '../log.js';
 import { maxOf } from '../../core/numbers.js';
@@ -151,7 +151,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
     const s = res.summary;
     for (const w of res.warnings) {
       if (log.format === 'json') log.warning({ ...w });
-      else process.stderr.write(`${w.file ? `${w.file} ` : ''}${style.warn('warning')} ${w.code} ${w.message}\n${w.hint ? `  hint: ${w.hint}\n` : ''}`);
+      else printRunWarning(w);
     }
     const outDir = opts.out.replace(/\/$/, '');
     log.done({
