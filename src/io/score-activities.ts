@@ -10,7 +10,7 @@ import { InputError } from './errors.js';
 import { checkRejectRate, type RejectLimits } from './score-inputs.js';
 import type { LeadsRead } from './score-leads.js';
 import { appendFile, type Rejects } from './scored-writer.js';
-import { bySlotMap, startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
+import { startFastFolds, type BytePart, type FastFolds } from './bytes/fast-activities.js';
 import type { FastLeads } from './bytes/fast-leads.js';
 import type { IdKeys, SharedIdIndex } from './bytes/id-index.js';
 import { slotMap } from '../core/score/activity-fold.js';
@@ -65,8 +65,13 @@ export async function mergeFolds(started: StartedFolds, o: MergeOptions): Promis
   const { cm, summary, rejects, leads, fastLeads: fast, derived } = o;
   const { intake, raws } = leads;
   const { parallel } = started;
-  // (a fold keyed by lead slot, the first met, becomes the leads' fold: allocated once)
-  let leadFold: EngagementFold | undefined;
+  // The parts folded by lead slot on the fast path are already in the shared leads' fold (`into`), which
+  // is then the leads' fold (slot n, the orphans', past its size). Other parts are merged into it once
+  // no thread adds to it any more.
+  const into = started.fast?.into;
+  const n = fast?.size ?? 0;
+  let leadFold: EngagementFold | undefined = into ? new EngagementFold(cm, n, { ...into.state, size: n, unknownTypes: new Map() }) : undefined;
+  const fastParts = started.fast?.parts ?? [];
   const newFold = () => new EngagementFold(cm, derived ? 0 : fast ? fast.size : intake.size, undefined, o.shared);
   let newestActivityMs = -Infinity;
   const counts: ActivityCounts = { read: 0, used: 0, future: 0, outsideWindow: 0, orphan: 0, rejected: 0, botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
@@ -95,23 +100,16 @@ export async function mergeFolds(started: StartedFolds, o: MergeOptions): Promis
         }
         (leadFold ??= newFold()).ensure(intake.size);
       }
-      const { keys, bySlot, merged } = part as Partial<BytePart>;
-      let orphans: { used: number; future: number; outsideWindow: number };
-      if (merged) {
-        // already added into the file's first range (bytes/fast-activities.ts); its unknown types are not
-        orphans = merged;
-        const types = (leadFold ??= newFold()).unknownTypes;
+      const { keys, bySlot } = part as Partial<BytePart>;
+      let orphans = { used: 0, future: 0, outsideWindow: 0 }; // (the shared fold's: counted once, below)
+      if (bySlot) {
+        // already in the leads' fold; its unknown types are not
+        const types = leadFold!.unknownTypes;
         for (const [type, k] of part.state.unknownTypes) types.set(type, (types.get(type) ?? 0) + k);
-      } else if (bySlot && !leadFold) {
-        // slot n holds the orphans; the part's arrays are the leads' fold from now on
-        const n = fast!.size;
-        const st = part.state;
-        orphans = { used: st.activityCount[n]!, future: st.future[n]!, outsideWindow: st.outsideWindow[n]! };
-        st.activityCount[n] = st.future[n] = st.outsideWindow[n] = 0;
-        st.size = n;
-        leadFold = new EngagementFold(cm, n, st);
       } else {
-        const map = bySlot ? bySlotMap(fast!.size, part.state.size) : keys ? (fast ? fast.index.map(keys) : keySlots(keys, intake.byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, intake.byId);
+        // threads may still be folding later files into the shared fold: let them finish first
+        if (into) for (let k = fi + 1; k < fastParts.length; k++) await fastParts[k]?.catch(() => undefined);
+        const map = keys ? (fast ? fast.index.map(keys) : keySlots(keys, intake.byId)) : fast ? fast.slotsOf(part.ids) : slotMap(part.ids, intake.byId);
         orphans = (leadFold ??= newFold()).merge(part.state, map);
       }
       const c = part.counts;
@@ -134,6 +132,17 @@ export async function mergeFolds(started: StartedFolds, o: MergeOptions): Promis
     counts.rejected += rejected;
     checkRejectRate(o, f.path, rejected, rows);
     o.inputs.push({ role: 'activities', path: f.path, ...(f.totalBytes !== undefined ? { bytes: f.totalBytes } : {}), rows, rejected });
+  }
+  if (into) {
+    // the orphans of every part folded by lead slot, in the shared fold's last slot
+    const st = into.state;
+    const orphans = { used: st.activityCount[n]!, future: st.future[n]!, outsideWindow: st.outsideWindow[n]! };
+    st.activityCount[n] = st.future[n] = st.outsideWindow[n] = 0;
+    counts.used -= orphans.used;
+    counts.future -= orphans.future;
+    counts.outsideWindow -= orphans.outsideWindow;
+    counts.orphan += orphans.used + orphans.future + orphans.outsideWindow;
+    started.fast!.into = undefined; // the leads' fold holds it now (and releases it after scoring)
   }
   return { fold: leadFold ?? newFold(), counts, newestActivityMs };
 }

@@ -196,6 +196,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     });
     phase?.('activities');
+    fast?.index.dropLookup(); // every id has been looked up
     const n = fast ? fast.size : leads.intake.size;
     if (derived) leads.leadRows = n;
     // (on the reference path the hashing starts now, on the core the folding threads have just freed)
@@ -231,6 +232,7 @@ async function scoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScoreRunR
       fastLeads: fast, parallelFrom: PARALLEL_MIN_LEADS, accounts, changes,
     });
     phase?.('write');
+    scores.store.release(); // (before the report, which may load the HTML renderer)
 
     // report
     for (let k = 0; k < leadPaths.length; k++) {

@@ -16,7 +16,7 @@ import type { AccountBuilder } from '../core/score/accounts.js';
 import type { CompiledModel } from '../core/score/compiled.js';
 import type { EngagementFold } from '../core/score/engagement.js';
 import { LeadScorer, topContributions, type ScoredLead } from '../core/score/score-lead.js';
-import { MAX_REASONS, ScoredStore } from '../core/score/scored-store.js';
+import { MAX_REASONS, ScoredStore, storeLayout } from '../core/score/scored-store.js';
 
 export interface ScoreLeadsOptions {
   model: Model;
@@ -48,7 +48,7 @@ export async function scoreLeads(o: ScoreLeadsOptions): Promise<LeadsScored> {
   const { intake, raws, rejectedOf } = o.leads;
   const n = fast ? fast.size : intake.size;
   const scorer = new LeadScorer(cm, fold);
-  const store = new ScoredStore(n, cm.interests.length, fast !== undefined);
+  const store = new ScoredStore(n, storeLayout(cm), fast !== undefined);
   const scored: number[] = [];
   const sourceOf = (i: number): LeadSource => (files.length > 1 ? files[intake.fileIndexOf(i)]! : leadsFile);
   const records = fast && !o.parallel ? fast.records() : undefined;

@@ -98,6 +98,7 @@ export async function writeScored(o: WriteRankedOptions): Promise<void> {
   const parallelWrite = fast !== undefined && !accounts && !changes && !crossedOut && order.length >= o.parallelFrom && model.bands.length <= MAX_PARALLEL_WRITE_BANDS;
   if (parallelWrite) {
     const only = files[0]!;
+    fast.releaseForWrite();
     await writeRanked({
       order, store, leads: fast, header: leadsFile.header, delimiter: leadsFile.delimiter, trailingDelimiter: only.knownHeader().trailingDelimiter,
       model, asOfMs: o.asOfMs, guard, keys: leadKeys, numeric, scratch: (name) => outputs.scratch(name), scored: scoredOut, bands: bandOuts,

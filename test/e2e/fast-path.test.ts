@@ -4,8 +4,10 @@
 // the byte scanner does not handle.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leadscore, tempDir } from '../helpers/cli.js';
+import { BANK_FULL, gunzipText } from '../helpers/data.js';
 // @ts-expect-error plain ESM script without types
 import { generate } from '../../bench/generate.mjs';
 
@@ -13,8 +15,8 @@ import { generate } from '../../bench/generate.mjs';
 const FAST = { LEADSCORE_PARALLEL_MIN_BYTES: '0', LEADSCORE_PARALLEL_MIN_LEADS: '0', LEADSCORE_PHASES: '1' };
 const REFERENCE = { LEADSCORE_REFERENCE: '1', LEADSCORE_PARALLEL_MIN_BYTES: String(1 << 30), LEADSCORE_PHASES: '1' };
 
-function run(leads: string, activities: string[], out: string, env: Record<string, string>, extra: string[] = []) {
-  const r = leadscore(['score', '-m', 'models/b2b-saas.yaml', '-l', leads, ...activities.flatMap((a) => ['-a', a]), '-o', out, '--as-of', '2026-11-01', '-q', ...extra], { env });
+function run(leads: string, activities: string[], out: string, env: Record<string, string>, extra: string[] = [], model = 'models/b2b-saas.yaml') {
+  const r = leadscore(['score', '-m', model, '-l', leads, ...activities.flatMap((a) => ['-a', a]), '-o', out, '--as-of', '2026-11-01', '-q', ...extra], { env });
   expect(r.code, r.stderr).toBe(0);
   return r;
 }
@@ -146,5 +148,50 @@ describe('score: fast path', () => {
     expect(change).toBeGreaterThan(0);
     expect(night2.slice(1).map((l) => l.split(',')[change])).toEqual(ids.map(() => 'same'));
     expect(readFileSync(join(dir, 'night2', 'crossed.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('folds several activity files into the one shared fold: plain files in two ranges each, a gzip file on the reader, orphans counted once', () => {
+    const dir = tempDir();
+    const [header, ...rows] = readFileSync(join(data, 'activities.csv'), 'utf8').trim().split('\n');
+    // activities of ids that are not leads, in every file
+    const orphan = (k: number) => `ghost-${k},page_view,2026-10-${String(1 + (k % 28)).padStart(2, '0')}T10:00:00Z,/pricing`;
+    const third = Math.floor(rows.length / 3);
+    const parts = [rows.slice(0, third), rows.slice(third, 2 * third), rows.slice(2 * third)].map((p, k) => [header, ...p, orphan(k), orphan(k + 10), ''].join('\n'));
+    const a = join(dir, 'a.csv');
+    const b = join(dir, 'b.csv');
+    const c = join(dir, 'c.csv.gz');
+    writeFileSync(a, parts[0]!);
+    writeFileSync(b, parts[1]!);
+    writeFileSync(c, gzipSync(parts[2]!));
+    const fast = run(join(data, 'leads.csv'), [a, c, b], join(dir, 'fast'), FAST);
+    expect(fast.stderr).toMatch(/phase path fast/);
+    run(join(data, 'leads.csv'), [a, c, b], join(dir, 'ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+    const counts = JSON.parse(readFileSync(join(dir, 'fast', 'summary.json'), 'utf8')).counts;
+    expect(counts.activities_ignored.orphan).toBeGreaterThanOrEqual(6);
+    // and the same scores as the one file they came from
+    run(join(data, 'leads.csv'), [join(data, 'activities.csv')], join(dir, 'one'), FAST);
+    const scores = (d: string) => readFileSync(join(dir, d, 'scored.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, 1).join()).join();
+    expect(scores('fast')).toBe(scores('one'));
+  });
+
+  it('writes a predictive model\'s reasons with their values on the scoring threads, as the reference path does', () => {
+    const dir = tempDir();
+    // a slice of the bank data with an id column, and a model trained on it that reads the id
+    const [head, ...rows] = gunzipText(BANK_FULL).trim().split('\n').slice(0, 3001);
+    const leads = join(dir, 'bank.csv');
+    writeFileSync(leads, ['"id";' + head, ...rows.map((r, k) => `${k + 1};${r}`)].join('\n') + '\n');
+    const trained = join(dir, 'trained.yaml');
+    const t = leadscore(['train', '-l', leads, '--outcome', 'y', '--exclude', 'id,duration', '-o', trained, '-q']);
+    expect(t.code, t.stderr).toBe(0);
+    const model = join(dir, 'model.yaml');
+    writeFileSync(model, readFileSync(trained, 'utf8').replace(/^(\s+id:) \$row\b.*$/m, '$1 id'));
+    expect(readFileSync(model, 'utf8')).toMatch(/^\s+id: id$/m);
+    const fast = run(leads, [], join(dir, 'fast'), FAST, [], model);
+    expect(fast.stderr).toMatch(/phase path fast/);
+    run(leads, [], join(dir, 'ref'), REFERENCE, [], model);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+    const reasons = readFileSync(join(dir, 'fast', 'scored.csv'), 'utf8').split('\n')[1]!;
+    expect(reasons).toMatch(/ = \S+ [+-]\d+\.\d\d/); // `poutcome = success +1.46`, not `poutcome +1.46`
   });
 });

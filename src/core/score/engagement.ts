@@ -43,29 +43,72 @@ export interface FoldState {
   counters: Uint32Array | null;
 }
 
-type Typed = Float64Array | Uint32Array | Uint16Array;
-
-/** A typed array of n elements, in shared memory when asked (seen by worker threads without a copy). */
-function typed<T extends Typed>(C: { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number, shared: boolean): T {
-  return shared ? new C(new SharedArrayBuffer(n * C.BYTES_PER_ELEMENT)) : new C(n);
+/**
+ * The per-slot arrays of a fold in shared memory (seen by worker threads without a copy), carved from
+ * one SharedArrayBuffer: one large block is mapped and unmapped as a whole, where a dozen arrays of a
+ * few MB each are left behind in the allocator's heap once freed (issue 18: about 90 MB of the peak).
+ */
+function newSharedState(cm: CompiledModel, capacity: number): FoldState {
+  const rules = cm.model.engagement.rules;
+  const counterWidth = cm.countedTypes ? 2 + cm.countedTypes.length : 0;
+  let f64s = 3 * capacity;
+  let u32s = (3 + counterWidth) * capacity;
+  for (const r of rules) {
+    f64s += r.maxCount ? capacity * r.maxCount : capacity;
+    if (r.maxCount) u32s += capacity;
+  }
+  const block = new SharedArrayBuffer(f64s * 8 + u32s * 4);
+  let at = 0;
+  const f64 = (n: number) => {
+    const a = new Float64Array(block, at, n);
+    at += n * 8;
+    return a;
+  };
+  const u32 = (n: number) => {
+    const a = new Uint32Array(block, at, n);
+    at += n * 4;
+    return a;
+  };
+  // (the doubles first: every view stays aligned)
+  const lastActivity = f64(capacity).fill(-Infinity);
+  const engagement7d = f64(capacity);
+  const engagement30d = f64(capacity);
+  const totals = rules.map((r) => (r.maxCount ? null : f64(capacity)));
+  const recent = rules.map((r) => (r.maxCount ? f64(capacity * r.maxCount) : null));
+  return {
+    size: 0,
+    activityCount: u32(capacity),
+    future: u32(capacity),
+    outsideWindow: u32(capacity),
+    lastActivity,
+    engagement7d,
+    engagement30d,
+    totals,
+    recent,
+    filled: rules.map((r) => (r.maxCount ? u32(capacity) : null)),
+    unknownTypes: new Map(),
+    counters: counterWidth ? u32(capacity * counterWidth) : null,
+  };
 }
 
 function newState(cm: CompiledModel, capacity: number, shared = false): FoldState {
+  if (shared) return newSharedState(cm, capacity);
   const rules = cm.model.engagement.rules;
-  const f64 = (n: number) => typed(Float64Array, n, shared);
+  // (separate arrays: the reference path's folds grow array by array)
+  const f64 = (n: number) => new Float64Array(n);
   return {
     size: 0,
-    activityCount: typed(Uint32Array, capacity, shared),
-    future: typed(Uint32Array, capacity, shared),
-    outsideWindow: typed(Uint32Array, capacity, shared),
+    activityCount: new Uint32Array(capacity),
+    future: new Uint32Array(capacity),
+    outsideWindow: new Uint32Array(capacity),
     lastActivity: f64(capacity).fill(-Infinity),
     engagement7d: f64(capacity),
     engagement30d: f64(capacity),
     totals: rules.map((r) => (r.maxCount ? null : f64(capacity))),
     recent: rules.map((r) => (r.maxCount ? f64(capacity * r.maxCount) : null)),
-    filled: rules.map((r) => (r.maxCount ? typed(Uint32Array, capacity, shared) : null)),
+    filled: rules.map((r) => (r.maxCount ? new Uint32Array(capacity) : null)),
     unknownTypes: new Map(),
-    counters: cm.countedTypes ? typed(Uint32Array, capacity * (2 + cm.countedTypes.length), shared) : null,
+    counters: cm.countedTypes ? new Uint32Array(capacity * (2 + cm.countedTypes.length)) : null,
   };
 }
 

@@ -1,104 +1,192 @@
-// Scored leads kept for ranking in compact form: typed arrays, no object or string per lead, so that
-// memory grows slowly with the number of leads and the garbage collector has little to trace. 32-bit
-// indexes: a model may have more than 65,535 rules, bands or flag sets (issue 16), none may wrap.
+// Scored leads kept for ranking in compact form: typed arrays carved from one block, no object or
+// string per lead, so that memory grows slowly with the number of leads and the garbage collector has
+// little to trace. About 96 bytes a lead for models/b2b-saas.yaml (issue 18: 116 before).
 import type { CompiledModel } from './compiled.js';
 import { type Contribution, formatReason, type ScoredLead } from './score-lead.js';
 import { formatFixed2, formatPoints } from '../value.js';
 
+/** Signed cents as formatPoints writes their value: the same text, without rounding again. */
+function formatCents(c: number): string {
+  const r = c / 100;
+  return r > 0 ? '+' + String(r) : String(r === 0 ? 0 : r);
+}
+
 export const MAX_REASONS = 5;
-const NONE = 0xffffffff;
+
+/**
+ * How a model's scored leads are stored: the narrowest arrays its counts allow (a model may have more
+ * than 65,535 rules or 32,767 bands (issue 16): none may wrap), and the reasons' points as cents
+ * (those of round2, all a reason shows) unless a predictive section's log-odds terms need the double.
+ */
+export interface StoreLayout {
+  nInterests: number;
+  /** Rule slots need 32 bits (else 16). */
+  wideSlots: boolean;
+  /** Band and segment indexes need 32 bits (else 16). */
+  wideIndexes: boolean;
+  /** A predictive section: reasons keep their double (log-odds) and the lead's value. */
+  predictive: boolean;
+}
+
+export function storeLayout(cm: CompiledModel): StoreLayout {
+  return {
+    nInterests: cm.interests.length,
+    wideSlots: cm.rules.length >= 0xffff,
+    wideIndexes: Math.max(cm.model.bands.length, cm.model.segments?.length ?? 0) >= 0x7fff,
+    predictive: cm.rules.some((r) => r.section === 'predictive'),
+  };
+}
+
+/** The reasons' points as signed cents: a value out of Int32's range is kept in `big` instead. */
+const BIG = -0x80000000;
+
+type Slots = Uint16Array | Uint32Array;
+type Indexes = Int16Array | Int32Array;
 
 /** A ScoredStore as plain data (typed arrays and string tables), to rebuild it on another thread. */
 export interface ScoredStoreData {
   n: number;
-  nInterests: number;
+  layout: StoreLayout;
   score: Float64Array;
   fit: Float64Array;
   engagement: Float64Array;
-  band: Int32Array;
-  segment: Int32Array;
+  band: Indexes;
+  segment: Indexes;
   grade: Uint32Array;
   flags: Uint32Array;
-  reasonSlot: Uint32Array;
-  reasonPoints: Float64Array;
+  reasonSlot: Slots;
+  /** Cents (Int32Array), or the doubles of a predictive model (Float64Array). */
+  reasonPoints: Int32Array | Float64Array;
+  /** Predictive models: the lead's value behind each reason, interned (0 = missing). */
+  reasonValue: Uint32Array | null;
   interests: Float64Array;
   grades: string[];
   flagSets: string[];
+  values: (string | null)[];
+  /** Reason points out of the cents' range: [index, points]. */
+  big: [number, number][];
 }
 
-type Alloc = <T extends Float64Array | Int32Array | Uint32Array>(kind: new (b: ArrayBufferLike) => T, bytesPer: number, length: number) => T;
-/** Arrays in shared memory (SharedArrayBuffer) when asked: worker threads then read them without a copy. */
-const alloc =
-  (shared: boolean): Alloc =>
-  (kind, bytesPer, length) =>
-    new kind(shared ? new SharedArrayBuffer(length * bytesPer) : new ArrayBuffer(length * bytesPer));
+type Arrays = Pick<ScoredStoreData, 'score' | 'fit' | 'engagement' | 'band' | 'segment' | 'grade' | 'flags' | 'reasonSlot' | 'reasonPoints' | 'reasonValue' | 'interests'>;
+
+/**
+ * The store's arrays, carved from one buffer (a SharedArrayBuffer when `shared`: worker threads then
+ * read them without a copy). One large block is mapped and unmapped as a whole, where ten arrays of a
+ * few MB each are left behind in the allocator's heap once freed.
+ */
+function carve(n: number, l: StoreLayout, shared: boolean): Arrays {
+  const r = n * MAX_REASONS;
+  const bytes =
+    8 * n * (3 + l.nInterests) + (l.predictive ? 12 * r : 4 * r) + 8 * n + (l.wideSlots ? 4 : 2) * r + (l.wideIndexes ? 8 : 4) * n;
+  const block = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  let at = 0;
+  const take = <T>(C: new (b: ArrayBufferLike, at: number, k: number) => T, size: number, k: number): T => {
+    const a = new C(block, at, k);
+    at += size * k;
+    return a;
+  };
+  // (widest first: every view stays aligned)
+  const score = take(Float64Array, 8, n);
+  const fit = take(Float64Array, 8, n);
+  const engagement = take(Float64Array, 8, n);
+  const interests = take(Float64Array, 8, n * l.nInterests);
+  const reasonPoints = l.predictive ? take(Float64Array, 8, r) : take(Int32Array, 4, r);
+  const reasonValue = l.predictive ? take(Uint32Array, 4, r) : null;
+  const grade = take(Uint32Array, 4, n);
+  const flags = take(Uint32Array, 4, n);
+  const band = l.wideIndexes ? take(Int32Array, 4, n) : take(Int16Array, 2, n);
+  const segment = l.wideIndexes ? take(Int32Array, 4, n) : take(Int16Array, 2, n);
+  const reasonSlot = l.wideSlots ? take(Uint32Array, 4, r).fill(0xffffffff) : take(Uint16Array, 2, r).fill(0xffff);
+  return { score, fit, engagement, interests, reasonPoints, reasonValue, grade, flags, band, segment, reasonSlot };
+}
 
 export class ScoredStore {
-  readonly score: Float64Array;
-  readonly fit: Float64Array;
-  readonly engagement: Float64Array;
-  readonly band: Int32Array;
-  readonly segment: Int32Array;
-  private readonly grade: Uint32Array;
-  private readonly flags: Uint32Array;
-  private readonly reasonSlot: Uint32Array;
-  private readonly reasonPoints: Float64Array;
-  /** Predictive models (weight 1): the lead's value behind each reason, interned (0 = missing). */
-  private reasonValue: Uint32Array | undefined;
+  score!: Float64Array;
+  fit!: Float64Array;
+  engagement!: Float64Array;
+  band!: Indexes;
+  segment!: Indexes;
+  private grade!: Uint32Array;
+  private flags!: Uint32Array;
+  private reasonSlot!: Slots;
+  private reasonPoints!: Int32Array | Float64Array;
+  private reasonValue!: Uint32Array | null;
+  private interests!: Float64Array;
+  /** A reason slot left empty. */
+  private readonly none: number;
   private readonly values: (string | null)[] = [null];
   private readonly valueIds = new Map<string, number>();
-  private readonly interests: Float64Array;
   private readonly grades: string[] = [''];
   private readonly gradeIds = new Map<string, number>([['', 0]]);
   private readonly flagSets: string[] = [''];
   private readonly flagIds = new Map<string, number>([['', 0]]);
+  private readonly big = new Map<number, number>();
 
   constructor(
     private readonly n: number,
-    private readonly nInterests: number,
+    private readonly layout: StoreLayout,
     /** Allocate the arrays in shared memory (see data()). */
     shared = false,
     from?: ScoredStoreData,
   ) {
-    const a = alloc(shared);
-    this.score = from?.score ?? a(Float64Array, 8, n);
-    this.fit = from?.fit ?? a(Float64Array, 8, n);
-    this.engagement = from?.engagement ?? a(Float64Array, 8, n);
-    this.band = from?.band ?? a(Int32Array, 4, n);
-    this.segment = from?.segment ?? a(Int32Array, 4, n);
-    this.grade = from?.grade ?? a(Uint32Array, 4, n);
-    this.flags = from?.flags ?? a(Uint32Array, 4, n);
-    this.reasonSlot = from?.reasonSlot ?? a(Uint32Array, 4, n * MAX_REASONS).fill(NONE);
-    this.reasonPoints = from?.reasonPoints ?? a(Float64Array, 8, n * MAX_REASONS);
-    this.interests = from?.interests ?? a(Float64Array, 8, n * nInterests);
+    this.use(from ?? carve(n, layout, shared));
+    this.none = layout.wideSlots ? 0xffffffff : 0xffff;
     if (from) {
       from.grades.forEach((g, k) => (this.grades[k] = g, this.gradeIds.set(g, k)));
       from.flagSets.forEach((f, k) => (this.flagSets[k] = f, this.flagIds.set(f, k)));
+      from.values.forEach((v, k) => (this.values[k] = v, v !== null && this.valueIds.set(v, k)));
+      for (const [k, v] of from.big) this.big.set(k, v);
     }
+  }
+
+  /** Drop the arrays once every row is written (cells() must not be called afterwards). */
+  release(): void {
+    this.use(carve(0, this.layout, false));
+    this.big.clear();
+  }
+
+  private use(a: Arrays): void {
+    this.score = a.score;
+    this.fit = a.fit;
+    this.engagement = a.engagement;
+    this.band = a.band;
+    this.segment = a.segment;
+    this.grade = a.grade;
+    this.flags = a.flags;
+    this.reasonSlot = a.reasonSlot;
+    this.reasonPoints = a.reasonPoints;
+    this.reasonValue = a.reasonValue;
+    this.interests = a.interests;
   }
 
   /** The store as data: posted to a worker thread, shared arrays are seen there without a copy. */
   data(): ScoredStoreData {
-    const { n, nInterests, score, fit, engagement, band, segment, grade, flags, reasonSlot, reasonPoints, interests, grades, flagSets } = this;
-    return { n, nInterests, score, fit, engagement, band, segment, grade, flags, reasonSlot, reasonPoints, interests, grades, flagSets };
+    const { n, layout, score, fit, engagement, band, segment, grade, flags, reasonSlot, reasonPoints, reasonValue, interests, grades, flagSets, values } = this;
+    return { n, layout, score, fit, engagement, band, segment, grade, flags, reasonSlot, reasonPoints, reasonValue, interests, grades, flagSets, values, big: [...this.big] };
   }
 
   /**
-   * Leads [from, to) were set by another thread through a store over this one's data(): its grade
-   * and flag texts (`d`) are numbered its own way; renumber them into this store's.
+   * Leads [from, to) were set by another thread through a store over this one's data(): its grade,
+   * flag and value texts (`d`) are numbered its own way; renumber them into this store's.
    */
-  adopt(from: number, to: number, d: Pick<ScoredStoreData, 'grades' | 'flagSets'>): void {
+  adopt(from: number, to: number, d: Pick<ScoredStoreData, 'grades' | 'flagSets' | 'values' | 'big'>): void {
     const g = d.grades.map((x) => this.intern(x, this.grades, this.gradeIds));
     const f = d.flagSets.map((x) => this.intern(x, this.flagSets, this.flagIds));
     for (let i = from; i < to; i++) {
       this.grade[i] = g[this.grade[i]!]!;
       this.flags[i] = f[this.flags[i]!]!;
     }
+    const rv = this.reasonValue;
+    if (rv) {
+      const v = d.values.map((x) => this.valueId(x));
+      for (let j = from * MAX_REASONS; j < to * MAX_REASONS; j++) rv[j] = v[rv[j]!]!;
+    }
+    for (const [k, p] of d.big) this.big.set(k, p);
   }
 
   /** A store over data() of another (on a worker thread). */
   static of(d: ScoredStoreData): ScoredStore {
-    return new ScoredStore(d.n, d.nInterests, false, d);
+    return new ScoredStore(d.n, d.layout, false, d);
   }
 
   private intern(s: string, list: string[], ids: Map<string, number>): number {
@@ -106,6 +194,16 @@ export class ScoredStore {
     if (id === undefined) {
       id = list.push(s) - 1;
       ids.set(s, id);
+    }
+    return id;
+  }
+
+  private valueId(v: string | null | undefined): number {
+    if (v === null || v === undefined) return 0;
+    let id = this.valueIds.get(v);
+    if (id === undefined) {
+      id = this.values.push(v) - 1;
+      this.valueIds.set(v, id);
     }
     return id;
   }
@@ -119,38 +217,39 @@ export class ScoredStore {
     this.segment[i] = l.segment;
     this.grade[i] = this.intern(l.grade, this.grades, this.gradeIds);
     this.flags[i] = l.flags.length ? this.intern(l.flags.join(';'), this.flagSets, this.flagIds) : 0;
+    const rp = this.reasonPoints;
     for (let k = 0; k < top.length; k++) {
       const c = top[k]!;
-      this.reasonSlot[i * MAX_REASONS + k] = c.slot;
-      if (c.logOdds === undefined) this.reasonPoints[i * MAX_REASONS + k] = c.points;
+      const j = i * MAX_REASONS + k;
+      this.reasonSlot[j] = c.slot;
+      if (this.reasonValue) {
+        rp[j] = c.logOdds ?? c.points;
+        if (c.logOdds !== undefined) this.reasonValue[j] = this.valueId(c.value);
+        continue;
+      }
+      // the cents of round2 (formatPoints shows no more)
+      const cents = Math.sign(c.points) * Math.round(Math.abs(c.points) * 100 + 1e-9);
+      if (cents > BIG && cents <= 0x7fffffff) rp[j] = cents;
       else {
-        this.reasonPoints[i * MAX_REASONS + k] = c.logOdds;
-        this.reasonValue ??= new Uint32Array(this.reasonSlot.length);
-        let id = 0;
-        if (c.value !== null && c.value !== undefined) {
-          id = this.valueIds.get(c.value) ?? 0;
-          if (id === 0) {
-            id = this.values.push(c.value) - 1;
-            this.valueIds.set(c.value, id);
-          }
-        }
-        this.reasonValue[i * MAX_REASONS + k] = id;
+        rp[j] = BIG;
+        this.big.set(j, c.points);
       }
     }
-    for (let k = 0; k < this.nInterests; k++) this.interests[i * this.nInterests + k] = l.interests[k]!;
+    for (let k = 0; k < this.layout.nInterests; k++) this.interests[i * this.layout.nInterests + k] = l.interests[k]!;
   }
 
   reasons(i: number, cm: CompiledModel): string {
     let out = '';
     for (let k = 0; k < MAX_REASONS; k++) {
-      const slot = this.reasonSlot[i * MAX_REASONS + k]!;
-      if (slot === NONE) break;
+      const j = i * MAX_REASONS + k;
+      const slot = this.reasonSlot[j]!;
+      if (slot === this.none) break;
       if (k > 0) out += '; ';
       const rule = cm.rules[slot]!;
-      const points = this.reasonPoints[i * MAX_REASONS + k]!;
-      // a pure predictive model's feature: its value and log-odds term (formatReason in score-lead.ts)
-      if (this.reasonValue && rule.section === 'predictive') out += formatReason(rule.id, points, this.values[this.reasonValue[i * MAX_REASONS + k]!], true);
-      else out += rule.id + ' ' + formatPoints(points);
+      const p = this.reasonPoints[j]!;
+      // a predictive section's feature: its value and log-odds term (formatReason in score-lead.ts)
+      if (this.reasonValue) out += rule.section === 'predictive' ? formatReason(rule.id, p, this.values[this.reasonValue[j]!], true) : rule.id + ' ' + formatPoints(p);
+      else out += rule.id + ' ' + (p === BIG ? formatPoints(this.big.get(j)!) : formatCents(p));
     }
     return out;
   }
@@ -169,11 +268,12 @@ export class ScoredStore {
     out[5] = formatFixed2(this.engagement[i]!);
     out[6] = this.flagSets[this.flags[i]!]!;
     out[7] = this.reasons(i, cm);
-    for (let k = 0; k < this.nInterests; k++) out[8 + k] = formatFixed2(this.interests[i * this.nInterests + k]!);
+    const m = this.layout.nInterests;
+    for (let k = 0; k < m; k++) out[8 + k] = formatFixed2(this.interests[i * m + k]!);
     const segs = cm.model.segments;
     if (segs?.length) {
       const g = this.segment[i]!;
-      out[8 + this.nInterests] = g >= 0 ? segs[g]!.id : '';
+      out[8 + m] = g >= 0 ? segs[g]!.id : '';
     }
     return out;
   }

@@ -4,7 +4,7 @@
 // rule's `if` reads, and for rejected rows. The fold itself (EngagementFold: admit, addMatched) is the
 // one every path uses, so the aggregates are those of the reference path (tested byte for byte).
 import type { CompiledModel } from '../../core/score/compiled.js';
-import { EngagementFold, type ActivityBinding } from '../../core/score/engagement.js';
+import { EngagementFold, type ActivityBinding, type FoldState } from '../../core/score/engagement.js';
 import { columnMatcher } from '../../core/columns.js';
 import type { Condition } from '../../core/model/types.js';
 import { type DateFormat, parseTimestamp, present } from '../../core/value.js';
@@ -92,6 +92,30 @@ export interface ByteFolderOptions {
    * in order of appearance (`ids`) and the fold grows.
    */
   leads?: IdIndex;
+  /**
+   * With `leads`: the one fold every thread folds into (SharedFold), instead of a fold of this
+   * folder's own that is merged afterwards.
+   */
+  into?: SharedFold;
+}
+
+/**
+ * The leads' fold in shared memory, folded into by several threads at once (issue 18: one fold for
+ * every range and file instead of one per range, merged afterwards). A lead slot's aggregates are
+ * changed only under its lock: locks[slot & LOCK_MASK], taken with compareExchange 0 -> 1. The sums
+ * are of integer nano-points and the rest are counts, maxima and the N largest timestamps, so the
+ * result does not depend on the order the threads take the locks in.
+ */
+export interface SharedFold {
+  state: FoldState;
+  locks: Int32Array;
+}
+
+const LOCK_BITS = 16;
+const LOCK_MASK = (1 << LOCK_BITS) - 1;
+
+export function sharedFold(cm: CompiledModel, leads: number): SharedFold {
+  return { state: new EngagementFold(cm, leads + 1, undefined, true).state, locks: new Int32Array(new SharedArrayBuffer(4 << LOCK_BITS)) };
 }
 
 export class ByteActivityFolder {
@@ -114,12 +138,15 @@ export class ByteActivityFolder {
   private readonly onReject: (r: ActivityReject) => void;
 
   private readonly leads: IdIndex | undefined;
+  private readonly locks: Int32Array | undefined;
 
   constructor(o: ByteFolderOptions) {
     this.cm = o.cm;
     this.onReject = o.onReject;
     this.leads = o.leads;
-    this.fold = o.leads ? new EngagementFold(o.cm, o.leads.size + 1, undefined, true) : new EngagementFold(o.cm, 0);
+    // (a fold over the shared arrays with its own unknown-type counts: the caller adds those up)
+    this.fold = o.leads && o.into ? new EngagementFold(o.cm, o.leads.size + 1, { ...o.into.state, unknownTypes: new Map() }) : o.leads ? new EngagementFold(o.cm, o.leads.size + 1, undefined, true) : new EngagementFold(o.cm, 0);
+    this.locks = o.leads && o.into ? o.into.locks : undefined;
     this.binding = this.fold.bind(o.header);
     const m = columnMatcher(o.header, o.cm.model.alternatives); // each file resolves the model's column alternatives
     const ai = o.cm.model.input.activities;
@@ -211,6 +238,20 @@ export class ByteActivityFolder {
       if (slot < 0) slot = ~slot;
       else fold.ensure(slot + 1);
     }
+    const locks = this.locks;
+    if (!locks) return this.admit(slot, t, entry, r, buf);
+    const l = slot & LOCK_MASK;
+    while (Atomics.compareExchange(locks, l, 0, 1) !== 0);
+    try {
+      this.admit(slot, t, entry, r, buf);
+    } finally {
+      Atomics.store(locks, l, 0);
+    }
+  }
+
+  /** The fold's part of an activity: the as-of and window test, then the rules it matches. */
+  private admit(slot: number, t: number, entry: TypeEntry, r: ByteRecords, buf: Uint8Array): void {
+    const { fold, counts } = this;
     const admitted = fold.admit(slot, t);
     if (admitted === 'future') {
       counts.future++;

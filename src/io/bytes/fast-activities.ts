@@ -1,8 +1,10 @@
 // The activity files on the fast path of `score` (issue 18): a plain UTF-8 file on disk is folded from
 // its bytes by worker threads (activity-bytes-worker.ts), two byte ranges for a large file, one for a
-// small one. Each part comes back with its lead ids as bytes (IdKeys), mapped onto the leads' slots by
-// the leads' id index. A worker that meets input only the reference reader handles ends the fast path:
-// the run starts again on the reference path (FallBack).
+// small one. With the leads' id index (the leads file read first), every range of every file folds
+// into one fold keyed by lead slot, in shared memory (SharedFold: memory for one fold, whatever the
+// number of ranges and files); without it, each part comes back with its lead ids as bytes (IdKeys),
+// mapped onto the leads' slots afterwards. A worker that meets input only the reference reader handles
+// ends the fast path: the run starts again on the reference path (FallBack).
 import { Worker } from 'node:worker_threads';
 import { open, stat } from 'node:fs/promises';
 import type { CsvFile } from '../csv-reader.js';
@@ -13,7 +15,9 @@ import type { FoldState } from '../../core/score/engagement.js';
 import type { IdKeys, SharedIdIndex } from './id-index.js';
 import { FallBack, dataStart } from './fast-leads.js';
 import { foldRange } from './fold-range.js';
+import { sharedFold, type SharedFold } from './activity-bytes.js';
 import { plainUtf8File } from '../score-inputs.js';
+import { compileModel } from '../../core/score/compiled.js';
 
 export interface ByteRangeTask {
   path: string;
@@ -33,33 +37,21 @@ export interface ByteRangeTask {
   formulaGuard: boolean;
   /** The leads' id index: the fold is keyed by lead slot (see ByteFolderOptions.leads). */
   leads?: SharedIdIndex;
+  /** With `leads`: the leads' fold, which every range of every file folds into. */
+  into?: SharedFold;
 }
 
 export type ByteWorkerMessage =
   | { type: 'progress'; bytes: number; rows: number }
-  | { type: 'done'; keys: IdKeys; state: FoldState; counts: FoldCounts; unparsable: [string, number][]; blankLines: number; bytes: number; pending?: true }
-  | { type: 'merged'; orphans: Orphans }
+  | { type: 'done'; keys: IdKeys; state: FoldState; counts: FoldCounts; unparsable: [string, number][]; blankLines: number; bytes: number }
   | { type: 'error'; message: string; code?: string; fallback?: boolean };
 
 /**
  * A folded part whose lead ids are bytes (`keys`), not strings; or, folded against the leads' id index
- * (`bySlot`), whose slot j is lead j and slot leads.size holds the orphans.
+ * (`bySlot`), one already in the shared leads' fold (FastFolds.into): its state's arrays are that
+ * fold's, only its unknown-type counts are its own.
  */
-export type BytePart = FoldedPart & { keys: IdKeys; bySlot: boolean; merged?: Orphans };
-
-/** Activities of ids that are not leads, by what they would have been. */
-export interface Orphans {
-  used: number;
-  future: number;
-  outsideWindow: number;
-}
-
-/** The map of a fold keyed by lead slot onto the leads' fold: slot j is lead j, slot n (the orphans') none. */
-export function bySlotMap(n: number, size: number): Int32Array {
-  const out = new Int32Array(size);
-  for (let j = 0; j < size; j++) out[j] = j < n ? j : -1;
-  return out;
-}
+export type BytePart = FoldedPart & { keys: IdKeys; bySlot: boolean };
 
 /** Large files are split in two byte ranges (fixed, not the core count: every machine reads them alike). */
 const PARALLEL_MIN_BYTES = Number(process.env.LEADSCORE_PARALLEL_MIN_BYTES ?? 32 << 20);
@@ -68,6 +60,11 @@ const RANGES = 2;
 export interface FastFolds {
   /** Per file: its parts, or undefined when the file is not for the fast path (fold it on the reference path). */
   parts: (Promise<BytePart[]> | undefined)[];
+  /**
+   * The leads' fold the parts folded by lead slot are in (slot leads.size: the orphans'), when any
+   * is. Until every such part is done, other threads are still adding to it.
+   */
+  into: SharedFold | undefined;
   /** End every worker still running (on an error or a fall-back). */
   stop(): void;
 }
@@ -77,11 +74,13 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
   const workers: Worker[] = [];
   const parts: (Promise<BytePart[]> | undefined)[] = [];
   let part = 0;
+  let into: SharedFold | undefined;
   for (const f of files) {
     if (o.model.engagement.botFilter || !(await plainUtf8File(f))) {
       parts.push(undefined);
       continue;
     }
+    if (leads && !into) into = sharedFold(compileModel(o.model, { leadHeader: [], asOfMs: o.asOfMs, env: { isDisposableDomain: () => false } }), leads.size);
     const size = (await stat(f.path)).size;
     const known = f.knownHeader();
     const fh = await open(f.path, 'r');
@@ -113,7 +112,7 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
         asOfMs: o.asOfMs,
         ...(spillPath !== undefined ? { spillPath } : {}),
         formulaGuard: o.formulaGuard,
-        ...(leads ? { leads } : {}),
+        ...(leads && into ? { leads, into } : {}),
       });
     }
     if (ranges > 1) {
@@ -124,6 +123,7 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
   }
   return {
     parts,
+    into,
     stop: () => {
       for (const w of workers) void w.terminate();
     },
@@ -183,7 +183,6 @@ function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOp
                   file,
                   ids: [],
                   keys: m.keys,
-                  ...(m.pending ? { merged: { used: 0, future: 0, outsideWindow: 0 } } : {}),
                   bySlot: tasks[k]!.leads !== undefined,
                   state: m.state,
                   counts: m.counts,
@@ -191,43 +190,22 @@ function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOp
                   blankLines: m.blankLines,
                   ...(tasks[k]!.spillPath !== undefined ? { spillPath: tasks[k]!.spillPath } : {}),
                 });
-                if (!m.pending) void w.terminate();
-                break;
-              case 'merged':
-                merged[k]?.(m.orphans);
                 void w.terminate();
                 break;
               case 'error':
-                mergeFailed[k]?.(new Error(`${file.path}: ${m.message}`));
                 reject(m.fallback ? new FallBack(`${file.path}: ${m.message}`) : Object.assign(new Error(`${file.path}: ${m.message}`), m.code ? { code: m.code } : {}));
                 for (const other of workers) void other.terminate();
                 break;
             }
           });
           w.on('error', (e) => {
-            mergeFailed[k]?.(e);
             reject(e);
             for (const other of workers) void other.terminate();
           });
         }),
     ),
   );
-  // Ranges folded by lead slot: each later range is added into range 0's fold on its own thread, in turn.
-  const merged: ((o: Orphans) => void)[] = [];
-  const mergeFailed: ((e: Error) => void)[] = [];
-  const done = folded.then(async (parts) => {
-    for (let k = 1; k < parts.length; k++) {
-      const part = parts[k]!;
-      if (!part.merged) continue;
-      part.merged = await new Promise<Orphans>((res, rej) => {
-        merged[k] = res;
-        mergeFailed[k] = rej;
-        workers[k]!.postMessage({ type: 'merge', into: parts[0]!.state });
-      });
-    }
-    return parts;
-  });
   // a rejection is seen when the caller awaits the file's parts; until then it must not be unhandled
-  done.catch(() => undefined);
-  return done;
+  folded.catch(() => undefined);
+  return folded;
 }

@@ -103,6 +103,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
         if (spill) pending += csvLine([task.path, String(r.line), r.reason, r.detail, r.raw], task.formulaGuard);
       },
       ...(task.leads ? { leads: IdIndex.fromShared(task.leads) } : {}),
+      ...(task.into ? { into: task.into } : {}),
     });
     const r = new ByteRecords(task.delimiter);
     let buf = Buffer.allocUnsafe(Math.max(1024, Math.min(CHUNK, stop - start + 1)));
@@ -168,7 +169,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
         spill.end(pending, () => res());
       });
     }
-    return { keys: folder.ids.keys(), state: trimmed(folder.fold.state), counts: folder.counts, unparsable: [...cm.unparsable], blankLines: blank, bytes: end - start };
+    return { keys: folder.ids.keys(), state: task.into ? folder.fold.state : trimmed(folder.fold.state), counts: folder.counts, unparsable: [...cm.unparsable], blankLines: blank, bytes: end - start };
   } finally {
     await fh.close();
     if (spill && !spill.closed) spill.destroy();

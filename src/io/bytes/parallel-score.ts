@@ -29,8 +29,11 @@ export interface ScoreResult {
   rejects: { slot: number; line: number; reason: string; detail: string; raw: string }[];
   summary: ScoredPart;
   unparsable: [string, number][];
+  /** The worker's store's own tables (ScoredStore.adopt). */
   grades: string[];
   flagSets: string[];
+  values: (string | null)[];
+  big: [number, number][];
 }
 
 const SCORERS = 2;
@@ -111,9 +114,9 @@ export async function scoreInParallel(p: ParallelScore): Promise<{ from: number;
     const task: ScoreTask = {
       from,
       to,
-      offsets: p.leads.offsets.slice(from, to),
-      lengths: p.leads.lengths.slice(from, to),
-      lines: p.leads.lines.slice(from, to),
+      offsets: p.leads.offsets.subarray(from, to),
+      lengths: p.leads.lengths.subarray(from, to),
+      lines: p.leads.lines.subarray(from, to),
       state,
       store: p.store.data(),
       leadsPath: p.leads.o.path,

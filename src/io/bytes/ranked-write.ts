@@ -31,7 +31,7 @@ export interface WriteTask {
   bandParts: string[];
 }
 
-function shared<T extends Uint32Array | Float64Array | Int32Array>(a: T, n: number): T {
+function shared<T extends Uint32Array>(a: T, n: number): T {
   const C = a.constructor as new (b: SharedArrayBuffer) => T;
   const out = new C(new SharedArrayBuffer(n * a.BYTES_PER_ELEMENT));
   out.set(a.subarray(0, n) as never);
@@ -61,8 +61,8 @@ const WRITERS = 2;
 export async function writeRanked(w: RankedWrite): Promise<void> {
   const n = w.order.length;
   const order = shared(w.order, n);
-  const offsets = shared(w.leads.offsets, w.leads.size);
-  const lengths = shared(w.leads.lengths, w.leads.size);
+  // (the leads' offsets and lengths are in shared memory already)
+  const { offsets, lengths } = w.leads;
   const store = w.store.data();
   const parts: { scored: string; bands: string[] }[] = [];
   const runs: Promise<void>[] = [];

@@ -56,7 +56,7 @@ function run(): ScoreResult {
     closeSync(fd);
   }
   const d = store.data();
-  return { rejects, summary: summary.scoredPart(), unparsable: [...cm.unparsable], grades: d.grades, flagSets: d.flagSets };
+  return { rejects, summary: summary.scoredPart(), unparsable: [...cm.unparsable], grades: d.grades, flagSets: d.flagSets, values: d.values, big: d.big };
 }
 
 try {

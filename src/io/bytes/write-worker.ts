@@ -13,10 +13,10 @@ import type { WriteTask } from './ranked-write.js';
 
 const task = workerData as WriteTask;
 
-/** A part file written in 1 MB blocks. */
+/** A part file written in 256 KB blocks. */
 class Part {
   private readonly fd: number;
-  private buf = Buffer.allocUnsafe(1 << 20);
+  private buf = Buffer.allocUnsafe(1 << 18);
   private used = 0;
   constructor(path: string) {
     this.fd = openSync(path, 'wx');
@@ -42,11 +42,15 @@ class Part {
   }
 }
 
-/** Ranks handled per block: their records are read in file order, then written in rank order. */
-const BLOCK = 1 << 17;
+/**
+ * Ranks handled per block: their records are read in file order, then written in rank order. The
+ * block's records are held together (about 4 MB for 125-byte records): the writers' memory, not the
+ * leads', sets this size.
+ */
+const BLOCK = 1 << 15;
 /** Records closer than this in the file are read with one read (the bytes between them come along). */
-const GAP = 4096;
-const CHUNK = 4 << 20;
+const GAP = 16384;
+const CHUNK = 1 << 20;
 
 /**
  * The records of ranks [b, b + m), read from the file in offset order (records close to each other in
