@@ -57,7 +57,10 @@ export interface ScoredStoreData {
   reasonSlot: Slots;
   /** Cents (Int32Array), or the doubles of a predictive model (Float64Array). */
   reasonPoints: Int32Array | Float64Array;
-  /** Predictive models: the lead's value behind each reason, interned (0 = missing). */
+  /**
+   * Predictive models: per reason, 0 for points, else the interned id (0 = missing) + 1 of the lead's
+   * value behind a log-odds term.
+   */
   reasonValue: Uint32Array | null;
   interests: Float64Array;
   grades: string[];
@@ -179,7 +182,7 @@ export class ScoredStore {
     const rv = this.reasonValue;
     if (rv) {
       const v = d.values.map((x) => this.valueId(x));
-      for (let j = from * MAX_REASONS; j < to * MAX_REASONS; j++) rv[j] = v[rv[j]!]!;
+      for (let j = from * MAX_REASONS; j < to * MAX_REASONS; j++) if (rv[j]! > 0) rv[j] = v[rv[j]! - 1]! + 1;
     }
     for (const [k, p] of d.big) this.big.set(k, p);
   }
@@ -223,8 +226,9 @@ export class ScoredStore {
       const j = i * MAX_REASONS + k;
       this.reasonSlot[j] = c.slot;
       if (this.reasonValue) {
+        // (a log-odds term: its value's id + 1; points, of a rule or a blended feature: 0)
         rp[j] = c.logOdds ?? c.points;
-        if (c.logOdds !== undefined) this.reasonValue[j] = this.valueId(c.value);
+        this.reasonValue[j] = c.logOdds === undefined ? 0 : this.valueId(c.value) + 1;
         continue;
       }
       // the cents of round2 (formatPoints shows no more)
@@ -248,7 +252,9 @@ export class ScoredStore {
       const rule = cm.rules[slot]!;
       const p = this.reasonPoints[j]!;
       // a predictive section's feature: its value and log-odds term (formatReason in score-lead.ts)
-      if (this.reasonValue) out += rule.section === 'predictive' ? formatReason(rule.id, p, this.values[this.reasonValue[j]!], true) : rule.id + ' ' + formatPoints(p);
+      const v = this.reasonValue ? this.reasonValue[j]! : 0;
+      if (v > 0) out += formatReason(rule.id, p, this.values[v - 1], true);
+      else if (this.reasonValue) out += rule.id + ' ' + formatPoints(p);
       else out += rule.id + ' ' + (p === BIG ? formatPoints(this.big.get(j)!) : formatCents(p));
     }
     return out;

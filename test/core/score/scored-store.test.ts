@@ -53,7 +53,7 @@ describe('ScoredStore: reasons kept as cents', () => {
     );
   });
 
-  it('keeps a predictive model\'s values and log-odds terms when a scoring thread sets them', () => {
+  it('keeps a predictive model\'s values and log-odds terms when a scoring thread sets them, and a blended feature\'s points', () => {
     const main = new ScoredStore(3, PREDICTIVE, true);
     const there = ScoredStore.of(main.data());
     there.set(1, lead(80), [
@@ -62,10 +62,12 @@ describe('ScoredStore: reasons kept as cents', () => {
       { slot: 2, points: 0, logOdds: -0.25, value: null },
     ]);
     there.set(2, lead(10), [{ slot: 2, points: 0, logOdds: 0.5, value: 'mar' }]);
+    // blended with rules (weight below 1): a feature's reason is its points, like a rule's
+    main.set(0, lead(30), [{ slot: 2, points: 0.372, term: 0.9, value: 'it' }, { slot: 0, points: -5 }]);
     main.adopt(1, 3, there.data());
     expect(main.reasons(1, cm)).toBe(`feature = success ${formatLogOdds(1.4567)}; fit_rule ${formatPoints(12.345)}; feature = (missing) ${formatLogOdds(-0.25)}`);
     expect(main.reasons(2, cm)).toBe('feature = mar +0.50');
-    expect(main.reasons(0, cm)).toBe('');
+    expect(main.reasons(0, cm)).toBe('feature +0.37; fit_rule -5');
     const cells = main.cells(1, 1, cm, []);
     expect(cells.slice(0, 7)).toEqual(['1', '80.00', 'hot', 'A1', '80.00', '0.00', '']);
   });
