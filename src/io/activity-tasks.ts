@@ -11,8 +11,8 @@ import type { Model } from '../core/model/types.js';
 import type { CompiledModel } from '../core/score/compiled.js';
 import type { FoldState } from '../core/score/engagement.js';
 
-/** What a worker folds: one byte range of one activity file. */
-export interface RangeTask {
+/** One byte range of one activity file for a worker to fold (on either path), and the model it folds with. */
+export interface RangePlan {
   path: string;
   index: number;
   last: boolean;
@@ -20,28 +20,27 @@ export interface RangeTask {
   nominalStart: number;
   nominalEnd: number;
   size: number;
-  header: KnownHeader;
-  encoding?: string;
   model: Model;
   asOfMs: number;
   spillPath?: string;
   formulaGuard: boolean;
 }
 
+/** What a worker of the reader folds. */
+export interface RangeTask extends RangePlan {
+  header: KnownHeader;
+  encoding?: string;
+}
+
 export type WorkerMessage =
   | { type: 'start'; start: number }
   | { type: 'progress'; bytes: number; rows: number }
-  | {
+  | (RangeDone & {
       type: 'done';
       ids: string[];
-      state: FoldState;
-      counts: FoldCounts;
-      unparsable: [string, number][];
-      blankLines: number;
-      bytes: number;
       /** The boundary the next range started at was not a record start of this parse: this range read on to the end. */
       tookOver: boolean;
-    }
+    })
   | { type: 'error'; message: string; code?: string };
 
 /** One folded part of the activities, in file and range order. */
@@ -54,6 +53,32 @@ export interface FoldedPart {
   blankLines: number;
   /** Rejected rows of this part, already formatted as rejects.csv lines, when spilled to a file. */
   spillPath?: string;
+}
+
+/** What a range's worker hands back with its fold (both readers' 'done' message). */
+export interface RangeDone {
+  state: FoldState;
+  counts: FoldCounts;
+  unparsable: [string, number][];
+  blankLines: number;
+  bytes: number;
+}
+
+/** The folded part of a range's 'done' message (its lead ids aside). */
+export function foldedPart(file: CsvFile, m: RangeDone, spillPath: string | undefined): Omit<FoldedPart, 'ids'> {
+  return { file, state: m.state, counts: m.counts, unparsable: m.unparsable, blankLines: m.blankLines, ...(spillPath !== undefined ? { spillPath } : {}) };
+}
+
+/** Progress of a file read in `ranges` ranges at once: each range's bytes and rows, reported as the file's. */
+export function rangeProgress(file: CsvFile, totalBytes: number, ranges: number, o: FoldOptions): (k: number, bytes: number, rows: number) => void {
+  const bytesOf = new Array<number>(ranges).fill(0);
+  const rowsOf = new Array<number>(ranges).fill(0);
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  return (k, bytes, rows) => {
+    bytesOf[k] = bytes;
+    rowsOf[k] = rows;
+    o.onProgress?.({ file: file.path, bytesRead: sum(bytesOf), totalBytes, rows: sum(rowsOf) });
+  };
 }
 
 /** Files smaller than this are folded on the main thread (workers cost ~50 ms to start). */
@@ -126,10 +151,7 @@ export async function startParallelFolds(files: CsvFile[], o: FoldOptions): Prom
 
 async function runTasks(file: CsvFile, tasks: RangeTask[], size: number, o: FoldOptions): Promise<FoldedPart[]> {
   const workers = tasks.map((t) => new Worker(new URL('./activity-worker.js', import.meta.url), { workerData: t }));
-  const bytes = new Array<number>(tasks.length).fill(0);
-  const rows = new Array<number>(tasks.length).fill(0);
-  const report = () =>
-    o.onProgress?.({ file: file.path, bytesRead: bytes.reduce((a, b) => a + b, 0), totalBytes: size, rows: rows.reduce((a, b) => a + b, 0) });
+  const report = rangeProgress(file, size, tasks.length, o);
   const tookOver = new Array<boolean>(tasks.length).fill(false);
   let failure: Error | undefined;
   const stopAll = (): void => {
@@ -144,24 +166,12 @@ async function runTasks(file: CsvFile, tasks: RangeTask[], size: number, o: Fold
                 workers[k - 1]?.postMessage({ type: 'end', end: m.start });
                 break;
               case 'progress':
-                bytes[k] = m.bytes;
-                rows[k] = m.rows;
-                report();
+                report(k, m.bytes, m.rows);
                 break;
               case 'done':
-                bytes[k] = m.bytes;
-                rows[k] = m.counts.rows;
                 tookOver[k] = m.tookOver;
-                report();
-                resolve({
-                  file,
-                  ids: m.ids,
-                  state: m.state,
-                  counts: m.counts,
-                  unparsable: m.unparsable,
-                  blankLines: m.blankLines,
-                  ...(tasks[k]!.spillPath !== undefined ? { spillPath: tasks[k]!.spillPath } : {}),
-                });
+                report(k, m.bytes, m.counts.rows);
+                resolve({ ...foldedPart(file, m, tasks[k]!.spillPath), ids: m.ids });
                 void w.terminate();
                 break;
               case 'error':

@@ -8,10 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { open, stat } from 'node:fs/promises';
 import type { CsvFile } from '../csv-reader.js';
-import type { FoldCounts } from '../../core/score/activity-fold.js';
-import type { FoldedPart, FoldOptions } from '../activity-tasks.js';
-import type { Model } from '../../core/model/types.js';
-import type { FoldState } from '../../core/score/engagement.js';
+import { foldedPart, rangeProgress, type FoldedPart, type FoldOptions, type RangeDone, type RangePlan } from '../activity-tasks.js';
 import type { IdKeys, SharedIdIndex } from './id-index.js';
 import { FallBack, dataStart } from './fast-leads.js';
 import { foldRange } from './fold-range.js';
@@ -19,22 +16,13 @@ import { sharedFold, type SharedFold } from './activity-bytes.js';
 import { plainUtf8File } from '../score-inputs.js';
 import { compileModel } from '../../core/score/compiled.js';
 
-export interface ByteRangeTask {
-  path: string;
-  index: number;
-  last: boolean;
-  nominalStart: number;
-  nominalEnd: number;
-  size: number;
+/** What a worker of the fast path folds. */
+export interface ByteRangeTask extends RangePlan {
   /** First byte after the header. */
   dataStart: number;
   header: string[];
   delimiter: number;
   trailingDelimiter: boolean;
-  model: Model;
-  asOfMs: number;
-  spillPath?: string;
-  formulaGuard: boolean;
   /** The leads' id index: the fold is keyed by lead slot (see ByteFolderOptions.leads). */
   leads?: SharedIdIndex;
   /** With `leads`: the leads' fold, which every range of every file folds into. */
@@ -43,7 +31,7 @@ export interface ByteRangeTask {
 
 export type ByteWorkerMessage =
   | { type: 'progress'; bytes: number; rows: number }
-  | { type: 'done'; keys: IdKeys; state: FoldState; counts: FoldCounts; unparsable: [string, number][]; blankLines: number; bytes: number }
+  | (RangeDone & { type: 'done'; keys: IdKeys })
   | { type: 'error'; message: string; code?: string; fallback?: boolean };
 
 /**
@@ -151,7 +139,7 @@ function lazy<T>(start: () => Promise<T>): Promise<T> {
 async function inThread(file: CsvFile, task: ByteRangeTask, o: FoldOptions): Promise<BytePart[]> {
   try {
     const r = await foldRange(task, (bytes, rows) => o.onProgress?.({ file: file.path, bytesRead: bytes, totalBytes: task.size, rows }));
-    return [{ file, ids: [], ...r, bySlot: task.leads !== undefined, ...(task.spillPath !== undefined ? { spillPath: task.spillPath } : {}) }];
+    return [{ ...foldedPart(file, r, task.spillPath), ids: [], keys: r.keys, bySlot: task.leads !== undefined }];
   } catch (e) {
     const err = e as Error & { fallback?: boolean };
     throw err.fallback ? new FallBack(`${file.path}: ${err.message}`) : err;
@@ -161,9 +149,7 @@ async function inThread(file: CsvFile, task: ByteRangeTask, o: FoldOptions): Pro
 function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOptions, all: Worker[]): Promise<BytePart[]> {
   const workers = tasks.map((t) => new Worker(new URL('./activity-bytes-worker.js', import.meta.url), { workerData: t }));
   all.push(...workers);
-  const bytes = new Array<number>(tasks.length).fill(0);
-  const rows = new Array<number>(tasks.length).fill(0);
-  const report = () => o.onProgress?.({ file: file.path, bytesRead: bytes.reduce((a, b) => a + b, 0), totalBytes: size, rows: rows.reduce((a, b) => a + b, 0) });
+  const report = rangeProgress(file, size, tasks.length, o);
   const folded = Promise.all(
     workers.map(
       (w, k) =>
@@ -171,25 +157,11 @@ function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOp
           w.on('message', (m: ByteWorkerMessage) => {
             switch (m.type) {
               case 'progress':
-                bytes[k] = m.bytes;
-                rows[k] = m.rows;
-                report();
+                report(k, m.bytes, m.rows);
                 break;
               case 'done':
-                bytes[k] = m.bytes;
-                rows[k] = m.counts.rows;
-                report();
-                resolve({
-                  file,
-                  ids: [],
-                  keys: m.keys,
-                  bySlot: tasks[k]!.leads !== undefined,
-                  state: m.state,
-                  counts: m.counts,
-                  unparsable: m.unparsable,
-                  blankLines: m.blankLines,
-                  ...(tasks[k]!.spillPath !== undefined ? { spillPath: tasks[k]!.spillPath } : {}),
-                });
+                report(k, m.bytes, m.counts.rows);
+                resolve({ ...foldedPart(file, m, tasks[k]!.spillPath), ids: [], keys: m.keys, bySlot: tasks[k]!.leads !== undefined });
                 void w.terminate();
                 break;
               case 'error':

@@ -6,6 +6,7 @@ import { openSync, readSync, closeSync, fstatSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { ByteRecords, INCOMPLETE, UNUSUAL, asciiOrUtf8, cellText } from './records.js';
 import { IdIndex, KeyBytes } from './id-index.js';
+import { Chunks } from './chunks.js';
 
 /** Thrown when the fast path meets input only the reference path handles; the run starts again on it. */
 export class FallBack extends Error {
@@ -44,30 +45,12 @@ export async function scanFile(
 ): Promise<void> {
   const fh = await open(path, 'r');
   try {
-    const size = (await fh.stat()).size;
-    let buf = Buffer.allocUnsafe(Math.max(1024, Math.min(CHUNK, size - from + 1)));
-    let len = 0; // bytes in buf
-    let base = from; // file offset of buf[0]
-    let pos = 0;
+    const c = new Chunks(fh, from, (await fh.stat()).size, CHUNK);
     const r = new ByteRecords(delimiter);
-    let filePos = from;
     for (;;) {
-      // refill: keep the unconsumed tail, read more behind it
-      if (pos > 0) {
-        buf.copy(buf, 0, pos, len);
-        base += pos;
-        len -= pos;
-        pos = 0;
-      }
-      if (len === buf.length) {
-        const b = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(b, 0, 0, len);
-        buf = b;
-      }
-      const { bytesRead: got } = await fh.read(buf, len, buf.length - len, filePos);
-      filePos += got;
-      len += got;
-      const final = filePos >= size || got === 0;
+      const final = await c.more();
+      const { buf, len, base } = c;
+      let pos = c.pos;
       while (pos < len) {
         const next = r.next(buf, pos, len, final);
         if (next === INCOMPLETE) break;
@@ -75,6 +58,7 @@ export async function scanFile(
         each(r, buf, base);
         pos = next;
       }
+      c.pos = pos;
       if (final) {
         if (pos < len) throw new FallBack('end of file');
         return;
@@ -224,23 +208,38 @@ export class FastLeads {
   *records(): Generator<{ i: number; bytes: Buffer }> {
     const fd = openSync(this.o.path, 'r');
     try {
-      let buf = Buffer.allocUnsafe(Math.max(1024, Math.min(CHUNK, fstatSync(fd).size + 1)));
-      let base = 0;
-      let len = 0;
-      for (let i = 0; i < this.size; i++) {
-        const off = this.offsets[i]!;
-        const n = this.lengths[i]!;
-        if (off < base || off + n > base + len) {
-          if (n > buf.length) buf = Buffer.allocUnsafe(n);
-          base = off;
-          len = readSync(fd, buf, 0, buf.length, off);
-          if (len < n) throw new Error(`${this.o.path} changed while it was read`);
-        }
-        yield { i, bytes: buf.subarray(off - base, off - base + n) };
-      }
+      const w = new RecordWindow(fd, this.o.path);
+      for (let i = 0; i < this.size; i++) yield { i, bytes: w.at(this.offsets[i]!, this.lengths[i]!) };
     } finally {
       closeSync(fd);
     }
+  }
+}
+
+/**
+ * Records read by offset, in file order, through a window of the file: a record outside the window
+ * moves it (one read of CHUNK bytes at the record).
+ */
+export class RecordWindow {
+  private buf: Buffer;
+  private base = 0;
+  private len = 0;
+  constructor(
+    private readonly fd: number,
+    private readonly path: string,
+  ) {
+    this.buf = Buffer.allocUnsafe(Math.max(1024, Math.min(CHUNK, fstatSync(fd).size + 1)));
+  }
+
+  /** The n bytes at file offset `off` (a view, valid until the next call). */
+  at(off: number, n: number): Buffer {
+    if (off < this.base || off + n > this.base + this.len) {
+      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+      this.base = off;
+      this.len = readSync(this.fd, this.buf, 0, this.buf.length, off);
+      if (this.len < n) throw new Error(`${this.path} changed while it was read`);
+    }
+    return this.buf.subarray(off - this.base, off - this.base + n);
   }
 }
 

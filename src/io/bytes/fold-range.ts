@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ByteRecords, INCOMPLETE, UNUSUAL } from './records.js';
+import { Chunks } from './chunks.js';
 import { ByteActivityFolder } from './activity-bytes.js';
 import type { ActivityReject, FoldCounts } from '../../core/score/activity-fold.js';
 import { csvLine } from '../csv-writer.js';
@@ -106,31 +107,14 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
       ...(task.into ? { into: task.into } : {}),
     });
     const r = new ByteRecords(task.delimiter);
-    let buf = Buffer.allocUnsafe(Math.max(1024, Math.min(CHUNK, stop - start + 1)));
-    let len = 0;
-    let base = start;
-    let pos = 0;
-    let filePos = start;
+    const c = new Chunks(fh, start, size, Math.min(CHUNK, stop - start + 1));
     let blank = 0;
     let lastReport = Date.now();
     let end = start;
     outer: for (;;) {
-      if (pos > 0) {
-        buf.copy(buf, 0, pos, len);
-        base += pos;
-        len -= pos;
-        pos = 0;
-      }
-      if (len === buf.length) {
-        const b = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(b, 0, 0, len);
-        buf = b;
-      }
-      const want = Math.min(buf.length - len, Math.max(0, size - filePos));
-      const { bytesRead } = want > 0 ? await fh.read(buf, len, want, filePos) : { bytesRead: 0 };
-      filePos += bytesRead;
-      len += bytesRead;
-      const final = filePos >= size || bytesRead === 0;
+      const final = await c.more();
+      const { buf, len, base } = c;
+      let pos = c.pos;
       while (pos < len) {
         if (base + pos >= stop) break outer;
         const next = r.next(buf, pos, len, final);
@@ -146,6 +130,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
         pos = next;
         end = base + pos;
       }
+      c.pos = pos;
       if (pending.length > 1 << 20 && spill) {
         const data = pending;
         pending = '';

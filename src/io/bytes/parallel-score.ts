@@ -1,7 +1,7 @@
 // Scoring on both cores on the fast path (issue 18): the leads are split in two ranges of slots, each
 // scored by a worker thread (score-worker.ts) with its slice of the fold, into one ScoredStore in shared
 // memory. The caller adds the parts in range order (rejects, summary, unparsable counts), so that the
-// outputs are those of the one-thread loop in score-run.ts.
+// outputs are those of the one-thread loop in score-scores.ts.
 import { Worker } from 'node:worker_threads';
 import type { Model } from '../../core/model/types.js';
 import type { EngagementFold, FoldState } from '../../core/score/engagement.js';
@@ -9,20 +9,29 @@ import type { ScoredStore, ScoredStoreData } from '../../core/score/scored-store
 import type { ScoredPart } from '../../core/report/summary.js';
 import type { FastLeads } from './fast-leads.js';
 
-export interface ScoreTask {
-  from: number;
-  to: number;
-  offsets: Float64Array;
-  lengths: Int32Array;
-  lines: Float64Array;
-  state: FoldState;
-  store: ScoredStoreData;
-  leadsPath: string;
+/** The leads file as the threads read it, and the model they compile. */
+export interface LeadsFormat {
   header: string[];
   delimiter: string;
   trailingDelimiter: boolean;
   model: Model;
   asOfMs: number;
+}
+
+/** What a scoring or writing thread is given: its range, the records' places and the store, in shared memory. */
+export interface LeadsTask extends LeadsFormat {
+  /** Its range: of lead slots (scoring), of ranks (writing). */
+  from: number;
+  to: number;
+  offsets: Float64Array;
+  lengths: Int32Array;
+  store: ScoredStoreData;
+  leadsPath: string;
+}
+
+export interface ScoreTask extends LeadsTask {
+  lines: Float64Array;
+  state: FoldState;
 }
 
 export interface ScoreResult {
@@ -90,16 +99,11 @@ export function releaseFold(fold: EngagementFold): void {
   };
 }
 
-export interface ParallelScore {
+export interface ParallelScore extends LeadsFormat {
   leads: FastLeads;
   /** The leads' fold: sliced for the scorers, then released. */
   fold: EngagementFold;
   store: ScoredStore;
-  header: string[];
-  delimiter: string;
-  trailingDelimiter: boolean;
-  model: Model;
-  asOfMs: number;
 }
 
 /** Score every lead; resolves with the parts in range order. */

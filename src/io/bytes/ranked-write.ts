@@ -1,28 +1,16 @@
 // scored.csv and the band files on the fast path (issue 18), written on both cores: the ranks are split
 // in two ranges, each written by a worker thread (write-worker.ts) to part files, which are then
-// appended to the outputs in rank order. Every row is the one the reference loop in score-run.ts
-// writes (same helpers: scored-rows.ts).
+// appended to the outputs in rank order. Every row is the one the reference loop in score-write.ts
+// writes (same helpers: scored-writer.ts).
 import { Worker } from 'node:worker_threads';
 import { createReadStream } from 'node:fs';
-import type { Model } from '../../core/model/types.js';
-import type { ScoredStore, ScoredStoreData } from '../../core/score/scored-store.js';
+import type { ScoredStore } from '../../core/score/scored-store.js';
 import type { OutputFile } from '../output.js';
 import type { FastLeads } from './fast-leads.js';
-import { SMALL_YOUNG_GENERATION } from './parallel-score.js';
+import { SMALL_YOUNG_GENERATION, type LeadsFormat, type LeadsTask } from './parallel-score.js';
 
-export interface WriteTask {
-  from: number;
-  to: number;
+export interface WriteTask extends LeadsTask {
   order: Uint32Array;
-  offsets: Float64Array;
-  lengths: Int32Array;
-  store: ScoredStoreData;
-  leadsPath: string;
-  header: string[];
-  delimiter: string;
-  trailingDelimiter: boolean;
-  model: Model;
-  asOfMs: number;
   guard: boolean;
   /** columns of the leads file the formula guard never changes (join keys: docs/input.md) */
   keys: boolean[];
@@ -38,15 +26,10 @@ function shared<T extends Uint32Array>(a: T, n: number): T {
   return out;
 }
 
-export interface RankedWrite {
+export interface RankedWrite extends LeadsFormat {
   order: Uint32Array;
   store: ScoredStore;
   leads: FastLeads;
-  header: string[];
-  delimiter: string;
-  trailingDelimiter: boolean;
-  model: Model;
-  asOfMs: number;
   guard: boolean;
   keys: readonly boolean[];
   numeric: boolean[];

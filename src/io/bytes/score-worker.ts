@@ -3,7 +3,7 @@
 // fold, and sets the results in the ScoredStore in shared memory; it returns its part of the summary,
 // its quality rejects and the values that failed to parse.
 import { workerData, parentPort } from 'node:worker_threads';
-import { openSync, readSync, closeSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import { ScoredStore } from '../../core/score/scored-store.js';
 import { MAX_REASONS } from '../../core/score/scored-store.js';
 import { compileModel } from '../../core/score/compiled.js';
@@ -13,10 +13,10 @@ import { SummaryBuilder } from '../../core/report/summary.js';
 import { splitRecord } from '../csv-reader.js';
 import { scoringEnv } from '../disposable.js';
 import { asciiOrUtf8 } from './records.js';
+import { RecordWindow } from './fast-leads.js';
 import type { ScoreTask, ScoreResult } from './parallel-score.js';
 
 const task = workerData as ScoreTask;
-const CHUNK = 4 << 20;
 
 function run(): ScoreResult {
   const store = ScoredStore.of(task.store);
@@ -28,19 +28,10 @@ function run(): ScoreResult {
   const width = task.trailingDelimiter ? task.header.length : undefined;
   const fd = openSync(task.leadsPath, 'r');
   try {
-    let buf = Buffer.allocUnsafe(CHUNK);
-    let base = 0;
-    let len = 0;
+    const records = new RecordWindow(fd, task.leadsPath);
     for (let j = 0; j < task.to - task.from; j++) {
-      const off = task.offsets[j]!;
-      const n = task.lengths[j]!;
-      if (off < base || off + n > base + len) {
-        if (n > buf.length) buf = Buffer.allocUnsafe(n);
-        base = off;
-        len = readSync(fd, buf, 0, buf.length, off);
-        if (len < n) throw new Error(`${task.leadsPath} changed while it was read`);
-      }
-      const raw = asciiOrUtf8(buf, off - base, off - base + n);
+      const bytes = records.at(task.offsets[j]!, task.lengths[j]!);
+      const raw = asciiOrUtf8(bytes, 0, bytes.length);
       const row = splitRecord(raw, task.delimiter, width);
       const outcome = scorer.score(row, j);
       if (outcome.kind === 'rejected') {
