@@ -1,6 +1,6 @@
 // Scored leads kept for ranking in compact form: typed arrays carved from one block, no object or
 // string per lead, so that memory grows slowly with the number of leads and the garbage collector has
-// little to trace. About 96 bytes a lead for models/b2b-saas.yaml (issue 18: 116 before).
+// little to trace. About 84 bytes a lead for models/b2b-saas.yaml (issue 18: 116 before).
 import type { CompiledModel } from './compiled.js';
 import { type Contribution, formatReason, type ScoredLead } from './score-lead.js';
 import { formatFixed2, formatPoints } from '../value.js';
@@ -9,6 +9,15 @@ import { formatFixed2, formatPoints } from '../value.js';
 function formatCents(c: number): string {
   const r = c / 100;
   return r > 0 ? '+' + String(r) : String(r === 0 ? 0 : r);
+}
+
+/** Signed cents as formatFixed2 writes their value. */
+function formatCentsFixed2(c: number): string {
+  if (c === 0) return '0.00';
+  const a = Math.abs(c);
+  const whole = Math.floor(a / 100);
+  const frac = a - whole * 100;
+  return (c < 0 ? '-' : '') + whole + (frac < 10 ? '.0' : '.') + frac;
 }
 
 export const MAX_REASONS = 5;
@@ -37,8 +46,13 @@ export function storeLayout(cm: CompiledModel): StoreLayout {
   };
 }
 
-/** The reasons' points as signed cents: a value out of Int32's range is kept in `big` instead. */
+/**
+ * Numbers kept as signed cents (Int32) where only their cents are ever written: a value out of
+ * Int32's range is marked BIG and kept as a double in `big`, under its array's key (below).
+ */
 const BIG = -0x80000000;
+const BIG_KEY = { reason: 0, engagement: 1, interest: 2 } as const;
+const bigKey = (array: number, j: number) => array * 2 ** 40 + j;
 
 type Slots = Uint16Array | Uint32Array;
 type Indexes = Int16Array | Int32Array;
@@ -49,7 +63,8 @@ export interface ScoredStoreData {
   layout: StoreLayout;
   score: Float64Array;
   fit: Float64Array;
-  engagement: Float64Array;
+  /** Cents, as written (formatFixed2). */
+  engagement: Int32Array;
   band: Indexes;
   segment: Indexes;
   grade: Uint32Array;
@@ -62,11 +77,12 @@ export interface ScoredStoreData {
    * value behind a log-odds term.
    */
   reasonValue: Uint32Array | null;
-  interests: Float64Array;
+  /** Cents, as written (formatFixed2). */
+  interests: Int32Array;
   grades: string[];
   flagSets: string[];
   values: (string | null)[];
-  /** Reason points out of the cents' range: [index, points]. */
+  /** Values out of the cents' range: [bigKey(array, index), value]. */
   big: [number, number][];
 }
 
@@ -80,7 +96,7 @@ type Arrays = Pick<ScoredStoreData, 'score' | 'fit' | 'engagement' | 'band' | 's
 function carve(n: number, l: StoreLayout, shared: boolean): Arrays {
   const r = n * MAX_REASONS;
   const bytes =
-    8 * n * (3 + l.nInterests) + (l.predictive ? 12 * r : 4 * r) + 8 * n + (l.wideSlots ? 4 : 2) * r + (l.wideIndexes ? 8 : 4) * n;
+    8 * n * 2 + 4 * n * (1 + l.nInterests) + (l.predictive ? 12 * r : 4 * r) + 8 * n + (l.wideSlots ? 4 : 2) * r + (l.wideIndexes ? 8 : 4) * n;
   const block = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   let at = 0;
   const take = <T>(C: new (b: ArrayBufferLike, at: number, k: number) => T, size: number, k: number): T => {
@@ -91,9 +107,9 @@ function carve(n: number, l: StoreLayout, shared: boolean): Arrays {
   // (widest first: every view stays aligned)
   const score = take(Float64Array, 8, n);
   const fit = take(Float64Array, 8, n);
-  const engagement = take(Float64Array, 8, n);
-  const interests = take(Float64Array, 8, n * l.nInterests);
   const reasonPoints = l.predictive ? take(Float64Array, 8, r) : take(Int32Array, 4, r);
+  const engagement = take(Int32Array, 4, n);
+  const interests = take(Int32Array, 4, n * l.nInterests);
   const reasonValue = l.predictive ? take(Uint32Array, 4, r) : null;
   const grade = take(Uint32Array, 4, n);
   const flags = take(Uint32Array, 4, n);
@@ -106,7 +122,7 @@ function carve(n: number, l: StoreLayout, shared: boolean): Arrays {
 export class ScoredStore {
   score!: Float64Array;
   fit!: Float64Array;
-  engagement!: Float64Array;
+  private engagement!: Int32Array;
   band!: Indexes;
   segment!: Indexes;
   private grade!: Uint32Array;
@@ -114,7 +130,7 @@ export class ScoredStore {
   private reasonSlot!: Slots;
   private reasonPoints!: Int32Array | Float64Array;
   private reasonValue!: Uint32Array | null;
-  private interests!: Float64Array;
+  private interests!: Int32Array;
   /** A reason slot left empty. */
   private readonly none: number;
   private readonly values: (string | null)[] = [null];
@@ -215,7 +231,7 @@ export class ScoredStore {
   set(i: number, l: ScoredLead, top: readonly Contribution[]): void {
     this.score[i] = l.score;
     this.fit[i] = l.fit;
-    this.engagement[i] = l.engagement;
+    this.engagement[i] = this.cents(l.engagement, BIG_KEY.engagement, i);
     this.band[i] = l.band;
     this.segment[i] = l.segment;
     this.grade[i] = this.intern(l.grade, this.grades, this.gradeIds);
@@ -231,15 +247,26 @@ export class ScoredStore {
         this.reasonValue[j] = c.logOdds === undefined ? 0 : this.valueId(c.value) + 1;
         continue;
       }
-      // the cents of round2 (formatPoints shows no more)
-      const cents = Math.sign(c.points) * Math.round(Math.abs(c.points) * 100 + 1e-9);
-      if (cents > BIG && cents <= 0x7fffffff) rp[j] = cents;
-      else {
-        rp[j] = BIG;
-        this.big.set(j, c.points);
-      }
+      rp[j] = this.cents(c.points, BIG_KEY.reason, j);
     }
-    for (let k = 0; k < this.layout.nInterests; k++) this.interests[i * this.layout.nInterests + k] = l.interests[k]!;
+    const m = this.layout.nInterests;
+    for (let k = 0; k < m; k++) this.interests[i * m + k] = this.cents(l.interests[k]!, BIG_KEY.interest, i * m + k);
+  }
+
+  /**
+   * x as the signed cents of round2 (formatPoints and formatFixed2 write no more), or BIG with x kept
+   * in `big` when they are out of Int32's range.
+   */
+  private cents(x: number, array: number, j: number): number {
+    const c = Math.round(Math.abs(x) * 100 + 1e-9);
+    if (c <= 0x7fffffff) return x < 0 ? -c : c;
+    this.big.set(bigKey(array, j), x);
+    return BIG;
+  }
+
+  /** formatFixed2 of the number kept as cents at j of an array. */
+  private fixed2(c: number, array: number, j: number): string {
+    return c === BIG ? formatFixed2(this.big.get(bigKey(array, j))!) : formatCentsFixed2(c);
   }
 
   reasons(i: number, cm: CompiledModel): string {
@@ -255,7 +282,7 @@ export class ScoredStore {
       const v = this.reasonValue ? this.reasonValue[j]! : 0;
       if (v > 0) out += formatReason(rule.id, p, this.values[v - 1], true);
       else if (this.reasonValue) out += rule.id + ' ' + formatPoints(p);
-      else out += rule.id + ' ' + (p === BIG ? formatPoints(this.big.get(j)!) : formatCents(p));
+      else out += rule.id + ' ' + (p === BIG ? formatPoints(this.big.get(bigKey(BIG_KEY.reason, j))!) : formatCents(p));
     }
     return out;
   }
@@ -271,11 +298,11 @@ export class ScoredStore {
     out[2] = b >= 0 ? cm.model.bands[b]!.name : '';
     out[3] = this.grades[this.grade[i]!]!;
     out[4] = formatFixed2(this.fit[i]!);
-    out[5] = formatFixed2(this.engagement[i]!);
+    out[5] = this.fixed2(this.engagement[i]!, BIG_KEY.engagement, i);
     out[6] = this.flagSets[this.flags[i]!]!;
     out[7] = this.reasons(i, cm);
     const m = this.layout.nInterests;
-    for (let k = 0; k < m; k++) out[8 + k] = formatFixed2(this.interests[i * m + k]!);
+    for (let k = 0; k < m; k++) out[8 + k] = this.fixed2(this.interests[i * m + k]!, BIG_KEY.interest, i * m + k);
     const segs = cm.model.segments;
     if (segs?.length) {
       const g = this.segment[i]!;

@@ -8,7 +8,7 @@ import { ScoredStore, type StoreLayout } from '../../../src/core/score/scored-st
 import type { CompiledModel } from '../../../src/core/score/compiled.js';
 import type { Contribution, ScoredLead } from '../../../src/core/score/score-lead.js';
 import { formatLogOdds } from '../../../src/core/score/score-lead.js';
-import { formatPoints } from '../../../src/core/value.js';
+import { formatFixed2, formatPoints } from '../../../src/core/value.js';
 
 const cm = {
   rules: [
@@ -22,31 +22,36 @@ const cm = {
 const POINTS: StoreLayout = { nInterests: 1, wideSlots: false, wideIndexes: false, predictive: false };
 const PREDICTIVE: StoreLayout = { ...POINTS, predictive: true };
 
-function lead(score: number): ScoredLead {
-  return { score, fit: score, engagement: 0, band: score >= 50 ? 0 : 1, grade: 'A1', flags: score > 90 ? ['fast_track'] : [], contributions: [], fired: [], interests: [score / 2], segment: -1, fitUncapped: score, engagementUncapped: 0, adjustments: 0, unclamped: score };
+function lead(score: number, engagement = 0, interest = score / 2): ScoredLead {
+  return { score, fit: score, engagement, band: score >= 50 ? 0 : 1, grade: 'A1', flags: score > 90 ? ['fast_track'] : [], contributions: [], fired: [], interests: [interest], segment: -1, fitUncapped: score, engagementUncapped: engagement, adjustments: 0, unclamped: score };
 }
 
 // values at the edges of the cents: half-cents, binary fractions just under them, Int32's range
 const EDGES = [0, -0, 0.005, -0.005, 0.015, 1.005, 2.675, 1.115, -2.675, 0.004999999, 1e-12, -1e-12, 21_474_836.47, 21_474_836.48, -21_474_836.48, -21_474_836.49, 1e15, -3e17, 123_456_789.125, Number.MAX_SAFE_INTEGER];
 
-describe('ScoredStore: reasons kept as cents', () => {
-  it('reads every reason as formatPoints writes its points, on this thread and filled on another', () => {
+describe('ScoredStore: reasons, engagement and interests kept as cents', () => {
+  it('writes every reason as formatPoints, engagement and interests as formatFixed2 write the doubles, on this thread and filled on another', () => {
     const values = fc.oneof(fc.constantFrom(...EDGES), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e18, max: 1e18 }), fc.integer({ min: -1e6, max: 1e6 }).map((c) => c / 100));
     fc.assert(
-      fc.property(fc.array(fc.array(values, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 20 }), (rows) => {
+      fc.property(fc.array(fc.record({ points: fc.array(values, { minLength: 1, maxLength: 5 }), engagement: values, interest: values }), { minLength: 1, maxLength: 20 }), (rows) => {
         const here = new ScoredStore(rows.length, POINTS);
         const main = new ScoredStore(rows.length, POINTS, true);
         const there = ScoredStore.of(main.data());
-        rows.forEach((points, i) => {
+        rows.forEach(({ points, engagement, interest }, i) => {
           const top: Contribution[] = points.map((p, k) => ({ slot: k % 2, points: p }));
-          here.set(i, lead(i), top);
-          there.set(i, lead(i), top);
+          here.set(i, lead(i, engagement, interest), top);
+          there.set(i, lead(i, engagement, interest), top);
         });
         main.adopt(0, rows.length, there.data());
-        rows.forEach((points, i) => {
+        rows.forEach(({ points, engagement, interest }, i) => {
           const expected = points.map((p, k) => `${cm.rules[k % 2]!.id} ${formatPoints(p)}`).join('; ');
           expect(here.reasons(i, cm)).toBe(expected);
           expect(main.reasons(i, cm)).toBe(expected);
+          for (const store of [here, main]) {
+            const cells = store.cells(i, i + 1, cm, []);
+            expect(cells[5]).toBe(formatFixed2(engagement));
+            expect(cells[8]).toBe(formatFixed2(interest));
+          }
         });
       }),
       { numRuns: 300 },
