@@ -5,6 +5,7 @@ import { scoringEnv } from '../io/disposable.js';
 import type { Clock } from '../app/ports.js';
 import type { ExplainPorts } from '../app/explain.js';
 import type { EvaluatePorts } from '../app/evaluate.js';
+import type { TrainPorts } from '../app/train.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -21,6 +22,22 @@ export async function evaluatePorts(): Promise<EvaluatePorts> {
     outputs: (dir) => OutputSet.create(dir),
     // vega loads only when an HTML report is written
     evaluationHtml: async (e) => (await import('../io/html/evaluation.js')).renderEvaluationHtml(e),
+    clock: systemClock,
+  };
+}
+
+export async function trainPorts(): Promise<TrainPorts> {
+  const { ReplacingFile, stdoutFile } = await import('../io/output.js');
+  const { trainedModelYaml } = await import('../io/trained-model-yaml.js');
+  return {
+    inputs: nodeInputFiles,
+    replacing: (path) => ReplacingFile.open(path),
+    stdout: async (text) => {
+      const s = stdoutFile();
+      s.write(text);
+      await s.end();
+    },
+    modelYaml: trainedModelYaml,
     clock: systemClock,
   };
 }

@@ -1,5 +1,5 @@
 // `leadscore train`: fit a logistic-regression model (or a points model with --as-points) on leads with
-// a known outcome, and write it as a model YAML. The pipeline is src/io/train-run.ts.
+// a known outcome, and write it as a model YAML. The use case is src/app/train.ts.
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
@@ -118,7 +118,9 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
   if (isLatest(opts.asOf) && opts.activities.includes('-')) throw new CliError('--as-of latest reads the activities twice: give files, not - (stdin)', ExitCode.usage, 'LS177');
   const base = opts.model !== undefined ? await loadModelOrExit(opts.model) : undefined;
   if (opts.model !== undefined && !base) return ExitCode.usage;
-  const { runTrain, newestTrainActivityMs } = await import('../../io/train-run.js');
+  const { trainModel } = await import('../../app/train.js');
+  const { newestTrainActivityMs } = await import('../../io/newest-activity.js');
+  const { trainPorts } = await import('../ports.js');
   const { InputError } = await import('../../io/errors.js');
   const started = Date.now();
   try {
@@ -133,7 +135,7 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
     // --as-of latest: the newest activity, read from the column (and date_format) the feature fold uses
     const asOfMs = latest ? await newestTrainActivityMs({ activities, ...input }) : parseAsOf(opts.asOf);
     if (latest && !opts.quiet && !opts.json) process.stderr.write(`${style.dim('note')} as-of ${new Date(asOfMs).toISOString().replace('.000Z', 'Z')}: the newest activity (--as-of latest)\n`);
-    const res = await runTrain({
+    const res = await trainModel(await trainPorts(), {
       leads: opts.leads, activities, asOfMs, ...(latest ? { asOfLatest: true } : {}),
       ...(opts.outcome !== undefined ? { outcome: opts.outcome } : {}),
       ...(opts.outcomes ? { outcomesFile: opts.outcomes } : {}),
