@@ -6,6 +6,7 @@ import type { Clock } from '../app/ports.js';
 import type { ExplainPorts } from '../app/explain.js';
 import type { EvaluatePorts } from '../app/evaluate.js';
 import type { TrainPorts } from '../app/train.js';
+import type { InitPorts } from '../app/init.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -39,5 +40,19 @@ export async function trainPorts(): Promise<TrainPorts> {
     },
     modelYaml: trainedModelYaml,
     clock: systemClock,
+  };
+}
+
+export async function initPorts(): Promise<InitPorts> {
+  const { readSample } = await import('../io/init-sample.js');
+  const { readHeaderLine } = await import('../io/header.js');
+  const { loadModelText } = await import('../io/model-file.js');
+  const { writeReplacing } = await import('../io/output.js');
+  return {
+    inputs: nodeInputFiles,
+    sample: readSample,
+    header: (path, o) => readHeaderLine(path, o).catch(() => undefined),
+    readModel: loadModelText,
+    replace: (path, text) => writeReplacing(path, text),
   };
 }
