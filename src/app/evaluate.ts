@@ -46,7 +46,7 @@ export interface EvaluatePorts {
   inputs: InputFiles;
   /** Scores the leads without writing outputs (io/score-run.ts: runScore). */
   score(o: ScoreRequest): Promise<{ summary: Summary; warnings: RunWarning[] }>;
-  /** A set of output files in OUTDIR, published together (io/output.ts: OutputSet). */
+  /** A set of output files in OUTDIR, published together (io/output-set.ts: OutputSet). */
   outputs(dir: string): Promise<OutputSetPort>;
   /** evaluation.html (io/html/evaluation.ts). */
   evaluationHtml(e: Evaluation): Promise<string>;

@@ -50,7 +50,7 @@ export interface ReplacingOutput extends OutputFile {
   abort(): Promise<void>;
 }
 
-/** Output files written together and published as one set, or not at all (io/output.ts: OutputSet). */
+/** Output files written together and published as one set, or not at all (io/output-set.ts: OutputSet). */
 export interface OutputSetPort {
   file(name: string): OutputFile;
   /** Publish every file at once. */
