@@ -40,12 +40,11 @@ export interface TrainPorts {
   clock: Clock;
 }
 
-export interface TrainRunOptions {
+/** The choices of a training run as the command line gives them (train's options, one for one). */
+export interface TrainFlags {
   leads: string;
   /** The outcome column (of the leads, or of outcomesFile); without it, being in outcomesFile is the outcome. */
   outcome?: string;
-  /** A CSV of outcomes, LEFT-joined on the lead id: a lead not in it did not convert. */
-  outcomesFile?: string;
   /** The id column of outcomesFile (default: the lead id column). */
   outcomesId?: string;
   positive?: string;
@@ -53,10 +52,6 @@ export interface TrainRunOptions {
   exclude?: string[];
   /** Features to keep even when the leakage guard or the id detection would leave them out. */
   keep?: string[];
-  activities: string[];
-  asOfMs: number;
-  /** as-of was taken from the activities (--as-of latest): said in the model header. */
-  asOfLatest?: boolean;
   holdout: number;
   seed: number;
   folds?: number;
@@ -73,6 +68,16 @@ export interface TrainRunOptions {
   activityLeadId?: string;
   activityType?: string;
   activityTimestamp?: string;
+}
+
+export interface TrainRunOptions extends TrainFlags {
+  /** A CSV of outcomes, LEFT-joined on the lead id: a lead not in it did not convert. */
+  outcomesFile?: string;
+  /** The activity files, expanded (folders and globs). */
+  activities: string[];
+  asOfMs: number;
+  /** as-of was taken from the activities (--as-of latest): said in the model header. */
+  asOfLatest?: boolean;
   /**
    * A model whose reading of the activities train adopts (train -m): its activity columns, null_values,
    * date_format, engagement.window_days and bot_filter. The trained model keeps them, so that score

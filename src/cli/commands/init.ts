@@ -4,10 +4,9 @@
 // checked against the files' columns) before it is written: a starter model that does not validate is
 // a bug (exit 1).
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { inputFiles, reportInputError, style } from '../shared.js';
+import { wholeNumber, inputFiles, reportInputError, style, readOptions } from '../shared.js';
 import { VERSION } from '../version.js';
 
 export interface InitOptions {
@@ -40,12 +39,6 @@ validates and scores. Without -a the model is fit-only; without an id-like colum
 An existing MODEL.yaml is not replaced unless --force (exit 2).
 Next: leadscore validate MODEL.yaml -l LEADS -a ACTIVITIES, then leadscore score.`;
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of rows, e.g. 1000');
-  return n;
-}
-
 export const register: Register = (program: Command, setExit) => {
   program
     .command('init')
@@ -55,7 +48,7 @@ export const register: Register = (program: Command, setExit) => {
     .option('-o, --out <MODEL.yaml>', 'where to write the model (- or left out: stdout)')
     .option('--force', 'replace MODEL.yaml when it exists')
     .option('--name <NAME>', 'model name (default: from the leads file name)')
-    .option('--sample-rows <N>', 'lead rows to read (activities: 20x as many); default 1000, 50000 with --outcome or --outcomes', positiveInt)
+    .option('--sample-rows <N>', 'lead rows to read (activities: 20x as many); default 1000, 50000 with --outcome or --outcomes', wholeNumber(1, '1000'))
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding, e.g. windows-1254 (default utf-8)')
     .option('--outcome <COLUMN>', 'a column with the known outcome (of the leads, or of --outcomes): points from the data (conversion per value against the average; numbers in quantile bins); ids and leaky columns are left out with a comment')
@@ -94,8 +87,7 @@ export async function run(opts: InitOptions, argv: string[] = []): Promise<ExitC
       ...(!toStdout ? { out: opts.out as string } : {}),
       ...(opts.name ? { name: opts.name } : {}),
       ...(opts.sampleRows !== undefined ? { sampleRows: opts.sampleRows } : {}),
-      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...readOptions(opts),
       ...(opts.outcome !== undefined ? { outcome: opts.outcome } : {}),
       ...(opts.outcomes !== undefined ? { outcomes: opts.outcomes } : {}),
       ...(opts.outcomesId ? { outcomesId: opts.outcomesId } : {}),
