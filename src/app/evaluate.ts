@@ -23,7 +23,7 @@ import {
 import { csvLine } from '../core/csv/writer.js';
 import { InputError } from './errors.js';
 import { missingColumn } from './columns.js';
-import { LS_OUTCOME_COLUMN, readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
+import { LS_OUTCOME_COLUMN, joinOutcomes, readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
 import type { Clock, InputFiles, OutputSetPort } from './ports.js';
 import { makeNulls } from '../core/value.js';
 
@@ -46,7 +46,7 @@ export interface EvaluatePorts {
   inputs: InputFiles;
   /** Scores the leads without writing outputs (io/score-run.ts: runScore). */
   score(o: ScoreRequest): Promise<{ summary: Summary; warnings: RunWarning[] }>;
-  /** A set of output files in OUTDIR, published together (io/output.ts: OutputSet). */
+  /** A set of output files in OUTDIR, published together (io/output-set.ts: OutputSet). */
   outputs(dir: string): Promise<OutputSetPort>;
   /** evaluation.html (io/html/evaluation.ts). */
   evaluationHtml(e: Evaluation): Promise<string>;
@@ -124,18 +124,17 @@ class Grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array> {
   }
 }
 
-/** An evaluated lead's outcome before the column's kind is known: an OutcomeClass, or one of these. */
+/** An evaluated lead's outcome cell before the column's kind is known: an OutcomeClass, or this. */
 const MISSING = 3; // an empty outcome cell
-const NOT_IN_FILE = 4; // with --outcomes: the lead is not in the file (a negative)
 
 interface Collected {
   /** Every scored lead with an outcome cell (present or empty); labels are filled in by labelSample. */
   sample: EvaluationSample;
-  /** Per lead of sample: its OutcomeClass, or MISSING for an empty cell. */
+  /** Without --outcomes, per lead of sample: its OutcomeClass, or MISSING for an empty cell. */
   classes: Uint8Array;
   outcomeCounts: OutcomeCounts;
   facts: ModelFacts;
-  counts: { leadsRead: number; scored: number; rejected: number; notInOutcomes: number; matched: number };
+  counts: { leadsRead: number; scored: number; rejected: number };
   values: Map<string, number>;
   inputs: { role: string; path: string; rows: number; rejected: number }[];
   /** The scoring run's warnings (core/report/warnings.ts: LS171–LS176, and a rule's missing column). */
@@ -173,8 +172,6 @@ async function collect(ports: EvaluatePorts, o: EvaluateRunOptions, lm: LoadedMo
   const values = new Map<string, number>();
   let outcomeIndex = -2; // -2: not looked up yet
   let cmSeen: CompiledModel | undefined;
-  let notInOutcomes = 0;
-  let matched = 0;
   let scoredCount = 0;
   const pointOf = new Map<number, number>();
 
@@ -204,20 +201,9 @@ async function collect(ports: EvaluatePorts, o: EvaluateRunOptions, lm: LoadedMo
         }
       }
       if (outcomes) {
-        // the LEFT join: a lead not in the outcomes file did not convert
-        if (!outcomes.byId.has(id)) {
-          notInOutcomes++;
-          classes.push(NOT_IN_FILE);
-        } else {
-          matched++;
-          const v = outcomes.byId.get(id);
-          if (outcomes.rule.kind === 'presence') classes.push(OutcomeClass.Word);
-          else if (v === undefined) classes.push(MISSING);
-          else {
-            values.set(v, (values.get(v) ?? 0) + 1);
-            classes.push(classify(v));
-          }
-        }
+        // labelled after the run by the LEFT join of app/outcomes.ts (joinOutcomes); here only the values seen
+        const v = outcomes.rule.kind === 'presence' ? undefined : outcomes.byId.get(id);
+        if (v !== undefined) values.set(v, (values.get(v) ?? 0) + 1);
       } else {
         if (outcomeIndex === -2) {
           outcomeIndex = columnMatcher(cm.leadHeader)(o.outcome!);
@@ -270,7 +256,7 @@ async function collect(ports: EvaluatePorts, o: EvaluateRunOptions, lm: LoadedMo
     classes: classes.done(),
     outcomeCounts,
     facts,
-    counts: { leadsRead: s.counts.leads_read, scored: scoredCount, rejected: s.counts.rejected, notInOutcomes, matched },
+    counts: { leadsRead: s.counts.leads_read, scored: scoredCount, rejected: s.counts.rejected },
     values,
     inputs: s.inputs.map((i) => ({ role: i.role, path: i.path, rows: i.rows, rejected: i.rejected })),
     warnings: res.warnings,
@@ -280,24 +266,40 @@ async function collect(ports: EvaluatePorts, o: EvaluateRunOptions, lm: LoadedMo
 const leadPathsOf = (o: EvaluateRunOptions): string[] => (typeof o.leads === 'string' ? [o.leads] : o.leads);
 
 /**
- * Labels by the converted rule, and the leads left out: an empty outcome cell is no outcome for a word
- * column (left out, counted as missing) and a negative for a date column.
+ * Labels, and the leads left out. With --outcomes, the LEFT join of app/outcomes.ts (joinOutcomes): a
+ * lead not in the file did not convert. Else the lead's outcome cell by the converted rule. Either way an
+ * empty outcome cell is no outcome for a word column (left out, counted as missing) and a negative for a
+ * date column.
  */
-function labelSample(c: Collected, rule: ConvertedRule): { sample: EvaluationSample; missing: number } {
+function labelSample(c: Collected, rule: ConvertedRule, outcomes: OutcomesTable | undefined): { sample: EvaluationSample; missing: number; join?: OutcomesJoin } {
   const s = c.sample;
   const n = s.ids.length;
+  let join: OutcomesJoin | undefined;
+  let labelOf: (i: number) => 0 | 1 | undefined;
+  if (outcomes) {
+    const joined = joinOutcomes(outcomes, s.ids);
+    join = joined.join;
+    labelOf = (i) => joined.y[i];
+  } else {
+    labelOf = (i) => {
+      const cls = c.classes[i]!;
+      if (cls === MISSING) return rule.missingIsNegative ? 0 : undefined;
+      return cls === OutcomeClass.Word || (rule.kind === 'dates' && cls === OutcomeClass.Date) ? 1 : 0;
+    };
+  }
   const keep = new Uint8Array(n);
+  const label = new Uint8Array(n);
   let kept = 0;
   let missing = 0;
   for (let i = 0; i < n; i++) {
-    if (c.classes[i] === MISSING && !rule.missingIsNegative) missing++;
+    const v = labelOf(i);
+    if (v === undefined) missing++;
     else {
       keep[i] = 1;
+      label[i] = v;
       kept++;
     }
   }
-  const label = (cls: number): number =>
-    cls === OutcomeClass.Word || (rule.kind === 'dates' && cls === OutcomeClass.Date) ? 1 : 0; // NOT_IN_FILE, MISSING: 0
   const f = s.firings;
   const ids: string[] = [];
   const scores = new Float64Array(kept);
@@ -315,7 +317,7 @@ function labelSample(c: Collected, rule: ConvertedRule): { sample: EvaluationSam
     if (!keep[i]) continue;
     ids.push(s.ids[i]!);
     scores[k] = s.scores[i]!;
-    labels[k] = label(c.classes[i]!);
+    labels[k] = label[i]!;
     bands[k] = s.bands[i]!;
     grades[k] = s.grades[i]!;
     for (let j = f.offsets[i]!; j < f.offsets[i + 1]!; j++) {
@@ -329,6 +331,7 @@ function labelSample(c: Collected, rule: ConvertedRule): { sample: EvaluationSam
   return {
     sample: { ids, scores, labels, bands, grades, gradeNames: s.gradeNames, firings: { offsets, slots, points } },
     missing,
+    ...(join ? { join } : {}),
   };
 }
 
@@ -365,7 +368,7 @@ export async function evaluateLeads(ports: EvaluatePorts, o: EvaluateRunOptions)
   const collected = await collect(ports, o, o.model, outcomes, classify);
   // the column's kind: from the whole outcomes file, else from the outcome cells of the scored leads
   const rule = outcomes ? outcomes.rule : convertedRule(outcomeKind(collected.outcomeCounts, positive), positive);
-  const a = { ...collected, ...labelSample(collected, rule) };
+  const a = { ...collected, ...labelSample(collected, rule, outcomes) };
   const opts = { bootstrap: o.bootstrap, seed: o.seed, ...(o.target ? { target: o.target } : {}) };
   const model = evaluateModel(a.facts, a.sample, opts);
   let compare: Evaluation['compare'];
@@ -374,15 +377,13 @@ export async function evaluateLeads(ports: EvaluatePorts, o: EvaluateRunOptions)
     const cb = await collect(ports, o, o.compare, outcomes, classify);
     // the compared model's own warnings, marked with its file
     warnings.push(...cb.warnings.map((w) => ({ ...w, model: o.compare!.path })));
-    const b = labelSample(cb, rule);
+    const b = labelSample(cb, rule, outcomes);
     compare = compareModels(a.facts, a.sample, cb.facts, b.sample, opts);
   }
   const n = a.sample.labels.length;
   let pos = 0;
   for (let i = 0; i < n; i++) pos += a.sample.labels[i]!;
-  const join: OutcomesJoin | undefined = outcomes
-    ? { matched: a.counts.matched, unmatched: a.counts.notInOutcomes, idsNotFound: outcomes.byId.size - a.counts.matched }
-    : undefined;
+  const join = a.join;
   const where = outcomes
     ? ` (${join!.matched} leads matched in ${outcomes.path}, ${join!.unmatched} not in it, ${join!.idsNotFound} of its ids not among the scored leads)`
     : '';
@@ -410,7 +411,7 @@ export async function evaluateLeads(ports: EvaluatePorts, o: EvaluateRunOptions)
     rejected: a.counts.rejected,
     evaluated: n,
     missing_outcome: a.missing,
-    not_in_outcomes: a.counts.notInOutcomes,
+    not_in_outcomes: join ? join.unmatched : 0,
     ...(join ? { matched: join.matched, outcome_ids_not_found: join.idsNotFound } : {}),
     positives: pos,
     negatives: n - pos,

@@ -42,7 +42,15 @@ export interface OutputFile {
   write(text: string): Promise<void> | void;
 }
 
-/** Output files written together and published as one set, or not at all (io/output.ts: OutputSet). */
+/** One file replaced by a single rename once written, or left as it was (io/replacing-file.ts: ReplacingFile). */
+export interface ReplacingOutput extends OutputFile {
+  /** Replace the file with what was written. */
+  commit(): Promise<void>;
+  /** Drop what was written; the file stays as it was. */
+  abort(): Promise<void>;
+}
+
+/** Output files written together and published as one set, or not at all (io/output-set.ts: OutputSet). */
 export interface OutputSetPort {
   file(name: string): OutputFile;
   /** Publish every file at once. */

@@ -5,6 +5,8 @@ import { scoringEnv } from '../io/disposable.js';
 import type { Clock } from '../app/ports.js';
 import type { ExplainPorts } from '../app/explain.js';
 import type { EvaluatePorts } from '../app/evaluate.js';
+import type { TrainPorts } from '../app/train.js';
+import type { InitPorts } from '../app/init.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -22,5 +24,35 @@ export async function evaluatePorts(): Promise<EvaluatePorts> {
     // vega loads only when an HTML report is written
     evaluationHtml: async (e) => (await import('../io/html/evaluation.js')).renderEvaluationHtml(e),
     clock: systemClock,
+  };
+}
+
+export async function trainPorts(): Promise<TrainPorts> {
+  const { ReplacingFile, stdoutFile } = await import('../io/output.js');
+  const { trainedModelYaml } = await import('../io/trained-model-yaml.js');
+  return {
+    inputs: nodeInputFiles,
+    replacing: (path) => ReplacingFile.open(path),
+    stdout: async (text) => {
+      const s = stdoutFile();
+      s.write(text);
+      await s.end();
+    },
+    modelYaml: trainedModelYaml,
+    clock: systemClock,
+  };
+}
+
+export async function initPorts(): Promise<InitPorts> {
+  const { readSample } = await import('../io/init-sample.js');
+  const { readHeaderLine } = await import('../io/header.js');
+  const { loadModelText } = await import('../io/model-file.js');
+  const { writeReplacing } = await import('../io/output.js');
+  return {
+    inputs: nodeInputFiles,
+    sample: readSample,
+    header: (path, o) => readHeaderLine(path, o).catch(() => undefined),
+    readModel: loadModelText,
+    replace: (path, text) => writeReplacing(path, text),
   };
 }

@@ -27,8 +27,53 @@ export async function inputFiles(args: readonly string[], role: string): Promise
   return expandInputs(args, role);
 }
 
+/** --delimiter and --encoding as the readers take them: `tab` is a tab; an empty value is not given. */
+export function readOptions(o: { delimiter?: string; encoding?: string }): { delimiter?: string; encoding?: string } {
+  return { ...(o.delimiter ? { delimiter: o.delimiter === 'tab' ? '\t' : o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}) };
+}
+
+/** The options given, without those given as an empty string (an empty value counts as not given). */
+export function givenOptions<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+}
+
+/**
+ * A command's work, with an input problem (InputError: a missing column, an unreadable file, ...)
+ * printed with `outcome` (what happened to the outputs) and turned into exit 3.
+ */
+export async function exitOnInputError(work: () => Promise<ExitCode>, outcome?: string): Promise<ExitCode> {
+  const { InputError } = await import('../app/errors.js');
+  try {
+    return await work();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    reportInputError(e, outcome);
+    return ExitCode.data;
+  }
+}
+
+/**
+ * The files of -l and -a, expanded. Neither is a usage error (LS162): the leads are a leads file's, or
+ * the lead ids of the activities.
+ */
+export async function leadInputs(leads: readonly string[] | undefined, activities: readonly string[]): Promise<{ leads: string[]; activities: string[] }> {
+  const l = await inputFiles(leads ?? [], 'leads');
+  const a = await inputFiles(activities, 'activities');
+  if (l.length === 0 && a.length === 0) throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
+  return { leads: l, activities: a };
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** A parser of a whole-number option of at least `min` (--seed, --folds, --bootstrap, --sample-rows, ...). */
+export function wholeNumber(min: number, example?: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}${example ? `, e.g. ${example}` : ''}`);
+    return n;
+  };
 }
 
 export function parseRate(value: string): number {

@@ -83,3 +83,9 @@ export function quoteList(items: readonly string[], joiner = 'or'): string {
   if (q.length <= 1) return q.join('');
   return `${q.slice(0, -1).join(', ')} ${joiner} ${q[q.length - 1]}`;
 }
+
+/** The last segment of a /-separated path, as node:path's posix basename gives it ("a/b.csv/" -> "b.csv"). */
+export function baseName(path: string): string {
+  const t = path.replace(/\/+$/, '');
+  return t.slice(t.lastIndexOf('/') + 1);
+}

@@ -4,6 +4,7 @@
 // activity files; runs with a given --as-of read them once, as before. score, explain and evaluate take
 // the timestamp column from the model; train from its own column choice (newestTimestampMs).
 import type { Model } from '../core/model/types.js';
+import { activityTimestampName, type TrainActivityColumnOptions } from '../core/learn/train-columns.js';
 import { parseTimestamp, type DateFormat } from '../core/value.js';
 import type { CsvFile } from './csv-reader.js';
 import { InputError } from './errors.js';
@@ -54,4 +55,15 @@ export async function newestActivityMs(paths: readonly string[], model: Model, o
     name: ai.timestamp,
     dateFormat: ai.dateFormat ?? 'iso',
   }), o);
+}
+
+/**
+ * train --as-of latest: the newest timestamp of the activity files, read from the column and with the
+ * date_format the feature fold of train uses (core/learn/train-columns.ts, app/train.ts).
+ */
+export async function newestTrainActivityMs(o: Pick<TrainActivityColumnOptions, 'activityTimestamp' | 'model'> & InputOptions & { activities: readonly string[] }): Promise<number> {
+  return newestTimestampMs(o.activities, (f) => {
+    const name = activityTimestampName(f.header, o);
+    return { index: requireColumn(f, name, 'activity timestamp (--activity-timestamp)'), name, dateFormat: o.model?.input.activities.dateFormat ?? 'iso' };
+  }, o);
 }

@@ -8,7 +8,8 @@ import { model } from '../helpers/score-harness.js';
 import { tempDir } from '../helpers/cli.js';
 import { openCsv } from '../../src/io/csv-reader.js';
 import { foldInThread } from '../../src/io/activity-tasks.js';
-import { foldActivityFeatures } from '../../src/io/train-run.js';
+import { foldActivityFeatures } from '../../src/app/train.js';
+import { nodeInputFiles } from '../../src/io/inputs.js';
 import { compileModel } from '../../src/core/score/compiled.js';
 import { EngagementFold } from '../../src/core/score/engagement.js';
 import { slotMap } from '../../src/core/score/activity-fold.js';
@@ -64,7 +65,7 @@ describe('train activity.* features', () => {
     const ids = ['L1', 'L2', 'L3'];
 
     // train's side
-    const train = await foldActivityFeatures({ activities: [acts], asOfMs, model: m }, ids, 'lead_id', m.input.leads.nullValues);
+    const train = await foldActivityFeatures(nodeInputFiles, { activities: [acts], asOfMs, model: m }, ids, 'lead_id', m.input.leads.nullValues);
     // score's side: the file folded as runScore folds it, merged into the leads' fold
     const cm = compileModel(m, { leadHeader: ['lead_id'], asOfMs, env: { isDisposableDomain: () => false } });
     const fold = new EngagementFold(cm, ids.length);

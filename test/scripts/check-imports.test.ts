@@ -44,6 +44,7 @@ describe('check-imports', () => {
     ['app imports a package', 'app/b.ts', "import chalk from 'chalk';\n", 'src/app/b.ts:1'],
     ['app uses process', 'app/b.ts', 'export const n = process.argv.length;\n', 'src/app/b.ts:1'],
     ['io imports a use case', 'io/b.ts', "import { run } from '../app/score.js';\n", 'src/io/b.ts:1'],
+    ['io imports the outcomes join (a use case\'s)', 'io/b.ts', "import { joinOutcomes } from '../app/outcomes.js';\n", 'src/io/b.ts:1'],
     ['io exits', 'io/b.ts', '\nexport const stop = () => process.exit(1);\n', 'src/io/b.ts:2'],
   ])('reports %s', (_what, name, text, where) => {
     const r = check({ ...ok, [name]: text });

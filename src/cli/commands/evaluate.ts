@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, inputFiles, isLatest, loadModelOrExit, parseAsOf, parseFormats, printRunWarning, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
+import { collect, leadInputs, isLatest, loadModelOrExit, parseAsOf, parseFormats, printRunWarning, exitOnInputError, wholeNumber, resolveAsOf, style, type ReportFormat, readOptions } from '../shared.js';
 import { VERSION } from '../version.js';
 import type { Target } from '../../core/learn/thresholds.js';
 import { maxOf } from '../../core/numbers.js';
@@ -41,14 +41,6 @@ function share(value: string): number {
   return n;
 }
 
-function count(min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}`);
-    return n;
-  };
-}
-
 export const register: Register = (program: Command, setExit) => {
   program
     .command('evaluate')
@@ -66,9 +58,9 @@ export const register: Register = (program: Command, setExit) => {
     .option('--compare <MODEL>', 'a second model scored on the same data: side by side, with the band changes between them')
     .addOption(new Option('--target-precision <P>', 'suggest the lowest threshold whose precision is at least P (0..1)').argParser(share))
     .addOption(new Option('--target-recall <R>', 'suggest the highest threshold whose recall is at least R (0..1)').argParser(share))
-    .addOption(new Option('--capacity <N>', 'suggest the lowest threshold with at most N leads at or above it').argParser(count(1)))
-    .addOption(new Option('--bootstrap <N>', 'bootstrap resamples for the AUC interval (0: none)').argParser(count(0)).default(200))
-    .addOption(new Option('--seed <N>', 'seed of the bootstrap (same seed, same interval)').argParser(count(0)).default(1))
+    .addOption(new Option('--capacity <N>', 'suggest the lowest threshold with at most N leads at or above it').argParser(wholeNumber(1)))
+    .addOption(new Option('--bootstrap <N>', 'bootstrap resamples for the AUC interval (0: none)').argParser(wholeNumber(0)).default(200))
+    .addOption(new Option('--seed <N>', 'seed of the bootstrap (same seed, same interval)').argParser(wholeNumber(0)).default(1))
     .option('--delimiter <CHAR>', 'input delimiter: , ; tab | (default: detected)')
     .option('--encoding <NAME>', 'input encoding, e.g. windows-1254 (default utf-8)')
     .addOption(new Option('--format <LIST>', 'with -o: report formats to write: md, json, html (comma-separated)').argParser(parseFormats).default(new Set(['md', 'json', 'html']), 'md,json,html'))
@@ -117,13 +109,10 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
   }
   const { evaluateLeads } = await import('../../app/evaluate.js');
   const { evaluatePorts } = await import('../ports.js');
-  const { InputError } = await import('../../io/errors.js');
-  try {
-    const leads = await inputFiles(opts.leads ?? [], 'leads');
-    const activities = await inputFiles(opts.activities, 'activities');
-    if (leads.length === 0 && activities.length === 0) throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
+  return exitOnInputError(async () => {
+    const { leads, activities } = await leadInputs(opts.leads, opts.activities);
     if (leads.length === 0 && !opts.outcomes) throw new CliError('without a leads file (-l) the outcome must come from --outcomes FILE (the lead ids and the outcome column)', ExitCode.usage, 'LS165');
-    const asOfMs = await resolveAsOf(opts.asOf, loaded.model, activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
+    const asOfMs = await resolveAsOf(opts.asOf, loaded.model, activities, readOptions(opts));
     const res = await evaluateLeads(await evaluatePorts(), {
       model: { model: loaded.model, path: opts.model, sha256: loaded.sha256 },
       ...(other && opts.compare ? { compare: { model: other.model, path: opts.compare, sha256: other.sha256 } } : {}),
@@ -141,8 +130,7 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
       ...(target ? { target } : {}),
       ...(opts.out !== undefined ? { outDir: opts.out } : {}),
       formats: opts.format,
-      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...readOptions(opts),
       ...(opts.strict ? { strict: true } : {}),
     });
     const e = res.evaluation;
@@ -177,11 +165,5 @@ async function run(opts: EvaluateOptions): Promise<ExitCode> {
       process.stdout.write(lines.join('\n') + '\n');
     }
     return ExitCode.ok;
-  } catch (err) {
-    if (err instanceof InputError) {
-      reportInputError(err);
-      return ExitCode.data;
-    }
-    throw err;
-  }
+  });
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { collect, inputFiles, isLatest, loadModelOrExit, parseAsOf, printRunWarning, reportInputError, resolveAsOf, style } from '../shared.js';
+import { collect, leadInputs, isLatest, loadModelOrExit, parseAsOf, printRunWarning, exitOnInputError, resolveAsOf, style, readOptions } from '../shared.js';
 import type { Explanation } from '../../core/score/explain.js';
 
 interface ExplainOptions {
@@ -53,32 +53,22 @@ async function run(opts: ExplainOptions): Promise<ExitCode> {
   if (!loaded) return ExitCode.usage;
   const { explainLeads } = await import('../../app/explain.js');
   const { explainPorts } = await import('../ports.js');
-  const { InputError } = await import('../../io/errors.js');
-  try {
-    const leads = await inputFiles(opts.leads ?? [], 'leads');
-    const activities = await inputFiles(opts.activities, 'activities');
-    if (leads.length === 0 && activities.length === 0) throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
-    const asOfMs = await resolveAsOf(opts.asOf, loaded.model, activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
+  return exitOnInputError(async () => {
+    const { leads, activities } = await leadInputs(opts.leads, opts.activities);
+    const asOfMs = await resolveAsOf(opts.asOf, loaded.model, activities, readOptions(opts));
     const out = await explainLeads(explainPorts(), {
       model: loaded.model,
       leads,
       activities,
       asOfMs,
       ids: opts.lead.map((x) => x.trim()),
-      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...readOptions(opts),
       ...(opts.strict ? { strict: true } : {}),
       onWarning: printRunWarning,
     });
     process.stdout.write(opts.json ? JSON.stringify(out, null, 2) + '\n' : out.map(formatExplanation).join('\n'));
     return ExitCode.ok;
-  } catch (e) {
-    if (e instanceof InputError) {
-      reportInputError(e);
-      return ExitCode.data;
-    }
-    throw e;
-  }
+  });
 }
 
 const STATUS: Record<string, string> = {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Register } from '../main.js';
 import { ExitCode } from '../exit-codes.js';
-import { inputFiles, isLatest, parseAsOf, parseFormats, parseRate, printRunWarning, reportInputError, resolveAsOf, style, type ReportFormat } from '../shared.js';
+import { leadInputs, isLatest, parseAsOf, parseFormats, parseRate, printRunWarning, reportInputError, resolveAsOf, style, type ReportFormat, readOptions } from '../shared.js';
 import { VERSION } from '../version.js';
 import { LOG_FORMATS, type LogFormat } from '../log.js';
 import { maxOf } from '../../core/numbers.js';
@@ -76,14 +76,10 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
     return ExitCode.data;
   };
   try {
-    opts.leads = await inputFiles(opts.leads ?? [], 'leads');
-    opts.activities = await inputFiles(opts.activities, 'activities');
+    ({ leads: opts.leads, activities: opts.activities } = await leadInputs(opts.leads, opts.activities));
   } catch (e) {
     if (e instanceof InputError) return inputError(e);
     throw e;
-  }
-  if (opts.leads.length === 0 && opts.activities.length === 0) {
-    throw new CliError('give the leads (-l LEADS), or activity files (-a) to take the leads from', ExitCode.usage, 'LS162');
   }
   // stdin can be read once: `-l - -a -` would find it empty for the second file (issue 16)
   if ([...opts.leads, ...opts.activities].filter((p) => p === '-').length > 1) {
@@ -110,7 +106,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
   if (isLatest(opts.asOf)) {
     const { InputError } = await import('../../io/errors.js');
     try {
-      asOfMs = await resolveAsOf(opts.asOf, loaded.model, opts.activities, { ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}), ...(opts.encoding ? { encoding: opts.encoding } : {}) });
+      asOfMs = await resolveAsOf(opts.asOf, loaded.model, opts.activities, readOptions(opts));
     } catch (e) {
       if (e instanceof CliError) {
         if (log.format === 'text') throw e;
@@ -136,8 +132,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
       outDir: opts.out,
       asOfMs,
       version: VERSION,
-      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...readOptions(opts),
       strict: !!opts.strict,
       ...(opts.maxRejectRate !== undefined ? { maxRejectRate: opts.maxRejectRate } : {}),
       formulaGuard: opts.formulaGuard,

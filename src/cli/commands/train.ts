@@ -1,39 +1,21 @@
 // `leadscore train`: fit a logistic-regression model (or a points model with --as-points) on leads with
-// a known outcome, and write it as a model YAML. The pipeline is src/io/train-run.ts.
+// a known outcome, and write it as a model YAML. The use case is src/app/train.ts.
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Register } from '../main.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { inputFiles, isLatest, loadModelOrExit, parseAsOf, reportInputError, style } from '../shared.js';
+import { wholeNumber, exitOnInputError, givenOptions, inputFiles, isLatest, loadModelOrExit, parseAsOf, readOptions, style } from '../shared.js';
+import type { TrainFlags } from '../../app/train.js';
 import { VERSION } from '../version.js';
 
-interface TrainOptions {
-  leads: string;
-  outcome?: string;
+/** train's options: the flags of a training run (app/train.ts), and what the command resolves itself. */
+interface TrainOptions extends TrainFlags {
+  /** --outcomes FILE (the use case's outcomesFile). */
   outcomes?: string;
-  outcomesId?: string;
-  positive?: string;
-  features?: string[];
-  exclude?: string[];
-  keep?: string[];
   activities: string[];
   asOf?: string;
-  holdout: number;
-  seed: number;
   folds: number;
-  nullValues?: string[];
-  id?: string;
-  out: string;
-  asPoints?: boolean;
-  name?: string;
-  writeSplit?: string;
-  holdoutOut?: string;
-  delimiter?: string;
-  encoding?: string;
-  numberFormat?: 'point' | 'comma';
-  activityLeadId?: string;
-  activityType?: string;
-  activityTimestamp?: string;
+  /** -m: the path of the base model (loaded here). */
   model?: string;
   quiet?: boolean;
   json?: boolean;
@@ -43,11 +25,6 @@ const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((
 const share = (v: string): number => {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('expected a share from 0 up to (not including) 1, e.g. 0.2');
-  return n;
-};
-const int = (min: number) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
   return n;
 };
 
@@ -66,8 +43,8 @@ export const register: Register = (program: Command, setExit) => {
     .option('-a, --activities <ACTIVITIES...>', 'activity CSVs (files, folders or quoted globs): per-lead counts, recency and 7/30-day counts become candidate features', [])
     .option('--as-of <DATE>', 'reference time for the activity aggregates (ISO date or date-time, UTC, or latest: the newest activity timestamp of the inputs; reads the activity files twice); default now')
     .option('--holdout <SHARE>', 'share of leads kept out of training and used to report the AUC (stratified)', share, 0.2)
-    .option('--seed <N>', 'seed of the holdout and cross-validation split', int(0), 1)
-    .option('--folds <K>', 'cross-validation folds for the choice of the penalty', int(2), 5)
+    .option('--seed <N>', 'seed of the holdout and cross-validation split', wholeNumber(0), 1)
+    .option('--folds <K>', 'cross-validation folds for the choice of the penalty', wholeNumber(2), 5)
     .option('--null-values <a,b,...>', 'cells treated as missing (default: "", NA, N/A, null and the placeholders found in the data, e.g. Select); written into the model', (v: string) => v.split(',').map((s) => s.trim()))
     .option('--id <COLUMN>', 'the lead id column, or $row (default: the id column init recognises, e.g. lead_id, Prospect ID; else $row)')
     .requiredOption('-o, --out <MODEL.yaml>', 'the model file to write (- for stdout)')
@@ -118,48 +95,31 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
   if (isLatest(opts.asOf) && opts.activities.includes('-')) throw new CliError('--as-of latest reads the activities twice: give files, not - (stdin)', ExitCode.usage, 'LS177');
   const base = opts.model !== undefined ? await loadModelOrExit(opts.model) : undefined;
   if (opts.model !== undefined && !base) return ExitCode.usage;
-  const { runTrain, newestTrainActivityMs } = await import('../../io/train-run.js');
-  const { InputError } = await import('../../io/errors.js');
+  const { trainModel } = await import('../../app/train.js');
+  const { newestTrainActivityMs } = await import('../../io/newest-activity.js');
+  const { trainPorts } = await import('../ports.js');
   const started = Date.now();
-  try {
+  return exitOnInputError(async () => {
     const activities = await inputFiles(opts.activities, 'activities');
-    const input = {
-      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding } : {}),
-      ...(opts.activityTimestamp ? { activityTimestamp: opts.activityTimestamp } : {}),
-      ...(base ? { model: base.model } : {}),
-    };
-    const latest = isLatest(opts.asOf);
+    const { outcomes, asOf, model, quiet, json, activities: _given, delimiter, encoding, outcome, positive, ...flags } = opts;
+    const read = readOptions({ delimiter, encoding });
+    const latest = isLatest(asOf);
     // --as-of latest: the newest activity, read from the column (and date_format) the feature fold uses
-    const asOfMs = latest ? await newestTrainActivityMs({ activities, ...input }) : parseAsOf(opts.asOf);
-    if (latest && !opts.quiet && !opts.json) process.stderr.write(`${style.dim('note')} as-of ${new Date(asOfMs).toISOString().replace('.000Z', 'Z')}: the newest activity (--as-of latest)\n`);
-    const res = await runTrain({
-      leads: opts.leads, activities, asOfMs, ...(latest ? { asOfLatest: true } : {}),
-      ...(opts.outcome !== undefined ? { outcome: opts.outcome } : {}),
-      ...(opts.outcomes ? { outcomesFile: opts.outcomes } : {}),
-      ...(opts.outcomesId ? { outcomesId: opts.outcomesId } : {}),
-      holdout: opts.holdout, seed: opts.seed, folds: opts.folds, out: opts.out,
+    const asOfMs = latest
+      ? await newestTrainActivityMs({ activities, ...read, ...(opts.activityTimestamp ? { activityTimestamp: opts.activityTimestamp } : {}), ...(base ? { model: base.model } : {}) })
+      : parseAsOf(asOf);
+    if (latest && !quiet && !json) process.stderr.write(`${style.dim('note')} as-of ${new Date(asOfMs).toISOString().replace('.000Z', 'Z')}: the newest activity (--as-of latest)\n`);
+    const res = await trainModel(await trainPorts(), {
+      ...givenOptions(flags), ...read, leads: opts.leads, out: opts.out, holdout: opts.holdout, seed: opts.seed,
+      activities, asOfMs, ...(latest ? { asOfLatest: true } : {}),
+      ...(outcome !== undefined ? { outcome } : {}),
+      ...(positive !== undefined ? { positive } : {}),
+      ...(outcomes ? { outcomesFile: outcomes } : {}),
       version: VERSION, command: commandLine(),
-      ...(opts.positive !== undefined ? { positive: opts.positive } : {}),
-      ...(opts.features ? { features: opts.features } : {}),
-      ...(opts.exclude ? { exclude: opts.exclude } : {}),
-      ...(opts.keep ? { keep: opts.keep } : {}),
-      ...(opts.nullValues ? { nullValues: opts.nullValues } : {}),
-      ...(opts.id ? { id: opts.id } : {}),
-      ...(opts.asPoints ? { asPoints: true } : {}),
-      ...(opts.name ? { name: opts.name } : {}),
-      ...(opts.writeSplit ? { writeSplit: opts.writeSplit } : {}),
-      ...(opts.holdoutOut ? { holdoutOut: opts.holdoutOut } : {}),
-      ...(opts.delimiter ? { delimiter: opts.delimiter === 'tab' ? '\t' : opts.delimiter } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding } : {}),
-      ...(opts.numberFormat ? { numberFormat: opts.numberFormat } : {}),
-      ...(opts.activityLeadId ? { activityLeadId: opts.activityLeadId } : {}),
-      ...(opts.activityType ? { activityType: opts.activityType } : {}),
-      ...(opts.activityTimestamp ? { activityTimestamp: opts.activityTimestamp } : {}),
       ...(base ? { model: base.model } : {}),
       onNote: (kind, message) => {
         if (kind === 'warning') process.stderr.write(`${style.warn('warning')} ${message}\n`);
-        else if (!opts.quiet && !opts.json) process.stderr.write(`${style.dim('note')} ${message}\n`);
+        else if (!quiet && !json) process.stderr.write(`${style.dim('note')} ${message}\n`);
       },
     });
     const r = res.result;
@@ -201,11 +161,5 @@ async function run(opts: TrainOptions): Promise<ExitCode> {
       process.stdout.write(out.join('\n') + '\n');
     }
     return ExitCode.ok;
-  } catch (e) {
-    if (e instanceof InputError) {
-      reportInputError(e);
-      return ExitCode.data;
-    }
-    throw e;
-  }
+  });
 }

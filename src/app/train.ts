@@ -1,39 +1,50 @@
-// The pipeline behind `leadscore train`: read the leads (and activities), build the candidate feature
-// columns and the outcome, train (core/learn/train.ts), and write the model YAML (with a header comment
-// of the training facts: core/learn/trained-model.ts, io/trained-model-yaml.ts), and on request the
-// split and the holdout rows. Outputs are atomic.
-import { basename } from 'node:path';
-import { type CsvFile } from './csv-reader.js';
-import { csvLine } from './csv-writer.js';
-import { InputError } from './errors.js';
-import { nodeInputFiles, openInput, requireColumn } from './inputs.js';
-import { ReplacingFile, stdoutFile, type OutputFile } from './output.js';
+// The use case behind `leadscore train`: read the leads (and activities), build the candidate feature
+// columns and the outcome (labelled through the LEFT join of app/outcomes.ts with --outcomes), train
+// (core/learn/train.ts), and write the model YAML (with a header comment of the training facts:
+// core/learn/trained-model.ts) and on request the split and the holdout rows. Over the ports of
+// TrainPorts: input files, one-rename file replacement (io/replacing-file.ts), stdout for -o -, the YAML
+// text of the model (io/trained-model-yaml.ts) and the clock. Outputs are atomic.
 import { columnMatcher } from '../core/columns.js';
+import { csvLine } from '../core/csv/writer.js';
 import { detectPlaceholders } from '../core/detect.js';
 import { findLeadId } from '../core/init/recognise.js';
 import { makeNulls, type NumberFormat, present } from '../core/value.js';
+import { baseName } from '../core/text.js';
 import { DEFAULT_NULL_VALUES } from '../core/model/types.js';
 import type { TrainColumn } from '../core/learn/encode.js';
 import { ActivityFeatureFold, activityFeatureModel } from '../core/learn/activity-features.js';
+import { activityColumnNames } from '../core/learn/train-columns.js';
 import { ActivityFolder } from '../core/score/activity-fold.js';
 import { compileModel, type ScoringEnv } from '../core/score/compiled.js';
 import type { Model } from '../core/model/types.js';
 import { reliability, type Reliability } from '../core/learn/metrics.js';
 import { bandFigures, type BandFigures, STRONG_AUC, train, type TrainResult } from '../core/learn/train.js';
-import { roundSection, trainedModel } from '../core/learn/trained-model.js';
-import { trainedModelYaml } from './trained-model-yaml.js';
+import { roundSection, trainedModel, type TrainedModel } from '../core/learn/trained-model.js';
 import { aucOf } from '../core/learn/logistic.js';
 import { convertedRuleFor, normaliseOutcome } from '../core/learn/converted.js';
-import { newestTimestampMs } from './newest-activity.js';
-import { readOutcomesTable, type OutcomesJoin, type OutcomesTable } from '../app/outcomes.js';
 import { compilePredictive } from '../core/score/predictive.js';
+import { InputError } from './errors.js';
+import { requireColumn } from './columns.js';
+import { joinOutcomes, readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
+import type { Clock, InputFiles, ReplacingOutput } from './ports.js';
 
-export interface TrainRunOptions {
+/** What train reads and writes through (cli/ports.ts wires the Node adapters). */
+export interface TrainPorts {
+  inputs: InputFiles;
+  /** A file replaced by one rename on commit, the old one kept on abort (io/replacing-file.ts). */
+  replacing(path: string): Promise<ReplacingOutput>;
+  /** -o -: the model text on standard output. */
+  stdout(text: string): Promise<void>;
+  /** The trained model as YAML text (io/trained-model-yaml.ts). */
+  modelYaml(m: TrainedModel): string;
+  clock: Clock;
+}
+
+/** The choices of a training run as the command line gives them (train's options, one for one). */
+export interface TrainFlags {
   leads: string;
   /** The outcome column (of the leads, or of outcomesFile); without it, being in outcomesFile is the outcome. */
   outcome?: string;
-  /** A CSV of outcomes, LEFT-joined on the lead id: a lead not in it did not convert. */
-  outcomesFile?: string;
   /** The id column of outcomesFile (default: the lead id column). */
   outcomesId?: string;
   positive?: string;
@@ -41,10 +52,6 @@ export interface TrainRunOptions {
   exclude?: string[];
   /** Features to keep even when the leakage guard or the id detection would leave them out. */
   keep?: string[];
-  activities: string[];
-  asOfMs: number;
-  /** as-of was taken from the activities (--as-of latest): said in the model header. */
-  asOfLatest?: boolean;
   holdout: number;
   seed: number;
   folds?: number;
@@ -61,6 +68,16 @@ export interface TrainRunOptions {
   activityLeadId?: string;
   activityType?: string;
   activityTimestamp?: string;
+}
+
+export interface TrainRunOptions extends TrainFlags {
+  /** A CSV of outcomes, LEFT-joined on the lead id: a lead not in it did not convert. */
+  outcomesFile?: string;
+  /** The activity files, expanded (folders and globs). */
+  activities: string[];
+  asOfMs: number;
+  /** as-of was taken from the activities (--as-of latest): said in the model header. */
+  asOfLatest?: boolean;
   /**
    * A model whose reading of the activities train adopts (train -m): its activity columns, null_values,
    * date_format, engagement.window_days and bot_filter. The trained model keeps them, so that score
@@ -96,37 +113,13 @@ export interface TrainRunResult {
 /** Train reads no e-mail address for quality checks. */
 const NO_ENV: ScoringEnv = { isDisposableDomain: () => false };
 
-function firstColumn(file: CsvFile, names: readonly string[]): string | undefined {
-  const m = columnMatcher(file.header);
-  for (const n of names) {
-    const i = m(n);
-    if (i >= 0) return file.header[i]!.trim();
-  }
-  return undefined;
-}
-
-/** The activity timestamp column of a file: --activity-timestamp, the base model's (-m), else the first of occurred_at, timestamp, date. */
-function activityTimestampName(f: CsvFile, o: Pick<TrainRunOptions, 'activityTimestamp' | 'model'>): string {
-  return o.activityTimestamp ?? o.model?.input.activities.timestamp ?? firstColumn(f, ['occurred_at', 'timestamp', 'date']) ?? 'occurred_at';
-}
-
-/**
- * train --as-of latest: the newest timestamp of the activity files, read from the column and with the
- * date_format the feature fold uses (a first pass over the files, as score does: newest-activity.ts).
- */
-export async function newestTrainActivityMs(o: Pick<TrainRunOptions, 'activities' | 'activityTimestamp' | 'model' | 'delimiter' | 'encoding'>): Promise<number> {
-  return newestTimestampMs(o.activities, (f) => {
-    const name = activityTimestampName(f, o);
-    return { index: requireColumn(f, name, 'activity timestamp (--activity-timestamp)'), name, dateFormat: o.model?.input.activities.dateFormat ?? 'iso' };
-  }, o);
-}
-
 /**
  * The activity.* features of the leads `ids` (in that order): every activity file through the fold score
  * uses (ActivityFolder: row checks with date_format and null_values, as-of, window, bot filter); the
  * activities it counts feed the features.
  */
 export async function foldActivityFeatures(
+  inputs: InputFiles,
   o: Pick<TrainRunOptions, 'activities' | 'asOfMs' | 'activityLeadId' | 'activityType' | 'activityTimestamp' | 'model' | 'delimiter' | 'encoding'>,
   ids: readonly string[],
   idColumn: string,
@@ -136,12 +129,9 @@ export async function foldActivityFeatures(
   let activityInput: { leadId: string; type: string; timestamp: string } | undefined;
   const slot = new Map(ids.map((id, i) => [id, i]));
   const facts = { used: 0, future: 0, orphans: 0, rejected: 0, outside_window: 0, bot_filter: 0 };
-  const base = o.model?.input.activities;
   for (const path of o.activities) {
-    const f = await openInput(path, 'activities', o);
-    const leadIdName = o.activityLeadId ?? base?.leadId ?? firstColumn(f, ['lead_id', idColumn === '$row' ? 'lead_id' : idColumn]) ?? 'lead_id';
-    const typeName = o.activityType ?? base?.type ?? firstColumn(f, ['activity_type', 'type']) ?? 'activity_type';
-    const tsName = activityTimestampName(f, o);
+    const f = await inputs.open(path, 'activities', o);
+    const { leadId: leadIdName, type: typeName, timestamp: tsName } = activityColumnNames(f.header, o, idColumn);
     requireColumn(f, leadIdName, 'lead id of an activity (--activity-lead-id)');
     requireColumn(f, typeName, 'activity type (--activity-type)');
     requireColumn(f, tsName, 'activity timestamp (--activity-timestamp)');
@@ -179,13 +169,13 @@ const ECE_WARN = 0.05;
 /** Rows read to recognise the lead id column (as init does). */
 const ID_SAMPLE_ROWS = 2000;
 
-export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
+export async function trainModel(ports: TrainPorts, o: TrainRunOptions): Promise<TrainRunResult> {
   const note = o.onNote ?? (() => undefined);
-  const leads = await openInput(o.leads, 'leads', o);
+  const leads = await ports.inputs.open(o.leads, 'leads', o);
   const header = leads.header.map((h) => h.trim());
   if (o.outcome === undefined && !o.outcomesFile) throw new InputError('LS140', 'no outcome: give --outcome COLUMN, or --outcomes FILE', o.leads);
   const outcomeIdx = o.outcomesFile ? -1 : requireColumn(leads, o.outcome!, '--outcome', 'LS140');
-  const outcomeName = o.outcome ?? basename(o.outcomesFile ?? 'outcomes');
+  const outcomeName = o.outcome ?? baseName(o.outcomesFile ?? 'outcomes');
   const match = columnMatcher(header);
   for (const name of [...(o.features ?? []), ...(o.exclude ?? []), ...(o.keep ?? [])]) {
     if (match(name) < 0 && !/^activity\./.test(name)) requireColumn(leads, name, '--features / --exclude / --keep', 'LS146');
@@ -217,7 +207,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   // --outcomes: read once the lead id column and the null values are known; LEFT-joined on the lead id below
   let table: OutcomesTable | undefined;
   if (o.outcomesFile) {
-    table = await readOutcomesTable(nodeInputFiles, {
+    table = await readOutcomesTable(ports.inputs, {
       file: o.outcomesFile, idColumn: o.outcomesId ?? (idColumn === '$row' ? 'row' : idColumn),
       ...(o.outcome !== undefined ? { outcome: o.outcome } : {}), ...(o.positive !== undefined ? { positive: [o.positive] } : {}),
       nulls, ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}),
@@ -229,44 +219,32 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
 
   // --- one array of present cells per candidate column
   const cells: (string | undefined)[][] = candidates.map(() => []);
+  /** Without --outcomes: each row's outcome cell (an empty one is kept until the column's kind is known). */
   const outcomes: (string | undefined)[] = [];
-  /** With --outcomes: the row's lead is not in the outcomes file (a negative). */
-  const notInFile: boolean[] = [];
-  let matched = 0;
   const ids: string[] = [];
   const lines: number[] = [];
   const raws: string[] = [];
   const seen = new Set<string>();
   fieldsOf.forEach((fields, r) => {
     const dataRow = r + 1;
-    // an empty outcome is kept until the column's kind is known (a negative in a date column)
     const id = idIdx < 0 ? String(dataRow) : present(fields[idIdx], nulls);
     if (id === undefined || seen.has(id)) {
       skipped.duplicateIds++;
       return;
     }
-    let y: string | undefined;
-    if (table) {
-      // the LEFT join: a lead not in the outcomes file did not convert
-      const inFile = table.byId.has(id);
-      notInFile.push(!inFile);
-      if (inFile) matched++;
-      y = inFile ? (table.rule.kind === 'presence' ? 'in file' : table.byId.get(id)) : undefined;
-    } else y = present(fields[outcomeIdx], nulls);
     seen.add(id);
     ids.push(id);
     lines.push(dataRow);
-    outcomes.push(y);
+    if (!table) outcomes.push(present(fields[outcomeIdx], nulls));
     if (o.holdoutOut) raws.push(rawOf[r]!);
     for (let c = 0; c < candidates.length; c++) cells[c]!.push(present(fields[candidates[c]!], nulls));
   });
   fieldsOf.length = 0;
   // --- outcome: the converted rule (core/learn/converted.ts); --positive replaces the converted words
-  const presentOutcomes = outcomes.filter((v, i) => v !== undefined && !notInFile[i]) as string[];
-  const join: OutcomesJoin | undefined = table ? { matched, unmatched: outcomes.length - matched, idsNotFound: table.byId.size - matched } : undefined;
-  if (!table && presentOutcomes.length === 0) throw new InputError('LS144', `no row with an outcome in column "${outcomeName}"`, o.leads, undefined, 'check --outcome and the null values');
+  if (!table && !outcomes.some((v) => v !== undefined)) throw new InputError('LS144', `no row with an outcome in column "${outcomeName}"`, o.leads, undefined, 'check --outcome and the null values');
   const labels = new Map<string, { label: string; count: number }>();
-  for (const v of table ? [...table.byId.values()].filter((x): x is string => x !== undefined) : presentOutcomes) {
+  for (const v of table ? table.byId.values() : outcomes) {
+    if (v === undefined) continue;
     const k = normaliseOutcome(v);
     const e = labels.get(k);
     if (e) e.count++;
@@ -281,26 +259,28 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     throw new InputError('LS144', `cannot tell which value of "${outcomeName}" is the positive outcome: none of its ${labels.size} distinct values means converted`, o.outcomesFile ?? o.leads, undefined,
       `name it with --positive, e.g. --positive ${JSON.stringify([...labels.values()][0]?.label ?? 'won')}`);
   }
-  // rows without an outcome: left out of a word column, negatives of a date column
-  const keepRow = outcomes.map((v, i) => v !== undefined || rule.missingIsNegative || !!notInFile[i]);
-  skipped.missingOutcome = keepRow.filter((k) => !k).length;
+  // each row's label: with --outcomes the LEFT join of app/outcomes.ts (a lead not in the file did not
+  // convert); else its cell by the rule. undefined: no outcome (an empty cell of a word column), left out
+  let join: OutcomesJoin | undefined;
+  let label: (0 | 1 | undefined)[];
+  if (table) ({ y: label, join } = joinOutcomes(table, ids));
+  else label = outcomes.map((v) => (v === undefined ? (rule.missingIsNegative ? 0 : undefined) : rule.converted(v) ? 1 : 0));
+  skipped.missingOutcome = label.filter((v) => v === undefined).length;
   if (skipped.missingOutcome) {
     const compact = <T>(a: T[]): void => {
       let k = 0;
-      for (let i = 0; i < a.length; i++) if (keepRow[i]) a[k++] = a[i]!;
+      for (let i = 0; i < a.length; i++) if (label[i] !== undefined) a[k++] = a[i]!;
       a.length = k;
     };
     compact(ids);
     compact(lines);
-    compact(outcomes);
-    if (table) compact(notInFile);
     if (o.holdoutOut) compact(raws);
     for (const c of cells) compact(c);
+    compact(label);
   }
-  const n = outcomes.length;
-  const y = new Uint8Array(n);
-  outcomes.forEach((v, i) => (y[i] = !notInFile[i] && v !== undefined && rule.converted(v) ? 1 : 0));
-  const positiveLabel = rule.kind === 'presence' ? `in ${basename(o.outcomesFile!)}` : rule.kind === 'dates' ? 'a date' : rule.kind === 'positive' ? labels.get(normaliseOutcome(o.positive!))!.label
+  const n = label.length;
+  const y = Uint8Array.from(label, (v) => v ?? 0);
+  const positiveLabel = rule.kind === 'presence' ? `in ${baseName(o.outcomesFile!)}` : rule.kind === 'dates' ? 'a date' : rule.kind === 'positive' ? labels.get(normaliseOutcome(o.positive!))!.label
     : [...labels.values()].filter((l) => rule.converted(l.label)).map((l) => l.label).join(' / ');
 
   // --- activities
@@ -309,7 +289,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   let actFacts: TrainRunResult['activities'];
   let activityInput: { leadId: string; type: string; timestamp: string } | undefined;
   if (o.activities.length) {
-    const read = await foldActivityFeatures(o, ids, idColumn, nullValues);
+    const read = await foldActivityFeatures(ports.inputs, o, ids, idColumn, nullValues);
     fold = read.fold;
     actFacts = read.facts;
     activityInput = read.activityInput;
@@ -360,19 +340,19 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
     note('warning', `the score read as a chance is off by ${(100 * calibration.ece).toFixed(1)} points on average on the ${r.holdout.length ? 'holdout' : 'training rows'} (expected calibration error; reliability table in the model header): rank by it, but read "score 30" as "about 30% converting" with care`);
   }
 
-  const name = o.name ?? `${basename(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${outcomeName.replace(/\.csv(\.gz)?$/i, '')}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
-  const yaml = trainedModelYaml(trainedModel({
+  const name = o.name ?? `${baseName(o.leads).replace(/\.csv(\.gz)?$/i, '')}-${outcomeName.replace(/\.csv(\.gz)?$/i, '')}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  const yaml = ports.modelYaml(trainedModel({
     o, r, section, name, idColumn, nullValues, positiveLabel, rows: n, holdoutAuc, activityInput, calibration, bands,
-    trainedOn: new Date().toISOString().slice(0, 10),
+    trainedOn: new Date(ports.clock.now()).toISOString().slice(0, 10),
   }));
 
   // --- outputs (atomic)
   const files: string[] = [];
   // each file is replaced by one rename once all of them are written
-  const sets: ReplacingFile[] = [];
-  const fileFor = async (path: string): Promise<OutputFile | undefined> => {
+  const sets: ReplacingOutput[] = [];
+  const fileFor = async (path: string): Promise<ReplacingOutput | undefined> => {
     if (path === '-') return undefined;
-    const set = await ReplacingFile.open(path);
+    const set = await ports.replacing(path);
     sets.push(set);
     files.push(path);
     return set;
@@ -380,11 +360,7 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
   try {
     const modelFile = await fileFor(o.out);
     if (modelFile) await modelFile.write(yaml);
-    else {
-      const s = stdoutFile();
-      s.write(yaml);
-      await s.end();
-    }
+    else await ports.stdout(yaml);
     if (o.writeSplit) {
       const f = await fileFor(o.writeSplit);
       const inHoldout = new Uint8Array(n);
