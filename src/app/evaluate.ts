@@ -5,7 +5,6 @@
 // back for stdout.
 import type { Model } from '../core/model/types.js';
 import type { CompiledModel } from '../core/score/compiled.js';
-import type { ScoredLead } from '../core/score/score-lead.js';
 import { columnMatcher } from '../core/columns.js';
 import { present } from '../core/value.js';
 import type { Target } from '../core/learn/thresholds.js';
@@ -24,27 +23,12 @@ import { csvLine } from '../core/csv/writer.js';
 import { InputError } from './errors.js';
 import { missingColumn } from './columns.js';
 import { LS_OUTCOME_COLUMN, joinOutcomes, readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
-import type { Clock, InputFiles, OutputSetPort } from './ports.js';
+import type { Clock, InputFiles, OutputSetPort, ScoreRequest } from './ports.js';
 import { makeNulls } from '../core/value.js';
-
-/** What evaluate asks of a score run: no outputs, every scored lead handed to onScored (io/score-run.ts). */
-export interface ScoreRequest {
-  model: Model;
-  modelPath: string;
-  modelSha256: string;
-  leads: string | string[];
-  activities: string[];
-  asOfMs: number;
-  version: string;
-  delimiter?: string;
-  encoding?: string;
-  strict?: boolean;
-  onScored: (scored: { index: number; id: string; row: readonly string[]; lead: ScoredLead; cm: CompiledModel }) => void;
-}
 
 export interface EvaluatePorts {
   inputs: InputFiles;
-  /** Scores the leads without writing outputs (io/score-run.ts: runScore). */
+  /** Scores the leads without writing outputs, every scored lead handed to onScored (app/score.ts). */
   score(o: ScoreRequest): Promise<{ summary: Summary; warnings: RunWarning[] }>;
   /** A set of output files in OUTDIR, published together (io/output-set.ts: OutputSet). */
   outputs(dir: string): Promise<OutputSetPort>;
