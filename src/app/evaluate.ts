@@ -1,4 +1,4 @@
-// The use case behind `leadscore evaluate`: score the leads (the score port: runScore without outputs,
+// The use case behind `leadscore evaluate`: score the leads (the score port: the score use case without outputs,
 // its onScored hook), keep each evaluated lead's score, outcome, band, grade and fired rules in typed
 // arrays, then build the evaluation (src/core/report/evaluation.ts) and write evaluation.md,
 // evaluation.json, evaluation.html and scores.csv to OUTDIR as one set (the outputs port), or hand them
