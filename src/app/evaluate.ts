@@ -1,11 +1,10 @@
-// The use case behind `leadscore evaluate`: score the leads (the score port: runScore without outputs,
+// The use case behind `leadscore evaluate`: score the leads (the score port: the score use case without outputs,
 // its onScored hook), keep each evaluated lead's score, outcome, band, grade and fired rules in typed
 // arrays, then build the evaluation (src/core/report/evaluation.ts) and write evaluation.md,
 // evaluation.json, evaluation.html and scores.csv to OUTDIR as one set (the outputs port), or hand them
 // back for stdout.
 import type { Model } from '../core/model/types.js';
 import type { CompiledModel } from '../core/score/compiled.js';
-import type { ScoredLead } from '../core/score/score-lead.js';
 import { columnMatcher } from '../core/columns.js';
 import { present } from '../core/value.js';
 import type { Target } from '../core/learn/thresholds.js';
@@ -24,27 +23,12 @@ import { csvLine } from '../core/csv/writer.js';
 import { InputError } from './errors.js';
 import { missingColumn } from './columns.js';
 import { LS_OUTCOME_COLUMN, joinOutcomes, readOutcomesTable, type OutcomesJoin, type OutcomesTable } from './outcomes.js';
-import type { Clock, InputFiles, OutputSetPort } from './ports.js';
+import type { Clock, InputFiles, OutputSetPort, ScoreRequest } from './ports.js';
 import { makeNulls } from '../core/value.js';
-
-/** What evaluate asks of a score run: no outputs, every scored lead handed to onScored (io/score-run.ts). */
-export interface ScoreRequest {
-  model: Model;
-  modelPath: string;
-  modelSha256: string;
-  leads: string | string[];
-  activities: string[];
-  asOfMs: number;
-  version: string;
-  delimiter?: string;
-  encoding?: string;
-  strict?: boolean;
-  onScored: (scored: { index: number; id: string; row: readonly string[]; lead: ScoredLead; cm: CompiledModel }) => void;
-}
 
 export interface EvaluatePorts {
   inputs: InputFiles;
-  /** Scores the leads without writing outputs (io/score-run.ts: runScore). */
+  /** Scores the leads without writing outputs, every scored lead handed to onScored (app/score.ts). */
   score(o: ScoreRequest): Promise<{ summary: Summary; warnings: RunWarning[] }>;
   /** A set of output files in OUTDIR, published together (io/output-set.ts: OutputSet). */
   outputs(dir: string): Promise<OutputSetPort>;

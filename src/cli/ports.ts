@@ -7,6 +7,8 @@ import type { ExplainPorts } from '../app/explain.js';
 import type { EvaluatePorts } from '../app/evaluate.js';
 import type { TrainPorts } from '../app/train.js';
 import type { InitPorts } from '../app/init.js';
+import type { ScorePorts, ScoreResult } from '../app/score.js';
+import type { ScoreRunOptions } from '../io/score-run.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -15,7 +17,6 @@ export function explainPorts(): ExplainPorts {
 }
 
 export async function evaluatePorts(): Promise<EvaluatePorts> {
-  const { runScore } = await import('../io/score-run.js');
   const { OutputSet } = await import('../io/output.js');
   return {
     inputs: nodeInputFiles,
@@ -56,3 +57,26 @@ export async function initPorts(): Promise<InitPorts> {
     replace: (path, text) => writeReplacing(path, text),
   };
 }
+
+/** The score use case's ports on Node (io/score-run.ts); `o.outputFs` is the filesystem of the outputs. */
+export async function scorePorts(): Promise<ScorePorts> {
+  const { openScoreRun, FallBack } = await import('../io/score-run.js');
+  const { runFailure } = await import('../io/output.js');
+  return {
+    open: (o, fast) => openScoreRun(o, fast),
+    fallBack: (e) => (e instanceof FallBack ? e.message : undefined),
+    failure: runFailure,
+    // vega loads only when an HTML report is written
+    summaryHtml: async (s) => (await import('../io/html/summary.js')).renderSummaryHtml(s),
+    clock: systemClock,
+    referenceOnly: !!process.env.LEADSCORE_REFERENCE,
+  };
+}
+
+/** A score run as the score command makes it (app/score.ts over the Node ports); tests use it too. */
+export async function runScore(o: ScoreRunOptions): Promise<ScoreResult> {
+  const { scoreLeads } = await import('../app/score.js');
+  return scoreLeads(await scorePorts(), o);
+}
+
+export type { ScoreResult as ScoreRunResult };

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, leadscore, ROOT, tempDir } from '../helpers/cli.js';
-import { runScore } from '../../src/io/score-run.js';
+import { runScore } from '../../src/cli/ports.js';
 import { loadModelFile } from '../../src/io/model-file.js';
 import { faultyFs, nodeFs } from '../../src/io/fs-port.js';
 import { runFailure } from '../../src/io/output.js';

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/io/model-file.js';
-import { runScore } from '../../src/io/score-run.js';
+import { runScore } from '../../src/cli/ports.js';
 import { parseTimestamp } from '../../src/core/value.js';
 import { readCsv } from '../helpers/cli.js';
 import { ROOT, tempDir } from './sample-run.js';

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelFile, loadModelText } from '../../src/io/model-file.js';
-import { runScore } from '../../src/io/score-run.js';
+import { runScore } from '../../src/cli/ports.js';
 import { explainLeads } from '../../src/app/explain.js';
 import { explainPorts } from '../../src/cli/ports.js';
 import { parseTimestamp } from '../../src/core/value.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadModelFile } from '../../src/io/model-file.js';
-import { runScore, type ScoreRunResult } from '../../src/io/score-run.js';
+import { runScore, type ScoreRunResult } from '../../src/cli/ports.js';
 import { parseTimestamp } from '../../src/core/value.js';
 import { evaluateLeads } from '../../src/app/evaluate.js';
 import { evaluatePorts } from '../../src/cli/ports.js';

@@ -6,7 +6,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCsv } from '../../src/io/csv-reader.js';
-import { runScore } from '../../src/io/score-run.js';
+import { runScore } from '../../src/cli/ports.js';
 import type { Model } from '../../src/core/model/types.js';
 import type { DialectName } from '../../src/core/sql/dialect.js';
 import { parseTimestamp } from '../../src/core/value.js';

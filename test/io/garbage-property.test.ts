@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/io/model-file.js';
 import { InputError } from '../../src/io/errors.js';
-import { runScore } from '../../src/io/score-run.js';
+import { runScore } from '../../src/cli/ports.js';
 import { readCsv, tempDir } from '../helpers/cli.js';
 
 const AS_OF = Date.parse('2026-11-01T00:00:00Z');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/io/model-file.js';
-import { runScore } from '../../src/io/score-run.js';
+import { runScore } from '../../src/cli/ports.js';
 import { readCsv, tempDir } from '../helpers/cli.js';
 import { csvLine } from '../../src/io/csv-writer.js';
 

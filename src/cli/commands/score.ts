@@ -1,4 +1,5 @@
-// `leadscore score`: the main job. Flags and help here; the pipeline is src/io/score-run.ts.
+// `leadscore score`: the main job. Flags and help here; the use case is src/app/score.ts (its phases:
+// src/io/score-run.ts).
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Register } from '../main.js';
@@ -120,7 +121,7 @@ async function run(opts: ScoreOptions): Promise<ExitCode> {
     }
   }
   const st = log.format === 'json' ? styleFor(process.stdout, false) : style;
-  const { runScore } = await import('../../io/score-run.js');
+  const { runScore } = await import('../ports.js');
   log.start({ command: 'score', version: VERSION, model: opts.model, model_sha256: loaded.sha256, leads: opts.leads, activities: opts.activities, out: opts.out, as_of: new Date(asOfMs).toISOString() });
   try {
     const res = await runScore({
