@@ -125,6 +125,23 @@ describe('score: fast path', () => {
     expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
   });
 
+  it('goes back to the reference path when a large file fails while a small one folds on this thread into the shared fold', () => {
+    const dir = tempDir();
+    const [header, ...rows] = readFileSync(join(data, 'activities.csv'), 'utf8').trim().split('\n');
+    const small = join(dir, 'small.csv');
+    const large = join(dir, 'large.csv');
+    writeFileSync(small, [header, ...rows.slice(0, 200), ''].join('\n'));
+    // the large file's second range meets a quoted field followed by text (only the reader repairs it)
+    const bad = rows.slice(200);
+    bad.splice(bad.length - 50, 0, '3,page_view,2026-10-30,"/pri"cing');
+    writeFileSync(large, [header, ...bad, ''].join('\n'));
+    const env = { ...FAST, LEADSCORE_PARALLEL_MIN_BYTES: '100000' }; // small.csv on this thread, large.csv in two ranges
+    const fast = run(join(data, 'leads.csv'), [small, large], join(dir, 'fast'), env);
+    expect(fast.stderr).toMatch(/fast path not taken: .*large\.csv/);
+    run(join(data, 'leads.csv'), [small, large], join(dir, 'ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+  });
+
   it('never guards the lead ids in the parallel writer: ids like +5, -7, =x, @y as the reference path writes them', () => {
     // issue 13: the formula guard leaves the join keys alone; the two writer threads (forced here on a
     // small file) must too, or the next night's --previous no longer finds the leads

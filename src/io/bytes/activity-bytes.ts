@@ -114,6 +114,21 @@ export interface SharedFold {
 const LOCK_BITS = 16;
 const LOCK_MASK = (1 << LOCK_BITS) - 1;
 
+/**
+ * A lock is held for the few operations of one activity. One held this long was left by a thread that
+ * ended while holding it (a worker that crashed): stop instead of waiting for ever.
+ */
+const LOCK_TIMEOUT_MS = 10_000;
+
+function waitForLock(locks: Int32Array, l: number): void {
+  const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  for (let spins = 1; Atomics.compareExchange(locks, l, 0, 1) !== 0; spins++) {
+    if ((spins & 0xffff) === 0 && Date.now() > deadline) {
+      throw new Error(`a lead's lock in the shared fold was held for more than ${LOCK_TIMEOUT_MS / 1000} s: a folding thread ended while holding it`);
+    }
+  }
+}
+
 export function sharedFold(cm: CompiledModel, leads: number): SharedFold {
   return { state: new EngagementFold(cm, leads + 1, undefined, true).state, locks: new Int32Array(new SharedArrayBuffer(4 << LOCK_BITS)) };
 }
@@ -241,7 +256,7 @@ export class ByteActivityFolder {
     const locks = this.locks;
     if (!locks) return this.admit(slot, t, entry, r, buf);
     const l = slot & LOCK_MASK;
-    while (Atomics.compareExchange(locks, l, 0, 1) !== 0);
+    if (Atomics.compareExchange(locks, l, 0, 1) !== 0) waitForLock(locks, l);
     try {
       this.admit(slot, t, entry, r, buf);
     } finally {

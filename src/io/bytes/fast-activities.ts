@@ -150,6 +150,13 @@ function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOp
   const workers = tasks.map((t) => new Worker(new URL('./activity-bytes-worker.js', import.meta.url), { workerData: t }));
   all.push(...workers);
   const report = rangeProgress(file, size, tasks.length, o);
+  // A range that fails ends the file's other ranges, unless they fold into the shared leads' fold: a
+  // thread ended in the middle of an activity would leave its lead's lock held, and another thread
+  // (this one, folding a small file) would wait on it. They finish their range; the run's end stops
+  // whatever is still running (FastFolds.stop, when nothing folds any more).
+  const stopOthers = () => {
+    if (!tasks[0]!.into) for (const other of workers) void other.terminate();
+  };
   const folded = Promise.all(
     workers.map(
       (w, k) =>
@@ -166,13 +173,13 @@ function runTasks(file: CsvFile, tasks: ByteRangeTask[], size: number, o: FoldOp
                 break;
               case 'error':
                 reject(m.fallback ? new FallBack(`${file.path}: ${m.message}`) : Object.assign(new Error(`${file.path}: ${m.message}`), m.code ? { code: m.code } : {}));
-                for (const other of workers) void other.terminate();
+                stopOthers();
                 break;
             }
           });
           w.on('error', (e) => {
             reject(e);
-            for (const other of workers) void other.terminate();
+            stopOthers();
           });
         }),
     ),
