@@ -93,6 +93,10 @@ export function checkRejectRate(o: RejectLimits, path: string, rejected: number,
 
 /** Whether the fast path can read a file as bytes: a plain (not gzip) UTF-8 file on disk, header on line 1, a one-character delimiter. */
 export async function plainUtf8File(f: CsvFile): Promise<boolean> {
-  if (f.path === '-' || f.encoding !== 'utf-8' || f.headerLine !== 1 || f.delimiter.length !== 1) return false;
-  return !(await isGzip(f.path));
+  return utf8File(f) && !(await isGzip(f.path));
+}
+
+/** A UTF-8 file on disk (plain or gzip) with its header on the first line and a one-character delimiter. */
+export function utf8File(f: CsvFile): boolean {
+  return f.path !== '-' && f.encoding === 'utf-8' && f.headerLine === 1 && f.delimiter.length === 1;
 }

@@ -125,6 +125,24 @@ describe('score: fast path', () => {
     expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
   });
 
+  it('folds a gzip activity file from its decompressed bytes, and gives it to the reader on a row only the reader handles', () => {
+    const dir = tempDir();
+    const text = readFileSync(join(data, 'activities.csv'), 'utf8');
+    const gz = join(dir, 'acts.csv.gz');
+    writeFileSync(gz, gzipSync(text));
+    const fast = run(join(data, 'leads.csv'), [gz], join(dir, 'fast'), FAST);
+    expect(fast.stderr).not.toMatch(/fast path not taken/);
+    run(join(data, 'leads.csv'), [gz], join(dir, 'ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+    // the byte scanner reads it: a quoted field followed by text, near the end, sends the run back
+    const bad = join(dir, 'bad.csv.gz');
+    writeFileSync(bad, gzipSync(text.trimEnd() + '\n3,page_view,2026-10-30,"/pri"cing\n1,email_open,2026-10-29T08:00:00Z,\n'));
+    const back = run(join(data, 'leads.csv'), [bad], join(dir, 'back'), FAST);
+    expect(back.stderr).toMatch(/fast path not taken: .*bad\.csv\.gz/);
+    run(join(data, 'leads.csv'), [bad], join(dir, 'back-ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'back-ref'), join(dir, 'back'));
+  });
+
   it('goes back to the reference path when a large file fails while a small one folds on this thread into the shared fold', () => {
     const dir = tempDir();
     const [header, ...rows] = readFileSync(join(data, 'activities.csv'), 'utf8').trim().split('\n');
@@ -167,7 +185,7 @@ describe('score: fast path', () => {
     expect(readFileSync(join(dir, 'night2', 'crossed.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
-  it('folds several activity files into the one shared fold: plain files in two ranges each, a gzip file on the reader, orphans counted once', () => {
+  it('folds several activity files into the one shared fold: plain files in two ranges each, a gzip file, orphans counted once', () => {
     const dir = tempDir();
     const [header, ...rows] = readFileSync(join(data, 'activities.csv'), 'utf8').trim().split('\n');
     // activities of ids that are not leads, in every file

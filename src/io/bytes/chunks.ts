@@ -1,7 +1,10 @@
 // A file read in chunks for the byte scanners of the fast path (fast-leads.ts, fold-range.ts): the
 // unconsumed tail of a chunk (a record cut at its end) is kept and more is read behind it; a chunk
-// that a single record fills is doubled.
+// that a single record fills is doubled. A gzip file is read the same way from its decompressed
+// stream (GzipChunks).
+import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 
 export class Chunks {
   buf: Buffer;
@@ -46,3 +49,52 @@ export class Chunks {
     return this.filePos >= this.size || bytesRead === 0;
   }
 }
+
+/**
+ * The decompressed bytes of a gzip file in the same shape as Chunks (buf, len, base, pos; more()).
+ * zlib decompresses on libuv's thread pool while the caller scans. `compressed`: the file's bytes read
+ * so far, for progress.
+ */
+export class GzipChunks {
+  buf: Buffer = Buffer.allocUnsafe(1 << 20);
+  len = 0;
+  base = 0;
+  pos = 0;
+  compressed = 0;
+  private readonly chunks: AsyncIterator<Buffer>;
+
+  constructor(path: string) {
+    const file = createReadStream(path, { highWaterMark: 1 << 20 });
+    file.on('data', (c) => (this.compressed += c.length));
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    file.on('error', (e) => gunzip.destroy(e));
+    this.chunks = (file.pipe(gunzip) as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  }
+
+  /** Keep buf[pos, len), append the next decompressed chunk; resolves true at the stream's end. */
+  async more(): Promise<boolean> {
+    if (this.pos > 0) {
+      this.buf.copy(this.buf, 0, this.pos, this.len);
+      this.base += this.pos;
+      this.len -= this.pos;
+      this.pos = 0;
+    }
+    const next = await this.chunks.next();
+    if (next.done) return true;
+    const c = next.value;
+    if (this.len + c.length > this.buf.length) {
+      const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + c.length));
+      this.buf.copy(b, 0, 0, this.len);
+      this.buf = b;
+    }
+    c.copy(this.buf, this.len);
+    this.len += c.length;
+    return false;
+  }
+
+  /** Stop reading (the caller is done or failed). */
+  close(): void {
+    void this.chunks.return?.();
+  }
+}
+

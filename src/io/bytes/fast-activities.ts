@@ -13,7 +13,8 @@ import type { IdKeys, SharedIdIndex } from './id-index.js';
 import { FallBack, dataStart } from './fast-leads.js';
 import { foldRange } from './fold-range.js';
 import { sharedFold, type SharedFold } from './activity-bytes.js';
-import { plainUtf8File } from '../score-inputs.js';
+import { plainUtf8File, utf8File } from '../score-inputs.js';
+import { isGzip } from '../activity-tasks.js';
 import { compileModel } from '../../core/score/compiled.js';
 
 /** What a worker of the fast path folds. */
@@ -27,6 +28,8 @@ export interface ByteRangeTask extends RangePlan {
   leads?: SharedIdIndex;
   /** With `leads`: the leads' fold, which every range of every file folds into. */
   into?: SharedFold;
+  /** A gzip file: one range, its decompressed stream (dataStart found there). */
+  gzip?: boolean;
 }
 
 export type ByteWorkerMessage =
@@ -64,24 +67,28 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
   let part = 0;
   let into: SharedFold | undefined;
   for (const f of files) {
-    if (o.model.engagement.botFilter || !(await plainUtf8File(f))) {
+    // a gzip file of UTF-8 text too: decompressed as a stream and folded from its bytes on this thread
+    const gzip = !o.model.engagement.botFilter && utf8File(f) && (await isGzip(f.path));
+    if (o.model.engagement.botFilter || !(gzip || (await plainUtf8File(f)))) {
       parts.push(undefined);
       continue;
     }
     if (leads && !into) into = sharedFold(compileModel(o.model, { leadHeader: [], asOfMs: o.asOfMs, env: { isDisposableDomain: () => false } }), leads.size);
     const size = (await stat(f.path)).size;
     const known = f.knownHeader();
-    const fh = await open(f.path, 'r');
-    let start: number;
-    try {
-      const head = Buffer.allocUnsafe(1 << 16);
-      const { bytesRead } = await fh.read(head, 0, head.length, 0);
-      start = dataStart(head, bytesRead, f.delimiter.charCodeAt(0), known.names.length, known.trailingDelimiter);
-    } finally {
-      await fh.close();
+    let start = 0;
+    if (!gzip) {
+      const fh = await open(f.path, 'r');
+      try {
+        const head = Buffer.allocUnsafe(1 << 16);
+        const { bytesRead } = await fh.read(head, 0, head.length, 0);
+        start = dataStart(head, bytesRead, f.delimiter.charCodeAt(0), known.names.length, known.trailingDelimiter);
+      } finally {
+        await fh.close();
+      }
     }
     f.close();
-    const ranges = size >= PARALLEL_MIN_BYTES ? RANGES : 1;
+    const ranges = size >= PARALLEL_MIN_BYTES && !gzip ? RANGES : 1;
     const tasks: ByteRangeTask[] = [];
     for (let k = 0; k < ranges; k++) {
       const spillPath = o.scratch(`byte-rejects-${part++}`);
@@ -101,6 +108,7 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
         ...(spillPath !== undefined ? { spillPath } : {}),
         formulaGuard: o.formulaGuard,
         ...(leads && into ? { leads, into } : {}),
+        ...(gzip ? { gzip } : {}),
       });
     }
     if (ranges > 1) {

@@ -6,7 +6,8 @@
 import { createWriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ByteRecords, INCOMPLETE, UNUSUAL } from './records.js';
-import { Chunks } from './chunks.js';
+import { Chunks, GzipChunks } from './chunks.js';
+import { dataStart } from './fast-leads.js';
 import { ByteActivityFolder } from './activity-bytes.js';
 import type { ActivityReject, FoldCounts } from '../../core/score/activity-fold.js';
 import { csvLine } from '../csv-writer.js';
@@ -89,12 +90,14 @@ async function nextLineStart(fh: FileHandle, nominal: number, size: number): Pro
 export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number, rows: number) => void): Promise<RangeResult> {
   const fh = await open(task.path, 'r');
   const spill = task.spillPath ? createWriteStream(task.spillPath, { flags: 'wx' }) : undefined;
+  let gunzip: GzipChunks | undefined;
   try {
     const size = task.size;
     let start = task.dataStart;
     let line = 2;
     if (task.index > 0) ({ at: start, line } = await boundary(fh, task.nominalStart, size));
-    const stop = task.last ? size : await nextLineStart(fh, task.nominalEnd, size);
+    // (a gzip file is one range, read to the end of its decompressed stream)
+    const stop = task.gzip ? Infinity : task.last ? size : await nextLineStart(fh, task.nominalEnd, size);
     const cm = compileModel(task.model, { leadHeader: [], asOfMs: task.asOfMs, env: { isDisposableDomain: () => false } });
     let pending = '';
     const folder = new ByteActivityFolder({
@@ -107,12 +110,20 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
       ...(task.into ? { into: task.into } : {}),
     });
     const r = new ByteRecords(task.delimiter);
-    const c = new Chunks(fh, start, size, Math.min(CHUNK, stop - start + 1));
+    const c = task.gzip ? new GzipChunks(task.path) : new Chunks(fh, start, size, Math.min(CHUNK, stop - start + 1));
+    // a gzip stream that fails is the reference reader's to report
+    const more = task.gzip ? () => c.more().catch((e: Error) => Promise.reject(fallback(`gzip: ${e.message}`))) : () => c.more();
+    gunzip = c instanceof GzipChunks ? c : undefined;
+    if (gunzip) {
+      let final = false;
+      while (!final && gunzip.len < 1 << 16) final = await more();
+      gunzip.pos = start = dataStart(gunzip.buf, gunzip.len, task.delimiter, task.header.length, task.trailingDelimiter);
+    }
     let blank = 0;
     let lastReport = Date.now();
     let end = start;
     outer: for (;;) {
-      const final = await c.more();
+      const final = await more();
       const { buf, len, base } = c;
       let pos = c.pos;
       while (pos < len) {
@@ -139,7 +150,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
       const now = Date.now();
       if (now - lastReport > 250) {
         lastReport = now;
-        onProgress?.(base + pos - start, folder.counts.rows);
+        onProgress?.(gunzip ? gunzip.compressed : base + pos - start, folder.counts.rows);
       }
       if (final) {
         if (pos < len) throw fallback('end of file');
@@ -154,9 +165,10 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
         spill.end(pending, () => res());
       });
     }
-    return { keys: folder.ids.keys(), state: task.into ? folder.fold.state : trimmed(folder.fold.state), counts: folder.counts, unparsable: [...cm.unparsable], blankLines: blank, bytes: end - start };
+    return { keys: folder.ids.keys(), state: task.into ? folder.fold.state : trimmed(folder.fold.state), counts: folder.counts, unparsable: [...cm.unparsable], blankLines: blank, bytes: gunzip ? gunzip.compressed : end - start };
   } finally {
     await fh.close();
+    gunzip?.close();
     if (spill && !spill.closed) spill.destroy();
   }
 }
