@@ -6,6 +6,15 @@ import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 
+/** Move the unconsumed tail buf[pos, len) to the start of buf. */
+function keepTail(c: { buf: Buffer; len: number; base: number; pos: number }): void {
+  if (c.pos === 0) return;
+  c.buf.copy(c.buf, 0, c.pos, c.len);
+  c.base += c.pos;
+  c.len -= c.pos;
+  c.pos = 0;
+}
+
 export class Chunks {
   buf: Buffer;
   /** Bytes in buf. */
@@ -31,12 +40,7 @@ export class Chunks {
 
   /** Keep buf[pos, len), read more behind it; resolves true when the file's end is in buf. */
   async more(): Promise<boolean> {
-    if (this.pos > 0) {
-      this.buf.copy(this.buf, 0, this.pos, this.len);
-      this.base += this.pos;
-      this.len -= this.pos;
-      this.pos = 0;
-    }
+    keepTail(this);
     if (this.len === this.buf.length) {
       const b = Buffer.allocUnsafe(this.buf.length * 2);
       this.buf.copy(b, 0, 0, this.len);
@@ -73,12 +77,7 @@ export class GzipChunks {
 
   /** Keep buf[pos, len), append the next decompressed chunk; resolves true at the stream's end. */
   async more(): Promise<boolean> {
-    if (this.pos > 0) {
-      this.buf.copy(this.buf, 0, this.pos, this.len);
-      this.base += this.pos;
-      this.len -= this.pos;
-      this.pos = 0;
-    }
+    keepTail(this);
     const next = await this.chunks.next();
     if (next.done) return true;
     const c = next.value;
