@@ -13,7 +13,7 @@ import { TextDecoder } from 'node:util';
 import { splitRecord, Tokenizer, type TokenizerSink } from '../core/csv/tokenizer.js';
 import { detectDelimiter, headerKey } from '../core/csv/dialect.js';
 import { endsWithDelimiter, isBlank, isSpaces, RecordReader } from '../core/csv/record-reader.js';
-import type { CsvBadRow, CsvRow, KnownHeader } from '../core/csv/types.js';
+import type { CsvBadRow, KnownHeader } from '../core/csv/types.js';
 import type { RecordFile } from '../app/ports.js';
 
 export { splitRecord, Tokenizer, type TokenizerSink } from '../core/csv/tokenizer.js';

@@ -1,5 +1,5 @@
 // explain: its parts add up to the score in scored.csv, for every sample model and every lead.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leadscore, readCsv, tempDir } from '../helpers/cli.js';

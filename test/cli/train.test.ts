@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { leadscore, readCsv, ROOT, tempDir } from '../helpers/cli.js';
+import { leadscore, readCsv, tempDir } from '../helpers/cli.js';
 
 const BANK = BANK_FULL;
 

@@ -52,7 +52,6 @@ export function alternativesUsed(model: Model, header: readonly string[]): { col
  */
 export function checkColumns(model: Model, headers: { leads?: string[]; activities?: string[] }, opts: ColumnCheckOptions = {}): Diagnostic[] {
   const d = new DiagnosticSink(opts);
-  const norm = (s: string) => s.trim().toLowerCase();
   const check = (code: 'LS090' | 'LS091' | 'LS095', header: string[], fileName: string, field: string, path: ModelPath) => {
     if (hasColumn(model, header, field)) return;
     const names = columnNames(field, model.alternatives);

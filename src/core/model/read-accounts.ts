@@ -1,7 +1,7 @@
 // accounts: leads grouped into accounts, an account score from their lead scores (docs/model.md#accounts).
 import { didYouMean } from '../text.js';
 import { type ModelPath } from './paths.js';
-import { ModelReader, at } from './reader.js';
+import { ModelReader } from './reader.js';
 import { type Parts, checkConditions, checkRanges, checkBands } from './semantic-checks.js';
 import { readFitRule } from './read-fit.js';
 import { readBand } from './read-bands.js';

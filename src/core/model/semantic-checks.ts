@@ -4,7 +4,6 @@ import { formatPath, type ModelPath, parsePath } from './paths.js';
 import { compileModelRegex } from './regex.js';
 import { bandFileName } from './band-file.js';
 import { DiagnosticSink } from './diagnostic-sink.js';
-import { at } from './reader.js';
 import {
   type Band,
   type Condition,

@@ -5,7 +5,6 @@ import { SIGNAL_FIELDS } from '../model/types.js';
 import { type Cell, formatPoints, parseNumber, present, round2 } from '../value.js';
 import { type CompiledModel, fitCell } from './compiled.js';
 import type { EngagementFold } from './engagement.js';
-import type { ActivityAggregates } from './predictive.js';
 
 export interface Contribution {
   slot: number;

@@ -13,7 +13,7 @@ import type { IdKeys, SharedIdIndex } from './id-index.js';
 import { FallBack, dataStart } from './fast-leads.js';
 import { foldRange } from './fold-range.js';
 import { sharedFold, type SharedFold } from './activity-bytes.js';
-import { plainUtf8File, utf8File } from '../score-inputs.js';
+import { utf8File } from '../score-inputs.js';
 import { isGzip } from '../activity-tasks.js';
 import { compileModel } from '../../core/score/compiled.js';
 
@@ -67,12 +67,12 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
   let part = 0;
   let into: SharedFold | undefined;
   for (const f of files) {
-    // a gzip file of UTF-8 text too: decompressed as a stream and folded from its bytes on this thread
-    const gzip = !o.model.engagement.botFilter && utf8File(f) && (await isGzip(f.path));
-    if (o.model.engagement.botFilter || !(gzip || (await plainUtf8File(f)))) {
+    if (o.model.engagement.botFilter || !utf8File(f)) {
       parts.push(undefined);
       continue;
     }
+    // a gzip file of UTF-8 text too: decompressed as a stream and folded from its bytes on this thread
+    const gzip = await isGzip(f.path);
     if (leads && !into) into = sharedFold(compileModel(o.model, { leadHeader: [], asOfMs: o.asOfMs, env: { isDisposableDomain: () => false } }), leads.size);
     const size = (await stat(f.path)).size;
     const known = f.knownHeader();
