@@ -35,6 +35,8 @@ export interface ScorePorts {
   clock: Clock;
   /** LEADSCORE_REFERENCE=1: the reference path only (tests compare the two byte for byte). */
   referenceOnly: boolean;
+  /** The run is over, however it ended: release what the ports hold for it across attempts (copies of inputs). */
+  finish?(): Promise<void>;
 }
 
 export interface ScoreResult {
@@ -48,16 +50,20 @@ export interface ScoreResult {
 const ALL_FORMATS: ReadonlySet<'md' | 'json' | 'html'> = new Set(['md', 'json', 'html']);
 
 export async function scoreLeads(ports: ScorePorts, o: ScoreRequest): Promise<ScoreResult> {
-  if (!ports.referenceOnly) {
-    try {
-      return await scoreOnce(ports, o, true);
-    } catch (e) {
-      const why = ports.fallBack(e);
-      if (why === undefined) throw e;
-      o.onPhase?.(why, 0);
+  try {
+    if (!ports.referenceOnly) {
+      try {
+        return await scoreOnce(ports, o, true);
+      } catch (e) {
+        const why = ports.fallBack(e);
+        if (why === undefined) throw e;
+        o.onPhase?.(why, 0);
+      }
     }
+    return await scoreOnce(ports, o, false);
+  } finally {
+    await ports.finish?.();
   }
-  return scoreOnce(ports, o, false);
 }
 
 async function scoreOnce(ports: ScorePorts, o: ScoreRequest, fast: boolean): Promise<ScoreResult> {

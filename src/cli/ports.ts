@@ -62,14 +62,22 @@ export async function initPorts(): Promise<InitPorts> {
 export async function scorePorts(): Promise<ScorePorts> {
   const { openScoreRun, FallBack } = await import('../io/score-run.js');
   const { runFailure } = await import('../io/output.js');
+  const { InputCopies } = await import('../io/input-copies.js');
+  const referenceOnly = !!process.env.LEADSCORE_REFERENCE;
+  // stdin and files not in UTF-8, copied once for both attempts of the run (io/input-copies.ts)
+  let copies: InstanceType<typeof InputCopies> | undefined;
   return {
-    open: (o, fast) => openScoreRun(o, fast),
+    open: (o: ScoreRunOptions, fast) => {
+      if (!referenceOnly && o.outDir !== undefined) copies ??= new InputCopies(o.outDir);
+      return openScoreRun(copies ? { ...o, copies } : o, fast);
+    },
+    finish: async () => copies?.remove(),
     fallBack: (e) => (e instanceof FallBack ? e.message : undefined),
     failure: runFailure,
     // vega loads only when an HTML report is written
     summaryHtml: async (s) => (await import('../io/html/summary.js')).renderSummaryHtml(s),
     clock: systemClock,
-    referenceOnly: !!process.env.LEADSCORE_REFERENCE,
+    referenceOnly,
   };
 }
 

@@ -13,7 +13,10 @@ import type { FoldState } from '../core/score/engagement.js';
 
 /** One byte range of one activity file for a worker to fold (on either path), and the model it folds with. */
 export interface RangePlan {
+  /** The file as shown (rejects.csv, messages). */
   path: string;
+  /** The file read: `path`, or its copy (io/input-copies.ts). */
+  source: string;
   index: number;
   last: boolean;
   /** Byte offsets the range is planned around; the real boundaries are the next record starts. */
@@ -119,9 +122,9 @@ export async function startParallelFolds(files: CsvFile[], o: FoldOptions): Prom
   const out: (Promise<FoldedPart[]> | undefined)[] = [];
   let part = 0;
   for (const f of files) {
-    const size = f.path === '-' ? 0 : (await stat(f.path)).size;
+    const size = f.source === '-' ? 0 : (await stat(f.source)).size;
     // the bot filter looks at each lead's activities in time order: one reader per file
-    const eligible = !o.model.engagement.botFilter && f.path !== '-' && size >= PARALLEL_MIN_BYTES && ASCII_COMPATIBLE.test(f.encoding) && !(await isGzip(f.path));
+    const eligible = !o.model.engagement.botFilter && f.source !== '-' && size >= PARALLEL_MIN_BYTES && ASCII_COMPATIBLE.test(f.encoding) && !(await isGzip(f.source));
     if (!eligible) {
       out.push(undefined);
       continue;
@@ -131,13 +134,14 @@ export async function startParallelFolds(files: CsvFile[], o: FoldOptions): Prom
     for (let k = 0; k < RANGES; k++) {
       tasks.push({
         path: f.path,
+        source: f.source,
         index: k,
         last: k === RANGES - 1,
         nominalStart: Math.floor((size * k) / RANGES),
         nominalEnd: Math.floor((size * (k + 1)) / RANGES),
         size,
         header: f.knownHeader(),
-        ...(o.encoding ? { encoding: o.encoding } : {}),
+        encoding: f.encoding, // (a copy is UTF-8 whatever --encoding says)
         model: o.model,
         asOfMs: o.asOfMs,
         ...spill(o.scratch(`rejects-${part++}`)),

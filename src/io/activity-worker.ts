@@ -54,12 +54,13 @@ async function run(): Promise<void> {
   let start = 0;
   let firstLine = task.header.firstLine;
   if (task.index > 0) {
-    ({ start, line: firstLine } = await findStart(task.path, task.nominalStart, task.size));
+    ({ start, line: firstLine } = await findStart(task.source, task.nominalStart, task.size));
     post({ type: 'start', start });
   }
   const nominalEnd = task.last ? task.size : Math.max(start, task.nominalEnd);
   const verifyEnd: { size: number; tookOver?: boolean } | undefined = task.last ? undefined : { size: task.size };
-  const file = await openCsv(task.path, {
+  const file = await openCsv(task.source, {
+    name: task.path,
     ...(task.encoding ? { encoding: task.encoding } : {}),
     delimiter: task.header.delimiter,
     range: task.index > 0

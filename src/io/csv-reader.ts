@@ -38,6 +38,11 @@ export interface CsvReaderOptions {
    * first byte of a record on line `header.firstLine`.
    */
   range?: ByteRange;
+  /**
+   * The path the file is shown as (in messages, rejects.csv and the summary) when `path` is a copy
+   * that stands for another input (io/input-copies.ts: '-' for a copy of stdin).
+   */
+  name?: string;
 }
 
 export interface ByteRange {
@@ -54,7 +59,10 @@ export interface ByteRange {
 }
 
 /** An opened CSV input: the RecordFile port of the use cases (src/app/ports.ts). */
-export type CsvFile = RecordFile;
+export interface CsvFile extends RecordFile {
+  /** The file read: `path`, or the copy that stands for it (io/input-copies.ts); '-' for stdin itself. */
+  source: string;
+}
 
 export type CsvOpenErrorCode =
   | 'LS101' // file not found / unreadable (also: gzip stream corrupt)
@@ -215,12 +223,13 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   const chunkSize = chunkSizeOverride ?? opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const maxFieldChars = opts.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
   const maxQuotedLines = opts.maxQuotedLines ?? DEFAULT_MAX_QUOTED_LINES;
-  const display = path === '-' ? 'stdin' : path;
+  const shown = opts.name ?? path;
+  const display = shown === '-' ? 'stdin' : shown;
   if (opts.delimiter !== undefined && opts.delimiter.length !== 1) {
-    throw new CsvOpenError('LS105', `${display}: the delimiter must be one character (got "${opts.delimiter}")`, path);
+    throw new CsvOpenError('LS105', `${display}: the delimiter must be one character (got "${opts.delimiter}")`, shown);
   }
   if (opts.delimiter === '"' || opts.delimiter === '\n' || opts.delimiter === '\r') {
-    throw new CsvOpenError('LS105', `${display}: unsupported delimiter ${JSON.stringify(opts.delimiter)}`, path);
+    throw new CsvOpenError('LS105', `${display}: unsupported delimiter ${JSON.stringify(opts.delimiter)}`, shown);
   }
   let decoder = resolveDecoder(opts.encoding ?? 'utf-8', display);
 
@@ -238,7 +247,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
       await fh.close();
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file (${(e as Error).message})`;
-      throw new CsvOpenError('LS101', `${display}: ${why}`, path);
+      throw new CsvOpenError('LS101', `${display}: ${why}`, shown);
     }
     source = fileSource(path, chunkSize, opts.range);
   }
@@ -246,7 +255,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
 
   const wrapReadError = (e: unknown): never => {
     if (e instanceof CsvOpenError) throw e;
-    throw new CsvOpenError('LS101', `${display}: cannot read input (${(e as Error).message})`, path);
+    throw new CsvOpenError('LS101', `${display}: cannot read input (${(e as Error).message})`, shown);
   };
 
   let bytes: AsyncIterator<Buffer> = source.chunks;
@@ -366,7 +375,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
     throw new CsvOpenError(
       'LS102',
       bad ? `${display}:${bad.line}: no header line could be read (${bad.reason}: ${bad.message})` : `${display}: empty file (no header line)`,
-      path,
+      shown,
     );
   }
   let header = (headerFields as string[]).map((h) => h.trim());
@@ -387,7 +396,7 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
       throw new CsvOpenError(
         'LS103',
         `${display}:${headerLine}: duplicate column name "${header[i]}" at positions ${prev + 1} and ${i + 1}`,
-        path,
+        shown,
       );
     }
     seen.set(key, i);
@@ -398,7 +407,8 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   (source as { atBoundary?: () => boolean }).atBoundary = () => tok.atRecordStart();
   const reader = new RecordReader(tok, readText, source, header.length, trailingDelimiter, maxFieldChars, blank, preBad, final);
   return {
-    path,
+    path: shown,
+    source: path,
     delimiter,
     encoding: dec.encoding,
     header,
@@ -437,7 +447,8 @@ function openKnownRange(
   const width = known.names.length;
   const reader = new RecordReader(tok, nextText, source, width, known.trailingDelimiter, maxFieldChars, 0, [], false);
   return {
-    path,
+    path: opts.name ?? path,
+    source: path,
     delimiter: known.delimiter,
     encoding: decoder.encoding,
     header: known.names,
@@ -459,7 +470,7 @@ function openKnownRange(
  */
 export function headerOnly(f: CsvFile): CsvFile {
   f.close();
-  const { path, delimiter, encoding, header, headerLine, totalBytes } = f;
+  const { path, source, delimiter, encoding, header, headerLine, totalBytes } = f;
   const known = f.knownHeader();
   const width = known.trailingDelimiter ? header.length : undefined;
   const released = (): never => {
@@ -467,6 +478,7 @@ export function headerOnly(f: CsvFile): CsvFile {
   };
   return {
     path,
+    source,
     delimiter,
     encoding,
     header,

@@ -4,12 +4,13 @@ import type { InitSample } from '../core/init/starter-model.js';
 import type { ReadOptions } from '../app/ports.js';
 import { CsvOpenError, openCsv } from './csv-reader.js';
 import { InputError } from './errors.js';
+import { csvOptions } from './inputs.js';
 
 /** The first `limit` well-formed rows (malformed rows are skipped, as score would reject them). */
 export async function readSample(path: string, limit: number, o: ReadOptions): Promise<InitSample> {
   let file;
   try {
-    file = await openCsv(path, { ...(o.delimiter ? { delimiter: o.delimiter } : {}), ...(o.encoding ? { encoding: o.encoding } : {}) });
+    file = await openCsv(path, csvOptions(o));
   } catch (e) {
     if (e instanceof CsvOpenError) throw new InputError(e.code, e.message, path, undefined, 'give a readable CSV file whose first line names the columns');
     throw e;

@@ -80,7 +80,7 @@ export async function mergeFolds(started: StartedFolds, o: MergeOptions): Promis
     let parts: FoldedPart[];
     try {
       // a file held as its header (score-inputs.ts headerOnly) is opened again for its rows
-      parts = (await parallel[fi]) ?? [await foldInThread(f.path === '-' ? f : await openInput(f.path, 'activities', o.read), cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
+      parts = (await parallel[fi]) ?? [await foldInThread(f.source === '-' ? f : await openInput(f.path, 'activities', o.read), cm, (r) => rejects.add(f.path, r.line, r.reason, r.detail, r.raw), o.onProgress)];
       // the parts are merged below and dropped: nothing else may hold their folds
       parallel[fi] = undefined;
       if (started.fast) started.fast.parts[fi] = undefined;

@@ -65,7 +65,7 @@ export async function openActivityFiles(model: Model, paths: readonly string[], 
     warnings.push(...missingRuleColumns(model, f.header, f.path));
     // released until its rows are read (reopened then: score-activities.ts): 1,000 -a files must not
     // hold 1,000 open streams and read buffers at once
-    files.push(f.path === '-' ? f : headerOnly(f));
+    files.push(f.source === '-' ? f : headerOnly(f));
   }
   return files;
 }
@@ -93,10 +93,10 @@ export function checkRejectRate(o: RejectLimits, path: string, rejected: number,
 
 /** Whether the fast path can read a file as bytes: a plain (not gzip) UTF-8 file on disk, header on line 1, a one-character delimiter. */
 export async function plainUtf8File(f: CsvFile): Promise<boolean> {
-  return utf8File(f) && !(await isGzip(f.path));
+  return utf8File(f) && !(await isGzip(f.source));
 }
 
 /** A UTF-8 file on disk (plain or gzip) with its header on the first line and a one-character delimiter. */
 export function utf8File(f: CsvFile): boolean {
-  return f.path !== '-' && f.encoding === 'utf-8' && f.headerLine === 1 && f.delimiter.length === 1;
+  return f.source !== '-' && f.encoding === 'utf-8' && f.headerLine === 1 && f.delimiter.length === 1;
 }

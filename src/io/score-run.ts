@@ -12,6 +12,7 @@ import { stat } from 'node:fs/promises';
 import { hashFile } from './hash.js';
 import { readPrevious } from './previous.js';
 import { FallBack, FastLeads } from './bytes/fast-leads.js';
+import type { InputCopies } from './input-copies.js';
 import { releaseFold } from './bytes/parallel-score.js';
 import { type CsvFile } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
@@ -39,14 +40,16 @@ export { FallBack };
 export interface ScoreRunOptions extends ScoreRequest {
   /** The filesystem the outputs are written through (tests put faults here); default node:fs. */
   outputFs?: FsPort;
+  /** stdin and files not in UTF-8 are opened through their copies (io/input-copies.ts). */
+  copies?: InputCopies;
 }
 
 const REJECT_HEADER = ['source', 'line', 'reason', 'detail', 'row'];
 
 /** The files' sha256, one after another (hashFile: on a worker thread for large files). */
-async function hashInTurn(paths: string[]): Promise<(string | undefined)[]> {
+async function hashInTurn(paths: (string | Promise<string>)[]): Promise<(string | undefined)[]> {
   const out: (string | undefined)[] = [];
-  for (const p of paths) out.push(await hashFile(p));
+  for (const p of paths) out.push(await hashFile(await p));
   return out;
 }
 
@@ -69,10 +72,16 @@ async function fastLeadsOk(o: ScoreRunOptions, f: CsvFile, idName: string): Prom
 export async function openScoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScorePhases> {
   // Column alternatives (issue 12) are resolved per file by the reference path only: such models take it.
   if (Object.keys(o.model.alternatives ?? {}).length > 0) tryFast = false;
+  // stdin is read once: without its copy (no output folder), a fall-back would find it consumed
+  if (!o.copies && [...(typeof o.leads === 'string' ? [o.leads] : o.leads), ...o.activities].includes('-')) tryFast = false;
   const guard = o.formulaGuard ?? true;
   const model = o.model;
   const leadPaths = typeof o.leads === 'string' ? [o.leads] : o.leads;
   const idName = model.input.leads.id;
+  // stdin and files not in UTF-8: their copies are started at once, on threads of their own
+  o.copies?.prepare([...leadPaths, ...o.activities], o);
+  // (stdin's sha256 is its copy's)
+  const hashed = [...leadPaths, ...o.activities].map((p) => o.copies?.hashed(p) ?? p);
 
   // inputs
   const leadFiles = await openLeadFiles(leadPaths, o);
@@ -125,11 +134,11 @@ export async function openScoreRun(o: ScoreRunOptions, tryFast: boolean): Promis
       // On the fast path the leads' first pass comes first: the byte folds are then keyed by lead slot
       // (sized once, no id index of their own, orphans in one extra slot) instead of by the ids they meet.
       const only = leadFiles.length === 1 ? leadFiles[0]! : undefined;
-      fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.path, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
+      fast = tryFast && only && (await fastLeadsOk(o, only, idName)) ? new FastLeads({ path: only.source, delimiter: only.delimiter, header: only.header, trailingDelimiter: only.knownHeader().trailingDelimiter, idIndex, idName }) : undefined;
       o.onPhase?.(`path ${fast ? 'fast' : 'reference'}`, 0);
       // The inputs' sha256 for the run record, one file after another on a worker thread: on the fast
       // path started before the leads' pass, which leaves the other core free.
-      hashes = fast ? hashInTurn([...leadPaths, ...o.activities]) : undefined;
+      hashes = fast ? hashInTurn(hashed) : undefined;
       if (fast) {
         only!.close();
         await fast.read();
@@ -161,7 +170,7 @@ export async function openScoreRun(o: ScoreRunOptions, tryFast: boolean): Promis
       if (derived) leads.leadRows = n;
       // (on the reference path the hashing starts now, on the core the folding threads have just freed)
       // one at a time: 1,000 small -a files read at once held all their bytes together
-      digestsOf = hashes ?? hashInTurn([...leadPaths, ...o.activities]);
+      digestsOf = hashes ?? hashInTurn(hashed);
     },
 
     async score() {

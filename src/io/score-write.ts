@@ -104,7 +104,7 @@ export async function writeScored(o: WriteRankedOptions): Promise<void> {
       model, asOfMs: o.asOfMs, guard, keys: leadKeys, numeric, scratch: (name) => outputs.scratch(name), scored: scoredOut, bands: bandOuts,
     });
   }
-  const recordBytes = fast && !parallelWrite ? new RecordBytes(fast, files[0]!.path) : undefined;
+  const recordBytes = fast && !parallelWrite ? new RecordBytes(fast, files[0]!.source) : undefined;
   const sourceOf = (i: number): LeadSource => (files.length > 1 ? files[intake.fileIndexOf(i)]! : leadsFile);
   if (!parallelWrite) for (let r = 0; r < order.length; r++) {
     const i = order[r]!;

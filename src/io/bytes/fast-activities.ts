@@ -72,13 +72,13 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
       continue;
     }
     // a gzip file of UTF-8 text too: decompressed as a stream and folded from its bytes on this thread
-    const gzip = await isGzip(f.path);
+    const gzip = await isGzip(f.source);
     if (leads && !into) into = sharedFold(compileModel(o.model, { leadHeader: [], asOfMs: o.asOfMs, env: { isDisposableDomain: () => false } }), leads.size);
-    const size = (await stat(f.path)).size;
+    const size = (await stat(f.source)).size;
     const known = f.knownHeader();
     let start = 0;
     if (!gzip) {
-      const fh = await open(f.path, 'r');
+      const fh = await open(f.source, 'r');
       try {
         const head = Buffer.allocUnsafe(1 << 16);
         const { bytesRead } = await fh.read(head, 0, head.length, 0);
@@ -94,6 +94,7 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
       const spillPath = o.scratch(`byte-rejects-${part++}`);
       tasks.push({
         path: f.path,
+        source: f.source,
         index: k,
         last: k === ranges - 1,
         nominalStart: k === 0 ? start : Math.max(start, Math.floor((size * k) / ranges)),

@@ -88,7 +88,7 @@ async function nextLineStart(fh: FileHandle, nominal: number, size: number): Pro
 }
 
 export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number, rows: number) => void): Promise<RangeResult> {
-  const fh = await open(task.path, 'r');
+  const fh = await open(task.source, 'r');
   const spill = task.spillPath ? createWriteStream(task.spillPath, { flags: 'wx' }) : undefined;
   let gunzip: GzipChunks | undefined;
   try {
@@ -110,7 +110,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
       ...(task.into ? { into: task.into } : {}),
     });
     const r = new ByteRecords(task.delimiter);
-    const c = task.gzip ? new GzipChunks(task.path) : new Chunks(fh, start, size, Math.min(CHUNK, stop - start + 1));
+    const c = task.gzip ? new GzipChunks(task.source) : new Chunks(fh, start, size, Math.min(CHUNK, stop - start + 1));
     // a gzip stream that fails is the reference reader's to report
     const more = task.gzip ? () => c.more().catch((e: Error) => Promise.reject(fallback(`gzip: ${e.message}`))) : () => c.more();
     gunzip = c instanceof GzipChunks ? c : undefined;

@@ -1,0 +1,124 @@
+// The inputs of a score run that the fast path (issue 18) cannot read as they are, copied once per run
+// into a folder of the output folder's state (OUTDIR/.leadscore/runs/<pid>-<random>, removed at the
+// run's end, or by the next run when this one was killed):
+//   - stdin ('-'), byte for byte: stdin can be read once, and a run that falls back to the reference
+//     path reads its inputs again (before this, such a run found stdin empty: LS102/LS110). On disk,
+//     it is also read by two threads, and hashed for the summary like any file;
+//   - a file not in UTF-8 (UTF-16 with its BOM, or --encoding windows-1254...), decoded once into UTF-8,
+//     on a worker thread per file (transcode.ts), all at once. The copy has the same lines and text,
+//     so line numbers and the text of rejects do not change.
+// The copies take disk space on the output folder's filesystem: about the size of their text in UTF-8.
+// A copy is opened under its input's name (CsvFile.path; CsvFile.source is the copy), with the input's
+// size for the summary.
+import { createWriteStream, rmSync } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type CsvFile, openCsv } from './csv-reader.js';
+import { InputError } from './errors.js';
+import { ensureFolder, hex, track, untrack, type Cleanable } from './output-folder.js';
+import { writeFailure } from './output-failure.js';
+import { STATE_DIR } from './output-set.js';
+import { csvOptions, type InputOptions } from './inputs.js';
+import { writeAll } from './transcode.js';
+
+/** Errors that only writing gives: the copy did not fit (LS108, as for the outputs). */
+const WRITE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+export class InputCopies implements Cleanable {
+  private dir: string | undefined;
+  private made = 0;
+  /** stdin's bytes (kept for its sha256 when stdin is also decoded into UTF-8). */
+  private stdin: string | undefined;
+  /** Per input path, its copy (undefined: read the input as it is); `utf8`: decoded into UTF-8. */
+  private readonly copies = new Map<string, Promise<{ file: string; utf8: boolean } | undefined>>();
+
+  constructor(private readonly outDir: string) {}
+
+  /** Start the copies `paths` need, all at once (open() waits for each). */
+  prepare(paths: readonly string[], o: InputOptions): void {
+    for (const p of paths) this.copyOf(p, o).catch(() => undefined); // (seen by open())
+  }
+
+  /** `path` opened for a score run: stdin and files not in UTF-8 as their copy, other files as they are. */
+  async open(path: string, o: InputOptions): Promise<CsvFile> {
+    const copy = await this.copyOf(path, o);
+    if (copy === undefined) return openCsv(path, csvOptions(o));
+    // a copy decoded into UTF-8 is read as UTF-8 whatever --encoding says; the delimiter holds
+    const f = await openCsv(copy.file, { ...(copy.utf8 ? (o.delimiter ? { delimiter: o.delimiter } : {}) : csvOptions(o)), name: path });
+    if (path === '-') delete f.totalBytes; // stdin has no size
+    else f.totalBytes = (await stat(path)).size;
+    return f;
+  }
+
+  /** The file the sha256 of `path` is taken from: the copy of stdin, the input itself otherwise. */
+  async hashed(path: string): Promise<string> {
+    if (path !== '-') return path;
+    await this.copies.get('-')?.catch(() => undefined);
+    return this.stdin ?? path;
+  }
+
+  async remove(): Promise<void> {
+    await Promise.allSettled(this.copies.values());
+    untrack(this);
+    if (this.dir !== undefined) await rm(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+    this.copies.clear();
+  }
+
+  cleanupSync(): void {
+    if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private copyOf(path: string, o: InputOptions): Promise<{ file: string; utf8: boolean } | undefined> {
+    let c = this.copies.get(path);
+    if (!c) this.copies.set(path, (c = path === '-' ? this.copyStdin(o) : this.transcoded(path, o)));
+    return c;
+  }
+
+  private async copyStdin(o: InputOptions): Promise<{ file: string; utf8: boolean }> {
+    const to = await this.newCopy('stdin');
+    await this.filling('stdin', to, writeAll(process.stdin, createWriteStream(to, { flags: 'wx', highWaterMark: 1 << 20 })));
+    this.stdin = to;
+    // stdin in another encoding: its copy is decoded as such a file would be
+    return (await this.transcoded(to, o, 'stdin')) ?? { file: to, utf8: false };
+  }
+
+  /** A UTF-8 copy of `path` when it is in another encoding (its BOM or --encoding say which). */
+  private async transcoded(path: string, o: InputOptions, shown = path): Promise<{ file: string; utf8: true } | undefined> {
+    const f = await openCsv(path, { ...csvOptions(o), ...(shown === 'stdin' ? { name: '-' } : {}) });
+    f.close();
+    if (f.encoding === 'utf-8') return undefined;
+    const to = await this.newCopy(shown === 'stdin' ? 'stdin-utf8' : 'utf8');
+    const w = new Worker(new URL('./transcode-worker.js', import.meta.url), { workerData: { path, encoding: f.encoding, to } });
+    const done = new Promise<void>((resolve, reject) => {
+      w.once('message', (m: { done?: true; message?: string; code?: string }) => (m.done ? resolve() : reject(Object.assign(new Error(m.message), { code: m.code }))));
+      w.once('error', reject);
+      w.once('exit', () => reject(new Error('the copying thread stopped')));
+    });
+    await this.filling(shown, to, done.finally(() => void w.terminate()));
+    return { file: to, utf8: true };
+  }
+
+  /** A new path in this run's copies folder (made on first use). */
+  private async newCopy(kind: string): Promise<string> {
+    if (this.dir === undefined) {
+      const dir = join(await ensureFolder(this.outDir), STATE_DIR, 'runs', `${process.pid}-${hex()}`);
+      track(this);
+      this.dir = dir;
+      await mkdir(dir, { recursive: true }).catch((e: unknown) => Promise.reject(writeFailure(e, this.outDir, `making ${dir}`)));
+    }
+    return join(this.dir, `input-${this.made++}-${kind}.csv`);
+  }
+
+  /** Wait for a copy being written: a full disk is LS108, a read error LS101 (the reader's codes). */
+  private async filling(shown: string, to: string, written: Promise<void>): Promise<void> {
+    try {
+      await written;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== undefined && WRITE_ERRORS.has(code)) throw writeFailure(e, this.outDir, `copying ${shown} to ${to}`);
+      throw new InputError('LS101', `${shown}: cannot read input (${(e as Error).message})`, shown === 'stdin' ? '-' : shown);
+    }
+  }
+}
