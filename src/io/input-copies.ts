@@ -27,6 +27,7 @@ const WRITE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 
 export class InputCopies implements Cleanable {
   private dir: string | undefined;
+  private folder: Promise<string> | undefined;
   private made = 0;
   /** stdin's bytes (kept for its sha256 when stdin is also decoded into UTF-8). */
   private stdin: string | undefined;
@@ -63,6 +64,7 @@ export class InputCopies implements Cleanable {
     untrack(this);
     if (this.dir !== undefined) await rm(this.dir, { recursive: true, force: true });
     this.dir = undefined;
+    this.folder = undefined;
     this.copies.clear();
   }
 
@@ -100,15 +102,16 @@ export class InputCopies implements Cleanable {
     return { file: to, utf8: true };
   }
 
-  /** A new path in this run's copies folder (made on first use). */
+  /** A new path in this run's copies folder (made once, on first use, for copies started at once). */
   private async newCopy(kind: string): Promise<string> {
-    if (this.dir === undefined) {
+    this.folder ??= (async () => {
       const dir = join(await ensureFolder(this.outDir), STATE_DIR, 'runs', `${process.pid}-${hex()}`);
-      track(this);
       this.dir = dir;
+      track(this);
       await mkdir(dir, { recursive: true }).catch((e: unknown) => Promise.reject(writeFailure(e, this.outDir, `making ${dir}`)));
-    }
-    return join(this.dir, `input-${this.made++}-${kind}.csv`);
+      return dir;
+    })();
+    return join(await this.folder, `input-${this.made++}-${kind}.csv`);
   }
 
   /** Wait for a copy being written: a full disk is LS108, a read error LS101 (the reader's codes). */

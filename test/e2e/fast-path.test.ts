@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leadscore, tempDir } from '../helpers/cli.js';
 import { BANK_FULL, gunzipText } from '../helpers/data.js';
@@ -143,6 +144,71 @@ describe('score: fast path', () => {
     expectSameOutputs(join(dir, 'back-ref'), join(dir, 'back'));
   });
 
+  it('reads stdin from a copy: a run that falls back after stdin was read reads it again, with the outputs of the file', () => {
+    const dir = tempDir();
+    const actsFile = join(data, 'activities.csv');
+    const acts = readFileSync(actsFile);
+    // a lead row only the reader handles: the fast path gives up once stdin has been read
+    const leads = join(dir, 'leads.csv');
+    writeFileSync(leads, readFileSync(join(data, 'leads.csv'), 'utf8') + '99999,"Kim" Ode,Lee,kim@ode.io,CTO,IT,5,Software,US,2025-01-01\n');
+    const args = (a: string, out: string) => ['score', '-m', 'models/b2b-saas.yaml', '-l', leads, '-a', a, '-o', join(dir, out), '--as-of', '2026-11-01', '-q'];
+    const fromStdin = leadscore(args('-', 'stdin'), { input: acts, env: FAST });
+    expect(fromStdin.code, fromStdin.stderr).toBe(0);
+    expect(fromStdin.stderr).toMatch(/fast path not taken/);
+    expect(fromStdin.stderr).toMatch(/phase path reference/);
+    run(leads, [actsFile], join(dir, 'file'), FAST);
+    const outputs = readdirSync(join(dir, 'file')).filter((f) => f.endsWith('.csv') && f !== 'rejects.csv');
+    expect(outputs.length).toBeGreaterThan(4); // scored.csv and a file per band
+    for (const f of outputs) expect(readFileSync(join(dir, 'stdin', f), 'utf8'), f).toBe(readFileSync(join(dir, 'file', f), 'utf8'));
+    // the same rejects, with stdin named '-' (guarded against formulas: '-)
+    expect(readFileSync(join(dir, 'stdin', 'rejects.csv'), 'utf8')).toBe(readFileSync(join(dir, 'file', 'rejects.csv'), 'utf8').split(actsFile).join("'-"));
+    // stdin's sha256 is of the bytes piped in; its copy is gone with the run
+    const input = JSON.parse(readFileSync(join(dir, 'stdin', 'summary.json'), 'utf8')).inputs[1];
+    expect(input).toMatchObject({ path: '-', sha256: createHash('sha256').update(acts).digest('hex') });
+    expect(readdirSync(join(dir, 'stdin', '.leadscore', 'runs'))).toHaveLength(1); // the published run only
+
+    // and the leads on stdin, with an activity file that sends the run back
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, acts.toString('utf8') + '3,page_view,2026-10-30,"/pri"cing,web\n');
+    const leadsIn = leadscore(['score', '-m', 'models/b2b-saas.yaml', '-l', '-', '-a', bad, '-o', join(dir, 'leads-stdin'), '--as-of', '2026-11-01', '-q'], { input: readFileSync(join(data, 'leads.csv')), env: FAST });
+    expect(leadsIn.code, leadsIn.stderr).toBe(0);
+    expect(leadsIn.stderr).toMatch(/fast path not taken/);
+    run(join(data, 'leads.csv'), [bad], join(dir, 'leads-file'), REFERENCE);
+    expect(readFileSync(join(dir, 'leads-stdin', 'scored.csv'), 'utf8')).toBe(readFileSync(join(dir, 'leads-file', 'scored.csv'), 'utf8'));
+  });
+
+  it('reads UTF-16 and windows-1254 inputs on the fast path from a UTF-8 copy: the reference path\'s bytes, the UTF-8 run\'s scores', () => {
+    const dir = tempDir();
+    const utf16 = (from: string, to: string) => writeFileSync(to, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(from, 'utf8'), 'utf16le')]));
+    const leads = join(dir, 'leads16.csv');
+    const acts = join(dir, 'acts16.csv');
+    utf16(join(data, 'leads.csv'), leads);
+    utf16(join(data, 'activities.csv'), acts);
+    const fast = run(leads, [acts], join(dir, 'fast'), FAST);
+    expect(fast.stderr).toMatch(/phase path fast/);
+    expect(fast.stderr).not.toMatch(/fast path not taken/);
+    run(leads, [acts], join(dir, 'ref'), REFERENCE);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+    run(join(data, 'leads.csv'), [join(data, 'activities.csv')], join(dir, 'utf8'), FAST);
+    expect(readFileSync(join(dir, 'fast', 'scored.csv'), 'utf8')).toBe(readFileSync(join(dir, 'utf8', 'scored.csv'), 'utf8'));
+    expect(readdirSync(join(dir, 'fast', '.leadscore', 'runs'))).toHaveLength(1); // the copies are gone
+    // the input's own size and sha256 in the summary, not the copy's
+    const inputs = JSON.parse(readFileSync(join(dir, 'fast', 'summary.json'), 'utf8')).inputs;
+    expect(inputs[1]).toMatchObject({ path: acts, bytes: readFileSync(acts).length, sha256: createHash('sha256').update(readFileSync(acts)).digest('hex') });
+
+    // a legacy export: ';' and windows-1254 (Turkish letters), given with --encoding; gzip UTF-16 on stdin
+    const legacy = join(dir, 'leads-1254.csv');
+    const text = readFileSync(join(data, 'leads.csv'), 'utf8').replace(/,/g, ';').replace(/\n(\d+);[^;]*;/, (_m, id: string) => `\n${id};Ağça Şükrü;`);
+    writeFileSync(legacy, encode1254(text));
+    run(legacy, [acts], join(dir, 'legacy'), FAST, ['--encoding', 'windows-1254']);
+    run(legacy, [acts], join(dir, 'legacy-ref'), REFERENCE, ['--encoding', 'windows-1254']);
+    expectSameOutputs(join(dir, 'legacy-ref'), join(dir, 'legacy'));
+    expect(readFileSync(join(dir, 'legacy', 'scored.csv'), 'utf8')).toContain('Ağça Şükrü');
+    const piped = leadscore(['score', '-m', 'models/b2b-saas.yaml', '-l', leads, '-a', '-', '-o', join(dir, 'piped'), '--as-of', '2026-11-01', '-q'], { input: gzipSync(readFileSync(acts)), env: FAST });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'piped', 'scored.csv'), 'utf8')).toBe(readFileSync(join(dir, 'ref', 'scored.csv'), 'utf8'));
+  });
+
   it('goes back to the reference path when a large file fails while a small one folds on this thread into the shared fold', () => {
     const dir = tempDir();
     const [header, ...rows] = readFileSync(join(data, 'activities.csv'), 'utf8').trim().split('\n');
@@ -230,3 +296,9 @@ describe('score: fast path', () => {
     expect(reasons).toMatch(/ = \S+ [+-]\d+\.\d\d/); // `poutcome = success +1.46`, not `poutcome +1.46`
   });
 });
+
+/** Text in windows-1254 (Turkish letters; the rest ASCII, as the generated leads are). */
+function encode1254(text: string): Buffer {
+  const turkish: Record<string, number> = { 'ğ': 0xf0, 'Ğ': 0xd0, 'ş': 0xfe, 'Ş': 0xde, 'ı': 0xfd, 'İ': 0xdd, 'ç': 0xe7, 'Ç': 0xc7, 'ü': 0xfc, 'Ü': 0xdc, 'ö': 0xf6, 'Ö': 0xd6 };
+  return Buffer.from([...text].map((c) => turkish[c] ?? (c.charCodeAt(0) < 0x80 ? c.charCodeAt(0) : 0x3f)));
+}

@@ -11,7 +11,7 @@ export function tempDir(prefix = 'leadscore-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function leadscore(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}) {
+export function leadscore(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     input: opts.input,
