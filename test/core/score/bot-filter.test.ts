@@ -54,11 +54,12 @@ describe('BotFilter (streaming)', () => {
   it('holds only the last seconds of each lead and releases everything on flush', () => {
     const released: [number, number, string | null][] = [];
     const f = new BotFilter<number>({ burst: { count: 2, seconds: 5 } }, (lead, t, v) => released.push([lead, t, v]));
-    f.push(1, 0, 'a', '', 0);
-    f.push(2, 0, 'a', '', 0);
-    f.push(1, 1000, 'a', '', 1000);
-    f.push(1, 2000, 'a', '', 2000); // three within 5 s: a burst
-    f.push(1, 60_000, 'a', '', 60_000); // releases the first three of lead 1
+    const a = f.kindOf('a');
+    f.push(1, 0, a, '', 0);
+    f.push(2, 0, a, '', 0);
+    f.push(1, 1000, a, '', 1000);
+    f.push(1, 2000, a, '', 2000); // three within 5 s: a burst
+    f.push(1, 60_000, a, '', 60_000); // releases the first three of lead 1
     expect(released.filter(([l]) => l === 1).map(([, t, v]) => [t, v])).toEqual([[0, 'burst'], [1000, 'burst'], [2000, 'burst']]);
     f.flush();
     expect(released).toContainEqual([2, 0, null]);
