@@ -10,7 +10,7 @@ import type { CsvBadRow, CsvRow } from '../csv/types.js';
 import type { CompiledModel } from './compiled.js';
 import { type ActivityBinding, EngagementFold } from './engagement.js';
 import { columnMatcher } from '../columns.js';
-import { BotFilter } from './bot-filter.js';
+import { BotFilter, type BotKind } from './bot-filter.js';
 import { type DateFormat, detach, parseTimestamp, present } from '../value.js';
 
 export interface ActivityReject {
@@ -84,6 +84,8 @@ export class ActivityFolder {
   private readonly dateFormat: DateFormat;
   readonly counts: FoldCounts = { rows: 0, rejected: 0, used: 0, future: 0, outsideWindow: 0, newestMs: -Infinity, rejectedByReason: new Map(), botFilter: { burst: 0, scanner_click: 0, unsorted: 0 } };
   private readonly bot: BotFilter<Held> | undefined;
+  /** The bot filter's kind per type string as read, so a type is trimmed and lowercased once, not per activity. */
+  private readonly botKinds = new Map<string, BotKind>();
   private readonly matchOn: number;
   private readonly trace: ((a: ActivityTrace) => void) | undefined;
   private readonly only: ReadonlySet<string> | undefined;
@@ -208,12 +210,22 @@ export class ActivityFolder {
     if (this.bot) {
       // only what the fold needs is held (not the row, which would pin its chunk of the file), unless tracing
       const match = this.matchOn < 0 ? '' : (r.fields[this.matchOn] ?? '').trim().toLowerCase();
-      this.bot.push(slot, t, type, match, { t, type: detach(type), matched, ...(base ? { trace: base } : {}) });
+      this.bot.push(slot, t, this.botKindOf(type), match, { t, type: detach(type), matched, ...(base ? { trace: base } : {}) });
       return;
     }
     fold.addMatched(slot, t, type, matched);
     counts.used++;
     trace!({ ...base!, status: 'counted', ...(matched ? { matched } : {}) });
+  }
+
+  private botKindOf(type: string): BotKind {
+    let k = this.botKinds.get(type);
+    if (k === undefined) {
+      if (this.botKinds.size >= 4096) this.botKinds.clear(); // a file of made-up types must not grow it without end
+      k = this.bot!.kindOf(type);
+      this.botKinds.set(detach(type), k);
+    }
+    return k;
   }
 
   private traced(r: CsvRow, leadId: string, type: string, timestamp: string, t: number): ActivityTrace {
