@@ -209,6 +209,43 @@ describe('score: fast path', () => {
     expect(readFileSync(join(dir, 'piped', 'scored.csv'), 'utf8')).toBe(readFileSync(join(dir, 'ref', 'scored.csv'), 'utf8'));
   });
 
+  it('applies the bot filter on the fast path, one thread per file, as the reference path does (bursts, scanner clicks, orphans)', () => {
+    const dir = tempDir();
+    const model = join(dir, 'bots.yaml');
+    writeFileSync(model, readFileSync('models/b2b-saas.yaml', 'utf8').replace('engagement:\n', 'engagement:\n  bot_filter: { burst: { count: 4, seconds: 10 }, clicks: { types: [email_click], after: [email_open], seconds: 5, match_on: detail } }\n'));
+    const [header, ...rows] = readFileSync(join(data, 'activities.csv'), 'utf8').trim().split('\n');
+    const at = (base: number, s: number) => new Date(Date.UTC(2026, 9, 1) + base * 3_600_000 + s * 1000).toISOString().replace('.000', '');
+    const added: string[] = [];
+    for (let k = 1; k <= 60; k++) {
+      // leads 1-40 and twenty orphans: bursts of six page views in five seconds
+      const id = k <= 40 ? String(k) : `orphan-${k}`;
+      for (let j = 0; j < 6; j++) added.push(`${id},page_view,${at(k, j)},/pricing,web`);
+      // leads 1-60: a click two seconds after an open of the same campaign (a scanner), and one of another campaign
+      added.push(`${k},email_open,${at(k + 100, 0)},camp-${k},email`, `${k},email_click,${at(k + 100, 2)},camp-${k},email`, `${k},email_click,${at(k + 100, 3)},other-${k},email`);
+    }
+    // in time order, as exports are (the timestamp is the third cell); two files
+    const all = [...rows, ...added].sort((a, b) => (a.split(',')[2]! < b.split(',')[2]! ? -1 : 1));
+    const big = join(dir, 'big.csv');
+    const small = join(dir, 'small.csv');
+    writeFileSync(big, [header, ...all.slice(0, -3000), ''].join('\n'));
+    writeFileSync(small, [header, ...all.slice(-3000), ''].join('\n'));
+    const env = { ...FAST, LEADSCORE_PARALLEL_MIN_BYTES: '100000' }; // big.csv on its thread, small.csv on this one
+    const fast = run(join(data, 'leads.csv'), [big, small], join(dir, 'fast'), env, [], model);
+    expect(fast.stderr).toMatch(/phase path fast/);
+    expect(fast.stderr).not.toMatch(/fast path not taken/);
+    run(join(data, 'leads.csv'), [big, small], join(dir, 'ref'), REFERENCE, [], model);
+    expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
+    const bots = JSON.parse(readFileSync(join(dir, 'fast', 'summary.json'), 'utf8')).data_quality.bot_filter;
+    expect(bots.burst).toBeGreaterThanOrEqual(60 * 6);
+    expect(bots.scanner_click).toBeGreaterThanOrEqual(60);
+    // the byte scanner reads such a file (before, a bot filter sent every activity file to the reader):
+    // a row only the reader handles now sends the run back
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, readFileSync(big, 'utf8') + '3,page_view,2026-10-30,"/pri"cing,web\n');
+    const back = run(join(data, 'leads.csv'), [bad, small], join(dir, 'back'), env, [], model);
+    expect(back.stderr).toMatch(/fast path not taken: .*bad\.csv/);
+  });
+
   it('goes back to the reference path when a large file fails while a small one folds on this thread into the shared fold', () => {
     const dir = tempDir();
     const [header, ...rows] = readFileSync(join(data, 'activities.csv'), 'utf8').trim().split('\n');

@@ -62,7 +62,8 @@ export class BotFilter<T> {
 
   constructor(
     cfg: BotFilterConfig,
-    private readonly release: (lead: number, payload: T, verdict: BotVerdict | null) => void,
+    /** Called with each decided activity (its time `t` too, so a payload need not hold it). */
+    private readonly release: (lead: number, payload: T, verdict: BotVerdict | null, t: number) => void,
   ) {
     this.span = Math.max(cfg.burst?.seconds ?? 0, cfg.clicks?.seconds ?? 0) * 1000;
     this.burstW = cfg.burst ? cfg.burst.seconds * 1000 : NaN;
@@ -136,7 +137,7 @@ export class BotFilter<T> {
       verdict[n] = v;
       const named = VERDICTS[v]!;
       if (named) this.dropped[named]++;
-      this.release(lead, this.payload[n] as T, named);
+      this.release(lead, this.payload[n] as T, named, this.t[n]!);
       if (t[n]! > last) last = t[n]!;
     }
     this.decidedUpTo[lead] = last;

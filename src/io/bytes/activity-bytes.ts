@@ -11,6 +11,7 @@ import { type DateFormat, parseTimestamp, present } from '../../core/value.js';
 import { ByteRecords, cellText, asciiOrUtf8 } from './records.js';
 import { IdIndex, KeyBytes } from './id-index.js';
 import type { FoldCounts, ActivityReject } from '../../core/score/activity-fold.js';
+import { BotFilter, type BotKind, type BotVerdict } from '../../core/score/bot-filter.js';
 
 interface TypeEntry {
   /** The cell as read (untrimmed), as the fold counts unknown types. */
@@ -20,6 +21,14 @@ interface TypeEntry {
   matched: number[] | undefined;
   /** Rules whose type matches, some with `if`: tested per activity. */
   tested: boolean;
+  /** Its part in the bot filter (0 without one). */
+  kind: BotKind;
+}
+
+/** What waits in the bot filter for its decision: the type as read and the rules it matched. */
+interface Held {
+  text: string;
+  matched: number[] | undefined;
 }
 
 function fieldsOf(c: Condition, out: Set<string>): void {
@@ -154,6 +163,14 @@ export class ByteActivityFolder {
 
   private readonly leads: IdIndex | undefined;
   private readonly locks: Int32Array | undefined;
+  /**
+   * engagement.bot_filter: each lead's activities in this file, in order (one range per file). Keyed by
+   * lead slot; an orphan by its own id (the orphans' slot holds them all), after the leads' slots.
+   */
+  private readonly bot: BotFilter<Held> | undefined;
+  private readonly matchOn: number;
+  /** While the bot filter is flushed: a release takes its lead's lock (in add(), the lock is held). */
+  private flushing = false;
 
   constructor(o: ByteFolderOptions) {
     this.cm = o.cm;
@@ -173,14 +190,51 @@ export class ByteActivityFolder {
     for (const r of o.cm.model.engagement.rules) if (r.condition) fieldsOf(r.condition, fields);
     this.condColumns = [...fields].map(m).filter((k) => k >= 0);
     this.row = new Array<string | undefined>(o.header.length);
+    const bf = o.cm.model.engagement.botFilter;
+    this.matchOn = bf?.clicks?.matchOn ? m(bf.clicks.matchOn) : -1;
+    this.bot = bf ? new BotFilter<Held>(bf, (key, held, verdict, t) => this.decided(key, held, verdict, t)) : undefined;
+  }
+
+  /** An activity the bot filter decided on: dropped (counted by verdict), or folded. */
+  private decided(key: number, held: Held, verdict: BotVerdict | null, t: number): void {
+    if (verdict) {
+      this.counts.botFilter[verdict]++;
+      return;
+    }
+    const n = this.leads?.size;
+    const slot = n !== undefined && key > n ? n : key;
+    const locks = this.flushing ? this.locks : undefined;
+    const l = slot & LOCK_MASK;
+    if (locks && Atomics.compareExchange(locks, l, 0, 1) !== 0) waitForLock(locks, l);
+    try {
+      this.fold.addMatched(slot, t, held.text, held.matched);
+      this.counts.used++;
+    } finally {
+      if (locks) Atomics.store(locks, l, 0);
+    }
+  }
+
+  /** The end of the file: decide what the bot filter still holds. */
+  finish(): void {
+    const bot = this.bot;
+    if (!bot) return;
+    this.flushing = true;
+    try {
+      bot.flush();
+    } finally {
+      this.flushing = false;
+    }
+    this.counts.botFilter.unsorted += bot.unsorted;
+    bot.unsorted = 0;
   }
 
   private entryFor(text: string): TypeEntry {
     const rules = this.binding.rulesFor(text);
     const missing = present(text, this.cm.nulls) === undefined;
-    if (!rules) return { text, missing, matched: undefined, tested: false };
+    const kind = this.bot?.kindOf(text) ?? 0;
+    if (!rules) return { text, missing, matched: undefined, tested: false, kind };
     const tested = rules.some((r) => r.test);
-    return { text, missing, matched: tested ? [] : rules.map((r) => r.k), tested };
+    return { text, missing, matched: tested ? [] : rules.map((r) => r.k), tested, kind };
   }
 
   private reject(line: number, reason: string, detail: string, raw: string): void {
@@ -245,27 +299,39 @@ export class ByteActivityFolder {
     }
     if (t > counts.newestMs!) counts.newestMs = t; // the newest activity read (LS171)
     let slot: number;
+    // the bot filter's key: the slot, or for an orphan its own number after the leads' slots
+    let botKey = -1;
     if (this.leads) {
       slot = this.leads.find(key.buf, key.s, key.e);
-      if (slot < 0) slot = this.leads.size; // the orphans' slot
+      if (slot < 0) {
+        slot = this.leads.size; // the orphans' slot
+        if (this.bot) {
+          const k = this.ids.add(key.buf, key.s, key.e);
+          botKey = slot + 1 + (k < 0 ? ~k : k);
+        }
+      }
     } else {
       slot = this.ids.add(key.buf, key.s, key.e);
       if (slot < 0) slot = ~slot;
       else fold.ensure(slot + 1);
     }
+    if (botKey < 0) botKey = slot;
     const locks = this.locks;
-    if (!locks) return this.admit(slot, t, entry, r, buf);
+    if (!locks) return this.admit(slot, botKey, t, entry, r, buf);
     const l = slot & LOCK_MASK;
     if (Atomics.compareExchange(locks, l, 0, 1) !== 0) waitForLock(locks, l);
     try {
-      this.admit(slot, t, entry, r, buf);
+      this.admit(slot, botKey, t, entry, r, buf);
     } finally {
       Atomics.store(locks, l, 0);
     }
   }
 
-  /** The fold's part of an activity: the as-of and window test, then the rules it matches. */
-  private admit(slot: number, t: number, entry: TypeEntry, r: ByteRecords, buf: Uint8Array): void {
+  /**
+   * The fold's part of an activity: the as-of and window test, then the rules it matches; with a bot
+   * filter, the activity then waits for its decision (decided()).
+   */
+  private admit(slot: number, botKey: number, t: number, entry: TypeEntry, r: ByteRecords, buf: Uint8Array): void {
     const { fold, counts } = this;
     const admitted = fold.admit(slot, t);
     if (admitted === 'future') {
@@ -276,13 +342,19 @@ export class ByteActivityFolder {
       counts.outsideWindow++;
       return;
     }
-    counts.used++;
-    if (!entry.tested) {
-      fold.addMatched(slot, t, entry.text, entry.matched);
+    let matched = entry.matched;
+    if (entry.tested) {
+      const row = this.row;
+      for (const c of this.condColumns) row[c] = cellText(r, buf, c);
+      matched = fold.matchRules(this.binding, entry.text, row);
+    }
+    if (this.bot) {
+      const match = this.matchOn < 0 ? '' : cellText(r, buf, this.matchOn).trim().toLowerCase();
+      // (an entry is its own Held: no object per activity unless an `if` was tested)
+      this.bot.push(botKey, t, entry.kind, match, entry.tested ? { text: entry.text, matched } : entry);
       return;
     }
-    const row = this.row;
-    for (const c of this.condColumns) row[c] = cellText(r, buf, c);
-    fold.addMatched(slot, t, entry.text, fold.matchRules(this.binding, entry.text, row));
+    counts.used++;
+    fold.addMatched(slot, t, entry.text, matched);
   }
 }

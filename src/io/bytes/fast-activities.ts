@@ -67,7 +67,7 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
   let part = 0;
   let into: SharedFold | undefined;
   for (const f of files) {
-    if (o.model.engagement.botFilter || !utf8File(f)) {
+    if (!utf8File(f)) {
       parts.push(undefined);
       continue;
     }
@@ -88,7 +88,10 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
       }
     }
     f.close();
-    const ranges = size >= PARALLEL_MIN_BYTES && !gzip ? RANGES : 1;
+    // the bot filter looks at each lead's activities in time order: one range per file (files still fold
+    // at once, each on its thread)
+    const large = size >= PARALLEL_MIN_BYTES && !gzip;
+    const ranges = large && !o.model.engagement.botFilter ? RANGES : 1;
     const tasks: ByteRangeTask[] = [];
     for (let k = 0; k < ranges; k++) {
       const spillPath = o.scratch(`byte-rejects-${part++}`);
@@ -112,7 +115,7 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
         ...(gzip ? { gzip } : {}),
       });
     }
-    if (ranges > 1) {
+    if (large) {
       const folded = runTasks(f, tasks, size, o, workers);
       folded.catch(() => undefined); // seen when the caller awaits the file's parts; not unhandled before that
       parts.push(folded);

@@ -159,6 +159,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
     }
     // a record that runs past the next range's start: the split was not at a record boundary
     if (!task.last && end !== stop) throw fallback(`range ${task.index} ends at ${end}, next starts at ${stop}`);
+    folder.finish(); // (what the bot filter still holds)
     if (spill) {
       await new Promise<void>((res, rej) => {
         spill.once('error', rej);
