@@ -32,7 +32,8 @@ export interface RangePlan {
 /** What a worker of the reader folds. */
 export interface RangeTask extends RangePlan {
   header: KnownHeader;
-  encoding?: string;
+  /** The file's encoding (a BOM's, --encoding's; UTF-8 for a copy, whatever --encoding says). */
+  encoding: string;
 }
 
 export type WorkerMessage =
@@ -107,7 +108,6 @@ export async function isGzip(path: string): Promise<boolean> {
 export interface FoldOptions {
   model: Model;
   asOfMs: number;
-  encoding?: string;
   formulaGuard: boolean;
   /** A scratch path for the rejects of worker range `name`; undefined: rejects are only counted. */
   scratch: (name: string) => string | undefined;
@@ -141,7 +141,7 @@ export async function startParallelFolds(files: CsvFile[], o: FoldOptions): Prom
         nominalEnd: Math.floor((size * (k + 1)) / RANGES),
         size,
         header: f.knownHeader(),
-        encoding: f.encoding, // (a copy is UTF-8 whatever --encoding says)
+        encoding: f.encoding,
         model: o.model,
         asOfMs: o.asOfMs,
         ...spill(o.scratch(`rejects-${part++}`)),

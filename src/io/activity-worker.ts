@@ -61,7 +61,7 @@ async function run(): Promise<void> {
   const verifyEnd: { size: number; tookOver?: boolean } | undefined = task.last ? undefined : { size: task.size };
   const file = await openCsv(task.source, {
     name: task.path,
-    ...(task.encoding ? { encoding: task.encoding } : {}),
+    encoding: task.encoding,
     delimiter: task.header.delimiter,
     range: task.index > 0
       ? { start, end, nominalEnd, header: { ...task.header, firstLine }, ...(verifyEnd ? { verifyEnd } : {}) }

@@ -149,7 +149,6 @@ export async function openScoreRun(o: ScoreRunOptions, tryFast: boolean): Promis
       folds = await startFolds(activityFiles, {
         model,
         asOfMs: o.asOfMs,
-        ...(o.encoding ? { encoding: o.encoding } : {}),
         formulaGuard: guard,
         scratch: (name: string) => outputs.scratch(name),
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),

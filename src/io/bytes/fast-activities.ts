@@ -1,4 +1,5 @@
-// The activity files on the fast path of `score` (issue 18): a plain UTF-8 file on disk is folded from
+// The activity files on the fast path of `score` (issue 18): a UTF-8 file on disk (stdin and files in
+// other encodings are read from their UTF-8 copy: io/input-copies.ts) is folded from
 // its bytes by worker threads (activity-bytes-worker.ts), two byte ranges for a large file, one for a
 // small one. With the leads' id index (the leads file read first), every range of every file folds
 // into one fold keyed by lead slot, in shared memory (SharedFold: memory for one fold, whatever the
