@@ -20,7 +20,13 @@ import { ensureFolder, hex, track, untrack, type Cleanable } from './output-fold
 import { writeFailure } from './output-failure.js';
 import { STATE_DIR } from './output-set.js';
 import { csvOptions, type InputOptions } from './inputs.js';
-import { writeAll } from './transcode.js';
+import { transcode, writeAll } from './transcode.js';
+
+/**
+ * Files smaller than this are decoded on this thread (LEADSCORE_PARALLEL_MIN_BYTES, which also says
+ * which activity files are read on threads, moves it: tests put small files on threads).
+ */
+const SMALL = Number(process.env.LEADSCORE_PARALLEL_MIN_BYTES ?? 8 << 20);
 
 /** Errors that only writing gives: the copy did not fit (LS108, as for the outputs). */
 const WRITE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
@@ -29,6 +35,9 @@ export class InputCopies implements Cleanable {
   private dir: string | undefined;
   private folder: Promise<string> | undefined;
   private made = 0;
+  private sniffing: Promise<unknown> = Promise.resolve();
+  /** Copies decoded at once: one per core of the machines we measure on. */
+  private readonly threads = new Slots(2);
   /** stdin's bytes (kept for its sha256 when stdin is also decoded into UTF-8). */
   private stdin: string | undefined;
   /** Per input path, its copy (undefined: read the input as it is); `utf8`: decoded into UTF-8. */
@@ -88,18 +97,27 @@ export class InputCopies implements Cleanable {
 
   /** A UTF-8 copy of `path` when it is in another encoding (its BOM or --encoding say which). */
   private async transcoded(path: string, o: InputOptions, shown = path): Promise<{ file: string; utf8: true } | undefined> {
-    const f = await openCsv(path, { ...csvOptions(o), ...(shown === 'stdin' ? { name: '-' } : {}) });
-    f.close();
-    if (f.encoding === 'utf-8') return undefined;
+    const encoding = await this.encodingOf(path, o, shown === 'stdin' ? '-' : undefined);
+    if (encoding === 'utf-8') return undefined;
     const to = await this.newCopy(shown === 'stdin' ? 'stdin-utf8' : 'utf8');
-    const w = new Worker(new URL('./transcode-worker.js', import.meta.url), { workerData: { path, encoding: f.encoding, to } });
-    const done = new Promise<void>((resolve, reject) => {
-      w.once('message', (m: { done?: true; message?: string; code?: string }) => (m.done ? resolve() : reject(Object.assign(new Error(m.message), { code: m.code }))));
-      w.once('error', reject);
-      w.once('exit', () => reject(new Error('the copying thread stopped')));
+    await this.threads.run(async () => {
+      const size = (await stat(path)).size;
+      // (a thread costs more to start than a small file takes)
+      const written = size < SMALL ? transcode(path, encoding, createWriteStream(to, { flags: 'wx', highWaterMark: 1 << 20 })) : onThread(path, encoding, to);
+      await this.filling(shown, to, written);
     });
-    await this.filling(shown, to, done.finally(() => void w.terminate()));
     return { file: to, utf8: true };
+  }
+
+  /** The encoding `path` is read in; files are opened for it one at a time (1,000 -a files must not be open at once). */
+  private encodingOf(path: string, o: InputOptions, name?: string): Promise<string> {
+    const enc = this.sniffing.then(async () => {
+      const f = await openCsv(path, { ...csvOptions(o), ...(name !== undefined ? { name } : {}) });
+      f.close();
+      return f.encoding;
+    });
+    this.sniffing = enc.catch(() => undefined);
+    return enc;
   }
 
   /** A new path in this run's copies folder (made once, on first use, for copies started at once). */
@@ -122,6 +140,35 @@ export class InputCopies implements Cleanable {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== undefined && WRITE_ERRORS.has(code)) throw writeFailure(e, this.outDir, `copying ${shown} to ${to}`);
       throw new InputError('LS101', `${shown}: cannot read input (${(e as Error).message})`, shown === 'stdin' ? '-' : shown);
+    }
+  }
+}
+
+/** transcode() on a worker thread (transcode-worker.ts). */
+function onThread(path: string, encoding: string, to: string): Promise<void> {
+  const w = new Worker(new URL('./transcode-worker.js', import.meta.url), { workerData: { path, encoding, to } });
+  const done = new Promise<void>((resolve, reject) => {
+    w.once('message', (m: { done?: true; message?: string; code?: string }) => (m.done ? resolve() : reject(Object.assign(new Error(m.message), { code: m.code }))));
+    w.once('error', reject);
+    w.once('exit', () => reject(new Error('the copying thread stopped')));
+  });
+  return done.finally(() => void w.terminate());
+}
+
+/** At most `n` tasks at once; the others wait their turn. */
+class Slots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly n: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.n) await new Promise<void>((go) => this.waiting.push(go));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
     }
   }
 }

@@ -18,7 +18,11 @@ describe('many activity files', () => {
     const [header, ...rows] = readFileSync(join(ROOT, 'samples/activities.csv'), 'utf8').trimEnd().split('\n');
     const per = Math.floor(rows.length / FILES);
     mkdirSync(join(dir, 'acts'));
-    for (let k = 0; k < FILES; k++) writeFileSync(join(dir, 'acts', `a${String(k).padStart(3, '0')}.csv`), [header, ...rows.slice(k * per, (k + 1) * per)].join('\n') + '\n');
+    for (let k = 0; k < FILES; k++) {
+      const text = [header, ...rows.slice(k * per, (k + 1) * per)].join('\n') + '\n';
+      // every third file in UTF-16: score reads it from a UTF-8 copy (io/input-copies.ts), made one at a time
+      writeFileSync(join(dir, 'acts', `a${String(k).padStart(3, '0')}.csv`), k % 3 === 0 ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]) : text);
+    }
     writeFileSync(join(dir, 'one.csv'), [header, ...rows.slice(0, FILES * per)].join('\n') + '\n');
     const score = (acts: string, out: string, env: Record<string, string>) =>
       spawnSync('sh', ['-c', `ulimit -n 128 && exec "${process.execPath}" "${BIN}" score -m models/b2b-saas.yaml -l samples/leads.csv -a "${acts}" -o "${out}" --as-of 2026-11-01 -q --format json`], {

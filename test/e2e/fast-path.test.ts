@@ -207,6 +207,13 @@ describe('score: fast path', () => {
     const piped = leadscore(['score', '-m', 'models/b2b-saas.yaml', '-l', leads, '-a', '-', '-o', join(dir, 'piped'), '--as-of', '2026-11-01', '-q'], { input: gzipSync(readFileSync(acts)), env: FAST });
     expect(piped.code, piped.stderr).toBe(0);
     expect(readFileSync(join(dir, 'piped', 'scored.csv'), 'utf8')).toBe(readFileSync(join(dir, 'ref', 'scored.csv'), 'utf8'));
+    // a copy that cannot be made (gzip UTF-16 cut short): the reader's LS101, exit 3, no copy left behind
+    const cut = join(dir, 'cut16.csv.gz');
+    writeFileSync(cut, gzipSync(readFileSync(acts)).subarray(0, 20_000));
+    const stopped = leadscore(['score', '-m', 'models/b2b-saas.yaml', '-l', leads, '-a', cut, '-o', join(dir, 'cut'), '--as-of', '2026-11-01', '-q'], { env: FAST });
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toMatch(/LS101 .*cut16\.csv\.gz: cannot read input/);
+    expect(readdirSync(join(dir, 'cut', '.leadscore', 'runs'))).toEqual([]);
   });
 
   it('applies the bot filter on the fast path, one thread per file, as the reference path does (bursts, scanner clicks, orphans)', () => {
