@@ -72,16 +72,17 @@ async function fastLeadsOk(o: ScoreRunOptions, f: CsvFile, idName: string): Prom
 export async function openScoreRun(o: ScoreRunOptions, tryFast: boolean): Promise<ScorePhases> {
   // Column alternatives (issue 12) are resolved per file by the reference path only: such models take it.
   if (Object.keys(o.model.alternatives ?? {}).length > 0) tryFast = false;
-  // stdin is read once: without its copy (no output folder), a fall-back would find it consumed
-  if (!o.copies && [...(typeof o.leads === 'string' ? [o.leads] : o.leads), ...o.activities].includes('-')) tryFast = false;
   const guard = o.formulaGuard ?? true;
   const model = o.model;
   const leadPaths = typeof o.leads === 'string' ? [o.leads] : o.leads;
   const idName = model.input.leads.id;
-  // stdin and files not in UTF-8: their copies are started at once, on threads of their own
-  o.copies?.prepare([...leadPaths, ...o.activities], o);
+  const paths = [...leadPaths, ...o.activities];
+  // stdin is read once: without its copy (no output folder), a fall-back would find it consumed
+  if (!o.copies && paths.includes('-')) tryFast = false;
+  // the copies of stdin and of files not in UTF-8 are started now, all of them (io/input-copies.ts)
+  o.copies?.prepare(paths, o);
   // (stdin's sha256 is its copy's)
-  const hashed = [...leadPaths, ...o.activities].map((p) => o.copies?.hashed(p) ?? p);
+  const hashed = paths.map((p) => o.copies?.hashed(p) ?? p);
 
   // inputs
   const leadFiles = await openLeadFiles(leadPaths, o);
