@@ -126,9 +126,10 @@ describe('score: fast path', () => {
     expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
   });
 
-  it('folds a gzip activity file from its decompressed bytes, and gives it to the reader on a row only the reader handles', () => {
+  it('folds a gzip activity file from its decompressed bytes, two threads with half the leads each, and gives it to the reader on a row only the reader handles', () => {
     const dir = tempDir();
-    const text = readFileSync(join(data, 'activities.csv'), 'utf8');
+    // (rows the fold rejects: reported once, in the file's order, though two threads read every row)
+    const text = withBadRows(readFileSync(join(data, 'activities.csv'), 'utf8'));
     const gz = join(dir, 'acts.csv.gz');
     writeFileSync(gz, gzipSync(text));
     const fast = run(join(data, 'leads.csv'), [gz], join(dir, 'fast'), FAST);
@@ -216,7 +217,7 @@ describe('score: fast path', () => {
     expect(readdirSync(join(dir, 'cut', '.leadscore', 'runs'))).toEqual([]);
   });
 
-  it('applies the bot filter on the fast path, one thread per file, as the reference path does (bursts, scanner clicks, orphans)', () => {
+  it('applies the bot filter on the fast path as the reference path does (bursts, scanner clicks, orphans): a large file read by two threads with half the leads each', () => {
     const dir = tempDir();
     const model = join(dir, 'bots.yaml');
     writeFileSync(model, readFileSync('models/b2b-saas.yaml', 'utf8').replace('engagement:\n', 'engagement:\n  bot_filter: { burst: { count: 4, seconds: 10 }, clicks: { types: [email_click], after: [email_open], seconds: 5, match_on: detail } }\n'));
@@ -234,7 +235,7 @@ describe('score: fast path', () => {
     const all = [...rows, ...added].sort((a, b) => (a.split(',')[2]! < b.split(',')[2]! ? -1 : 1));
     const big = join(dir, 'big.csv');
     const small = join(dir, 'small.csv');
-    writeFileSync(big, [header, ...all.slice(0, -3000), ''].join('\n'));
+    writeFileSync(big, withBadRows([header, ...all.slice(0, -3000), ''].join('\n')));
     writeFileSync(small, [header, ...all.slice(-3000), ''].join('\n'));
     const env = { ...FAST, LEADSCORE_PARALLEL_MIN_BYTES: '100000' }; // big.csv on its thread, small.csv on this one
     const fast = run(join(data, 'leads.csv'), [big, small], join(dir, 'fast'), env, [], model);
@@ -345,4 +346,12 @@ describe('score: fast path', () => {
 function encode1254(text: string): Buffer {
   const turkish: Record<string, number> = { 'ğ': 0xf0, 'Ğ': 0xd0, 'ş': 0xfe, 'Ş': 0xde, 'ı': 0xfd, 'İ': 0xdd, 'ç': 0xe7, 'Ç': 0xc7, 'ü': 0xfc, 'Ü': 0xdc, 'ö': 0xf6, 'Ö': 0xd6 };
   return Buffer.from([...text].map((c) => turkish[c] ?? (c.charCodeAt(0) < 0x80 ? c.charCodeAt(0) : 0x3f)));
+}
+
+/** `text` (a CSV file of the generated activities) with rows the fold rejects at a quarter, half and three quarters. */
+function withBadRows(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  const bad = [',page_view,2026-10-30T10:00:00Z,/pricing,web', '17,page_view,,/pricing,web', '18,page_view,yesterday,/pricing,web'];
+  for (let k = 3; k >= 1; k--) lines.splice(Math.floor((lines.length * k) / 4), 0, bad[k - 1]!);
+  return lines.join('\n') + '\n';
 }

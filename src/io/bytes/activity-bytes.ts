@@ -9,7 +9,7 @@ import { columnMatcher } from '../../core/columns.js';
 import type { Condition } from '../../core/model/types.js';
 import { type DateFormat, parseTimestamp, present } from '../../core/value.js';
 import { ByteRecords, cellText, asciiOrUtf8 } from './records.js';
-import { IdIndex, KeyBytes } from './id-index.js';
+import { IdIndex, KeyBytes, hash } from './id-index.js';
 import type { FoldCounts, ActivityReject } from '../../core/score/activity-fold.js';
 import { BotFilter, type BotKind, type BotVerdict } from '../../core/score/bot-filter.js';
 
@@ -106,6 +106,18 @@ export interface ByteFolderOptions {
    * folder's own that is merged afterwards.
    */
   into?: SharedFold;
+  /**
+   * A file read whole by `of` threads, each folding the activities of its share of the leads (those
+   * whose id bytes hash to `index`): a file that cannot be cut into byte ranges (a gzip stream; with a
+   * bot filter, each lead's activities in order). Share 0 also accounts for every row: the rows read,
+   * the rejects and the newest timestamp; the other shares only fold.
+   */
+  share?: Share;
+}
+
+export interface Share {
+  index: number;
+  of: number;
 }
 
 /**
@@ -171,11 +183,16 @@ export class ByteActivityFolder {
   private readonly matchOn: number;
   /** While the bot filter is flushed: a release takes its lead's lock (in add(), the lock is held). */
   private flushing = false;
+  private readonly share: Share | undefined;
+  /** This folder counts the rows and reports the rejects (not a share other than the first). */
+  readonly accounts: boolean;
 
   constructor(o: ByteFolderOptions) {
     this.cm = o.cm;
     this.onReject = o.onReject;
     this.leads = o.leads;
+    this.share = o.share;
+    this.accounts = !o.share || o.share.index === 0;
     // (a fold over the shared arrays with its own unknown-type counts: the caller adds those up)
     this.fold = o.leads && o.into ? new EngagementFold(o.cm, o.leads.size + 1, { ...o.into.state, unknownTypes: new Map() }) : o.leads ? new EngagementFold(o.cm, o.leads.size + 1, undefined, true) : new EngagementFold(o.cm, 0);
     this.locks = o.leads && o.into ? o.into.locks : undefined;
@@ -238,6 +255,7 @@ export class ByteActivityFolder {
   }
 
   private reject(line: number, reason: string, detail: string, raw: string): void {
+    if (!this.accounts) return;
     const c = this.counts;
     c.rejected++;
     c.rejectedByReason.set(reason, (c.rejectedByReason.get(reason) ?? 0) + 1);
@@ -248,13 +266,18 @@ export class ByteActivityFolder {
   add(r: ByteRecords, buf: Uint8Array, line: number): void {
     const { li, ti, si, counts, fold } = this;
     const ai = this.cm.model.input.activities;
-    counts.rows++;
+    const accounts = this.accounts;
+    if (accounts) counts.rows++;
     const key = this.key;
     key.of(r, buf, li, () => cellText(r, buf, li));
     if (key.e === key.s) {
       this.reject(line, 'missing_lead_id', `empty lead id in column "${ai.leadId}"`, asciiOrUtf8(buf, r.recordStart, r.recordEnd));
       return;
     }
+    // another share's lead: only the first share reads on, for the row's rejects and timestamp
+    const share = this.share;
+    const mine = !share || (hash(key.buf, key.s, key.e) >>> 0) % share.of === share.index;
+    if (!mine && !accounts) return;
     // the type's entry: by its bytes (unquoted), by its text (quoted)
     let entry: TypeEntry;
     if (r.quoted[ti]) {
@@ -298,6 +321,7 @@ export class ByteActivityFolder {
       t = parseTimestamp(cellText(r, buf, si).trim(), this.dateFormat);
     }
     if (t > counts.newestMs!) counts.newestMs = t; // the newest activity read (LS171)
+    if (!mine) return;
     let slot: number;
     // the bot filter's key: the slot, or for an orphan its own number after the leads' slots
     let botKey = -1;

@@ -13,7 +13,7 @@ import { foldedPart, rangeProgress, type FoldedPart, type FoldOptions, type Rang
 import type { IdKeys, SharedIdIndex } from './id-index.js';
 import { FallBack, dataStart } from './fast-leads.js';
 import { foldRange } from './fold-range.js';
-import { sharedFold, type SharedFold } from './activity-bytes.js';
+import { sharedFold, type Share, type SharedFold } from './activity-bytes.js';
 import { utf8File } from '../score-inputs.js';
 import { isGzip } from '../activity-tasks.js';
 import { compileModel } from '../../core/score/compiled.js';
@@ -29,8 +29,10 @@ export interface ByteRangeTask extends RangePlan {
   leads?: SharedIdIndex;
   /** With `leads`: the leads' fold, which every range of every file folds into. */
   into?: SharedFold;
-  /** A gzip file: one range, its decompressed stream (dataStart found there). */
+  /** A gzip file: its decompressed stream, read whole (dataStart found there). */
   gzip?: boolean;
+  /** A file read whole by each of several threads, each folding its share of the leads (see ByteFolderOptions.share). */
+  share?: Share;
 }
 
 export type ByteWorkerMessage =
@@ -89,10 +91,12 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
       }
     }
     f.close();
-    // the bot filter looks at each lead's activities in time order: one range per file (files still fold
-    // at once, each on its thread)
-    const large = size >= PARALLEL_MIN_BYTES && !gzip;
-    const ranges = large && !o.model.engagement.botFilter ? RANGES : 1;
+    // A large file is read by two threads: two byte ranges, or, when it cannot be cut by bytes (a gzip
+    // stream; with a bot filter, each lead's activities in time order), the whole file by each thread,
+    // each folding its share of the leads.
+    const large = size >= PARALLEL_MIN_BYTES;
+    const byLeads = large && (gzip || o.model.engagement.botFilter !== undefined);
+    const ranges = large ? RANGES : 1;
     const tasks: ByteRangeTask[] = [];
     for (let k = 0; k < ranges; k++) {
       const spillPath = o.scratch(`byte-rejects-${part++}`);
@@ -100,9 +104,9 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
         path: f.path,
         source: f.source,
         index: k,
-        last: k === ranges - 1,
-        nominalStart: k === 0 ? start : Math.max(start, Math.floor((size * k) / ranges)),
-        nominalEnd: k === ranges - 1 ? size : Math.max(start, Math.floor((size * (k + 1)) / ranges)),
+        last: byLeads || k === ranges - 1,
+        nominalStart: k === 0 || byLeads ? start : Math.max(start, Math.floor((size * k) / ranges)),
+        nominalEnd: k === ranges - 1 || byLeads ? size : Math.max(start, Math.floor((size * (k + 1)) / ranges)),
         size,
         dataStart: start,
         header: known.names,
@@ -114,6 +118,7 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
         formulaGuard: o.formulaGuard,
         ...(leads && into ? { leads, into } : {}),
         ...(gzip ? { gzip } : {}),
+        ...(byLeads ? { share: { index: k, of: ranges } } : {}),
       });
     }
     if (large) {

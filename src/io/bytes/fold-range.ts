@@ -95,7 +95,8 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
     const size = task.size;
     let start = task.dataStart;
     let line = 2;
-    if (task.index > 0) ({ at: start, line } = await boundary(fh, task.nominalStart, size));
+    // (a share of the leads reads the whole file: see ByteFolderOptions.share)
+    if (task.index > 0 && !task.share) ({ at: start, line } = await boundary(fh, task.nominalStart, size));
     // (a gzip file is one range, read to the end of its decompressed stream)
     const stop = task.gzip ? Infinity : task.last ? size : await nextLineStart(fh, task.nominalEnd, size);
     const cm = compileModel(task.model, { leadHeader: [], asOfMs: task.asOfMs, env: { isDisposableDomain: () => false } });
@@ -108,7 +109,10 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
       },
       ...(task.leads ? { leads: IdIndex.fromShared(task.leads) } : {}),
       ...(task.into ? { into: task.into } : {}),
+      ...(task.share ? { share: task.share } : {}),
     });
+    // the bytes and blank lines of a file shared by leads are the first share's to count
+    const accounts = folder.accounts;
     const r = new ByteRecords(task.delimiter);
     const c = task.gzip ? new GzipChunks(task.source) : new Chunks(fh, start, size, Math.min(CHUNK, stop - start + 1));
     // a gzip stream that fails is the reference reader's to report
@@ -133,7 +137,9 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
         if (next === UNUSUAL) throw fallback(`record at byte ${base + pos}`);
         const at = line;
         line += r.lines;
-        if (r.blank) blank++;
+        if (r.blank) {
+          if (accounts) blank++;
+        }
         else {
           if (r.unusualShape(buf, task.header.length, task.trailingDelimiter)) throw fallback(`line ${at}: record shape`);
           folder.add(r, buf, at);
@@ -150,7 +156,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
       const now = Date.now();
       if (now - lastReport > 250) {
         lastReport = now;
-        onProgress?.(gunzip ? gunzip.compressed : base + pos - start, folder.counts.rows);
+        if (accounts) onProgress?.(gunzip ? gunzip.compressed : base + pos - start, folder.counts.rows);
       }
       if (final) {
         if (pos < len) throw fallback('end of file');
@@ -166,7 +172,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
         spill.end(pending, () => res());
       });
     }
-    return { keys: folder.ids.keys(), state: task.into ? folder.fold.state : trimmed(folder.fold.state), counts: folder.counts, unparsable: [...cm.unparsable], blankLines: blank, bytes: gunzip ? gunzip.compressed : end - start };
+    return { keys: folder.ids.keys(), state: task.into ? folder.fold.state : trimmed(folder.fold.state), counts: folder.counts, unparsable: [...cm.unparsable], blankLines: blank, bytes: !accounts ? 0 : gunzip ? gunzip.compressed : end - start };
   } finally {
     await fh.close();
     gunzip?.close();

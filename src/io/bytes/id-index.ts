@@ -212,7 +212,7 @@ export class IdIndex {
   }
 }
 
-function hash(buf: Uint8Array, s: number, e: number): number {
+export function hash(buf: Uint8Array, s: number, e: number): number {
   let h = 0x811c9dc5 | 0;
   for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   return (h ^ (h >>> 15)) | 0;
