@@ -126,7 +126,7 @@ describe('score: fast path', () => {
     expectSameOutputs(join(dir, 'ref'), join(dir, 'fast'));
   });
 
-  it('folds a gzip activity file from its decompressed bytes, two threads with half the leads each, and gives it to the reader on a row only the reader handles', () => {
+  it('folds a gzip activity file from its decompressed bytes, and gives it to the reader on a row only the reader handles', () => {
     const dir = tempDir();
     // (rows the fold rejects: reported once, in the file's order, though two threads read every row)
     const text = withBadRows(readFileSync(join(data, 'activities.csv'), 'utf8'));
@@ -246,6 +246,12 @@ describe('score: fast path', () => {
     const bots = JSON.parse(readFileSync(join(dir, 'fast', 'summary.json'), 'utf8')).data_quality.bot_filter;
     expect(bots.burst).toBeGreaterThanOrEqual(60 * 6);
     expect(bots.scanner_click).toBeGreaterThanOrEqual(60);
+    // the same file gzipped: each of the two threads decompresses it all
+    const gz = join(dir, 'big.csv.gz');
+    writeFileSync(gz, gzipSync(readFileSync(big)));
+    run(join(data, 'leads.csv'), [gz, small], join(dir, 'gzip'), env, [], model);
+    expect(readFileSync(join(dir, 'gzip', 'scored.csv'), 'utf8')).toBe(readFileSync(join(dir, 'ref', 'scored.csv'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(dir, 'gzip', 'summary.json'), 'utf8')).data_quality.bot_filter).toEqual(bots);
     // the byte scanner reads such a file (before, a bot filter sent every activity file to the reader):
     // a row only the reader handles now sends the run back
     const bad = join(dir, 'bad.csv');
