@@ -108,9 +108,9 @@ export interface ByteFolderOptions {
   into?: SharedFold;
   /**
    * A file read whole by `of` threads, each folding the activities of its share of the leads (those
-   * whose id bytes hash to `index`): a file that cannot be cut into byte ranges (a gzip stream; with a
-   * bot filter, each lead's activities in order). Share 0 also accounts for every row: the rows read,
-   * the rejects and the newest timestamp; the other shares only fold.
+   * whose id bytes hash to `index`): with a bot filter, which needs each lead's activities in file
+   * order, a large file is shared by leads instead of cut into byte ranges. Share 0 also accounts for
+   * every row: the rows read, the rejects and the newest timestamp; the other shares only fold.
    */
   share?: Share;
 }
@@ -176,7 +176,8 @@ export class ByteActivityFolder {
   private readonly leads: IdIndex | undefined;
   private readonly locks: Int32Array | undefined;
   /**
-   * engagement.bot_filter: each lead's activities in this file, in order (one range per file). Keyed by
+   * engagement.bot_filter: each lead's activities in this file, in order (the file is read whole: see
+   * ByteFolderOptions.share). Keyed by
    * lead slot; an orphan by its own id (the orphans' slot holds them all), after the leads' slots.
    */
   private readonly bot: BotFilter<Held> | undefined;
