@@ -99,11 +99,14 @@ export async function isGzip(path: string): Promise<boolean> {
   try {
     const b = Buffer.alloc(2);
     await fh.read(b, 0, 2, 0);
-    return b[0] === 0x1f && b[1] === 0x8b;
+    return gzipMagic(b);
   } finally {
     await fh.close();
   }
 }
+
+/** Whether bytes start with gzip's magic number. */
+export const gzipMagic = (b: Uint8Array): boolean => b[0] === 0x1f && b[1] === 0x8b;
 
 export interface FoldOptions {
   model: Model;

@@ -460,7 +460,6 @@ function openKnownRange(
     knownHeader: () => known,
     close: () => source.close(),
   };
-  void opts;
 }
 
 /**

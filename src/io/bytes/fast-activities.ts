@@ -8,7 +8,7 @@
 // mapped onto the leads' slots afterwards. A worker that meets input only the reference reader handles
 // ends the fast path: the run starts again on the reference path (FallBack).
 import { Worker } from 'node:worker_threads';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { CsvFile } from '../csv-reader.js';
 import { foldedPart, rangeProgress, type FoldedPart, type FoldOptions, type RangeDone, type RangePlan } from '../activity-tasks.js';
 import type { IdKeys, SharedIdIndex } from './id-index.js';
@@ -16,7 +16,7 @@ import { FallBack, dataStart } from './fast-leads.js';
 import { foldRange } from './fold-range.js';
 import { sharedFold, type Share, type SharedFold } from './activity-bytes.js';
 import { utf8File } from '../score-inputs.js';
-import { isGzip } from '../activity-tasks.js';
+import { gzipMagic } from '../activity-tasks.js';
 import { compileModel } from '../../core/score/compiled.js';
 
 /** What a worker of the fast path folds. */
@@ -75,21 +75,22 @@ export async function startFastFolds(files: CsvFile[], o: FoldOptions, leads?: S
       parts.push(undefined);
       continue;
     }
-    // a gzip file of UTF-8 text too: decompressed as a stream and folded from its bytes on this thread
-    const gzip = await isGzip(f.source);
     if (leads && !into) into = sharedFold(compileModel(o.model, { leadHeader: [], asOfMs: o.asOfMs, env: { isDisposableDomain: () => false } }), leads.size);
-    const size = (await stat(f.source)).size;
     const known = f.knownHeader();
+    // the file's first bytes: gzip (a stream of UTF-8 text, decompressed and folded from its bytes on
+    // this thread: its data start is found there), else where the data starts
+    const fh = await open(f.source, 'r');
+    let size: number;
+    let gzip: boolean;
     let start = 0;
-    if (!gzip) {
-      const fh = await open(f.source, 'r');
-      try {
-        const head = Buffer.allocUnsafe(1 << 16);
-        const { bytesRead } = await fh.read(head, 0, head.length, 0);
-        start = dataStart(head, bytesRead, f.delimiter.charCodeAt(0), known.names.length, known.trailingDelimiter);
-      } finally {
-        await fh.close();
-      }
+    try {
+      size = (await fh.stat()).size;
+      const head = Buffer.allocUnsafe(1 << 16);
+      const { bytesRead } = await fh.read(head, 0, head.length, 0);
+      gzip = gzipMagic(head.subarray(0, bytesRead));
+      if (!gzip) start = dataStart(head, bytesRead, f.delimiter.charCodeAt(0), known.names.length, known.trailingDelimiter);
+    } finally {
+      await fh.close();
     }
     f.close();
     // A large file is read by two threads: two byte ranges, or, with a bot filter (each lead's

@@ -137,9 +137,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
         if (next === UNUSUAL) throw fallback(`record at byte ${base + pos}`);
         const at = line;
         line += r.lines;
-        if (r.blank) {
-          if (accounts) blank++;
-        }
+        if (r.blank) blank++;
         else {
           if (r.unusualShape(buf, task.header.length, task.trailingDelimiter)) throw fallback(`line ${at}: record shape`);
           folder.add(r, buf, at);
@@ -172,7 +170,7 @@ export async function foldRange(task: ByteRangeTask, onProgress?: (bytes: number
         spill.end(pending, () => res());
       });
     }
-    return { keys: folder.ids.keys(), state: task.into ? folder.fold.state : trimmed(folder.fold.state), counts: folder.counts, unparsable: [...cm.unparsable], blankLines: blank, bytes: !accounts ? 0 : gunzip ? gunzip.compressed : end - start };
+    return { keys: folder.ids.keys(), state: task.into ? folder.fold.state : trimmed(folder.fold.state), counts: folder.counts, unparsable: [...cm.unparsable], blankLines: accounts ? blank : 0, bytes: !accounts ? 0 : gunzip ? gunzip.compressed : end - start };
   } finally {
     await fh.close();
     gunzip?.close();
