@@ -23,8 +23,6 @@ export interface InitPorts {
   inputs: InputFiles;
   /** The first `limit` well-formed rows of a file (malformed rows are skipped, as score would reject them). */
   sample(path: string, limit: number, o: ReadOptions): Promise<InitSample>;
-  /** A file's header, or undefined when it cannot be read. */
-  header(path: string, o: ReadOptions): Promise<string[] | undefined>;
   /** The model text read as `validate` reads a file (io/model-file.ts: YAML with positions). */
   readModel(text: string, name: string): { result: Result<Model>; locate: Locate };
   /** Replace the file at `path` with `text` in one rename (io/replacing-file.ts). */
@@ -124,8 +122,10 @@ export async function initModel(ports: InitPorts, o: InitRequest): Promise<InitR
     // with several files, the required columns must resolve in each (their own names)
     if (starter.activities && activityColumns) {
       const ai = model.input.activities;
-      for (const p of o.activities) {
-        const h = await ports.header(p, read);
+      for (let k = 0; k < o.activities.length; k++) {
+        const p = o.activities[k]!;
+        // (each file's header is its sample's; stdin's was never asked for)
+        const h = p === '-' ? undefined : samples[k]!.header;
         if (h && ![ai.leadId, ai.type, ai.timestamp].every((c) => hasColumn(model, h, c))) {
           note('note', `${p}: the model's activity columns are not all in this file (it was left out of the sample)`);
         }

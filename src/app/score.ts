@@ -12,13 +12,10 @@
 //               whole run has succeeded.
 // A run is tried on the fast path first; when the inputs need the reference path (ports.fallBack), it
 // starts again on it.
-import type { Model } from '../core/model/types.js';
 import { runWarnings } from '../core/report/warnings.js';
 import { type RunWarning, type Summary, summaryToMarkdown } from '../core/report/summary.js';
 import { InputError } from './errors.js';
 import type { Clock, ScorePhases, ScoreRequest } from './ports.js';
-
-export type { ScoreRequest } from './ports.js';
 
 export interface ScorePorts {
   /**
@@ -120,7 +117,7 @@ async function scoreOnce(ports: ScorePorts, o: ScoreRequest, fast: boolean): Pro
  * The run warnings (LS171–LS176): a run that succeeded but may be useless. Added to the summary and to
  * `warnings`; --strict stops the run on the first, before anything is published.
  */
-function checkRunWarnings(o: ScoreRequest & { model: Model }, summary: Summary, warnings: RunWarning[], newestActivityMs: number): void {
+function checkRunWarnings(o: ScoreRequest, summary: Summary, warnings: RunWarning[], newestActivityMs: number): void {
   const useless = runWarnings(summary, o.model, {
     activityInputs: o.activities.length,
     newestActivityMs: Number.isFinite(newestActivityMs) ? newestActivityMs : undefined,

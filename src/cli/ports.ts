@@ -46,13 +46,11 @@ export async function trainPorts(): Promise<TrainPorts> {
 
 export async function initPorts(): Promise<InitPorts> {
   const { readSample } = await import('../io/init-sample.js');
-  const { readHeaderLine } = await import('../io/header.js');
   const { loadModelText } = await import('../io/model-file.js');
   const { writeReplacing } = await import('../io/output.js');
   return {
     inputs: nodeInputFiles,
     sample: readSample,
-    header: (path, o) => readHeaderLine(path, o).catch(() => undefined),
     readModel: loadModelText,
     replace: (path, text) => writeReplacing(path, text),
   };

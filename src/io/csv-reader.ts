@@ -211,6 +211,14 @@ async function readAtLeast(it: AsyncIterator<Buffer>, n: number, head: Buffer): 
 // ---------------------------------------------------------------------------------------------------
 // openCsv
 
+/** The encoding a byte order mark at the start of `head` names, and its length (undefined: none). */
+export function byteOrderMark(head: Uint8Array): { encoding: string; length: number } | undefined {
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', length: 3 };
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', length: 2 };
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', length: 2 };
+  return undefined;
+}
+
 function resolveDecoder(label: string, path: string): TextDecoder {
   try {
     return new TextDecoder(label, { fatal: false, ignoreBOM: true });
@@ -275,15 +283,10 @@ export async function openCsv(path: string, opts: CsvReaderOptions = {}): Promis
   }
 
   // --- BOM sniffing (a BOM overrides the label)
-  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
-    head = head.subarray(3);
-    if (decoder.encoding !== 'utf-8') decoder = resolveDecoder('utf-8', display);
-  } else if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) {
-    head = head.subarray(2);
-    if (decoder.encoding !== 'utf-16le') decoder = resolveDecoder('utf-16le', display);
-  } else if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) {
-    head = head.subarray(2);
-    if (decoder.encoding !== 'utf-16be') decoder = resolveDecoder('utf-16be', display);
+  const bom = byteOrderMark(head);
+  if (bom) {
+    head = head.subarray(bom.length);
+    if (decoder.encoding !== bom.encoding) decoder = resolveDecoder(bom.encoding, display);
   }
   const dec = decoder;
 

@@ -11,10 +11,11 @@
 // A copy is opened under its input's name (CsvFile.path; CsvFile.source is the copy), with the input's
 // size for the summary.
 import { createWriteStream, rmSync } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type CsvFile, openCsv } from './csv-reader.js';
+import { byteOrderMark, type CsvFile, openCsv } from './csv-reader.js';
+import { gzipMagic } from './activity-tasks.js';
 import { InputError } from './errors.js';
 import { ensureFolder, hex, track, untrack, type Cleanable } from './output-folder.js';
 import { writeFailure } from './output-failure.js';
@@ -109,9 +110,21 @@ export class InputCopies implements Cleanable {
     return { file: to, utf8: true };
   }
 
-  /** The encoding `path` is read in; files are opened for it one at a time (1,000 -a files must not be open at once). */
+  /**
+   * The encoding `path` is read in, as the reader decides it: a BOM, else --encoding, else UTF-8. Files
+   * are opened for it one at a time (1,000 -a files must not be open at once).
+   */
   private encodingOf(path: string, o: InputOptions, name?: string): Promise<string> {
     const enc = this.sniffing.then(async () => {
+      const head = Buffer.alloc(4);
+      const fh = await open(path, 'r').catch(() => undefined);
+      const n = fh ? (await fh.read(head, 0, 4, 0).finally(() => fh.close())).bytesRead : 0;
+      const bom = fh ? byteOrderMark(head.subarray(0, n)) : undefined;
+      if (bom) return bom.encoding;
+      const label = o.encoding ?? 'utf-8';
+      if (fh && !gzipMagic(head) && label === 'utf-8') return label;
+      // a gzip file's BOM is in its stream, another label is normalised (or refused: LS105) by the
+      // reader, a file that cannot be opened is its to report (LS101)
       const f = await openCsv(path, { ...csvOptions(o), ...(name !== undefined ? { name } : {}) });
       f.close();
       return f.encoding;
